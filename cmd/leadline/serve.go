@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/leadline/leadline/dispatch"
+	"github.com/leadline/leadline/oncall"
+	"github.com/leadline/leadline/phone"
+	"github.com/leadline/leadline/program"
+	"github.com/leadline/leadline/webhooks"
+)
+
+func serveCmd(ctx context.Context, args []string, stderr io.Writer, getenv func(string) string) error {
+	path, err := configFlag("serve", args)
+	if err != nil {
+		return err
+	}
+	log := newLogger(stderr)
+	prog, err := program.Load(path)
+	if err != nil {
+		for _, e := range flatten(err) {
+			log.Error("config", "err", e)
+		}
+		return fmt.Errorf("config %s is not valid (run leadline check)", path)
+	}
+	env := func(name, def string) string {
+		if v := getenv(name); v != "" {
+			return v
+		}
+		return def
+	}
+	var missing []error
+	for _, name := range []string{"TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "LEADLINE_PUBLIC_URL"} {
+		if getenv(name) == "" {
+			missing = append(missing, fmt.Errorf("%s is required", name))
+		}
+	}
+	if err := errors.Join(missing...); err != nil {
+		return err
+	}
+	opt, err := redis.ParseURL(env("REDIS_URL", "redis://localhost:6379/0"))
+	if err != nil {
+		return fmt.Errorf("REDIS_URL: %w", err)
+	}
+	rdb := redis.NewClient(opt)
+	defer rdb.Close()
+	twilio := phone.ClientConfig{
+		AccountSID: getenv("TWILIO_ACCOUNT_SID"), AuthToken: getenv("TWILIO_AUTH_TOKEN"),
+		APIURL: getenv("LEADLINE_TWILIO_API_URL"),
+	}
+	if err := twilio.Validate(); err != nil {
+		return err
+	}
+	texter := phone.NewClient(twilio)
+	addr := env("LEADLINE_ADDR", ":8080")
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	log.Info("leadline serving", "addr", l.Addr().String(), "program", prog.Name, "cohorts", len(prog.Cohorts))
+	return service{prog: prog, rdb: rdb, texter: texter, publicURL: getenv("LEADLINE_PUBLIC_URL"),
+		authToken: getenv("TWILIO_AUTH_TOKEN"), log: log}.run(ctx, l)
+}
+
+// service is everything `serve` and `demo` run, wired together.
+type service struct {
+	prog      *program.Program
+	rdb       redis.UniversalClient
+	texter    dispatch.Texter
+	publicURL string
+	authToken string
+	log       *slog.Logger
+}
+
+// run serves on l until ctx is done, then finishes the texts under way.
+func (sv service) run(ctx context.Context, l net.Listener) error {
+	ping, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := sv.rdb.Ping(ping).Err(); err != nil {
+		return fmt.Errorf("redis: %w", err)
+	}
+	store := oncall.New(sv.rdb)
+	rotations := map[string][]string{}
+	for _, c := range sv.prog.Cohorts {
+		rotations[c.ID] = c.Rotation
+	}
+	if err := store.Seed(ctx, rotations); err != nil {
+		return err
+	}
+	d := dispatch.NewService(dispatch.Config{Program: sv.prog, Redis: sv.rdb, OnCall: store, Texter: sv.texter, Log: sv.log})
+	defer d.Wait()
+	srv := webhooks.New(webhooks.Config{
+		PublicURL: sv.publicURL, AuthToken: sv.authToken, SMS: d, Log: sv.log,
+		Ready: func(ctx context.Context) error { return sv.rdb.Ping(ctx).Err() },
+	})
+	return srv.Serve(ctx, l)
+}

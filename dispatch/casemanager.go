@@ -1,0 +1,177 @@
+package dispatch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/leadline/leadline/program"
+)
+
+func (s *Service) caseManagerText(ctx context.Context, p *program.Person, body string) (string, error) {
+	cmd, err := parseCaseManager(body)
+	if err != nil {
+		return s.caseManagerUsage(), nil
+	}
+	switch cmd.verb {
+	case vHelp:
+		return s.caseManagerHelp(), nil
+	case vWho:
+		return s.whoIsOnCall(ctx, p)
+	}
+	r, reply, err := s.pagedReferral(ctx, p, cmd.code)
+	if r == nil {
+		return reply, err
+	}
+	switch cmd.verb {
+	case vAccept:
+		return s.accept(ctx, p, r, cmd.minutes)
+	case vDecline:
+		return s.decline(ctx, p, r)
+	case vETA:
+		return s.byAcceptor(ctx, p, r, change{from: []State{Accepted},
+			event: event(s.now(), "eta", p.ID, strconv.Itoa(cmd.minutes)), set: []any{"eta", cmd.minutes}},
+			func(r *Referral) string { return s.etaToOfficer(r) }, "ETA sent to the officer.")
+	case vArrived:
+		return s.byAcceptor(ctx, p, r, change{from: []State{Accepted},
+			event: event(s.now(), "arrived", p.ID, "")}.to(OnScene, s.now()),
+			func(r *Referral) string { return s.arrivedToOfficer(r) }, "On scene noted. Text DONE ENGAGED|REFUSED|GONE when done.")
+	case vDone:
+		return s.byAcceptor(ctx, p, r, change{from: []State{Accepted, OnScene},
+			event: event(s.now(), "closed", p.ID, cmd.outcome), set: []any{"outcome", cmd.outcome}}.to(Closed, s.now()),
+			nil, r.Code+" closed: "+cmd.outcome+". Thank you.")
+	}
+	return s.caseManagerHelp(), nil
+}
+
+// pagedReferral is the referral a case manager's text is about: the code
+// they gave, or the latest one paged to them. Someone never paged for a
+// code learns nothing about it.
+func (s *Service) pagedReferral(ctx context.Context, p *program.Person, code string) (*Referral, string, error) {
+	if code == "" {
+		c, err := s.rdb.Get(ctx, personPagedKey(p.ID)).Result()
+		if errors.Is(err, redis.Nil) {
+			return nil, "You have no page to answer.", nil
+		}
+		if err != nil {
+			return nil, "", fmt.Errorf("latest page: %w", err)
+		}
+		code = c
+	}
+	r, err := s.load(ctx, code)
+	if errors.Is(err, errNotFound) || (err == nil && !slices.Contains(r.PagedList, p.ID)) {
+		return nil, "No page " + code + " for you.", nil
+	}
+	return r, "", err
+}
+
+func (s *Service) accept(ctx context.Context, p *program.Person, r *Referral, eta int) (string, error) {
+	set := []any{"accepted_by", p.ID}
+	if eta > 0 {
+		set = append(set, "eta", eta)
+	}
+	// Accepting after the officer was told nobody would is still good news.
+	c := change{from: []State{Paging, Unanswered}, guardField: "paged_list", guardMode: "in", guardValue: p.ID,
+		event: event(s.now(), "accepted", p.ID, strconv.Itoa(eta)), set: set}.to(Accepted, s.now())
+	applied, _, err := s.apply(ctx, r.Code, c)
+	if err != nil {
+		return "", err
+	}
+	fresh, err := s.load(ctx, r.Code)
+	if err != nil {
+		return "", err
+	}
+	if !applied {
+		return s.alreadyTaken(fresh, p.ID), nil
+	}
+	s.log.Info("referral accepted", "code", r.Code, "by", p.ID)
+	s.tell(ctx, fresh.Officer, s.acceptedToOfficer(fresh))
+	for _, id := range s.stillPaged(fresh, p.ID) {
+		s.tell(ctx, id, fresh.Code+" was accepted by "+p.ShortName()+". No need to respond.")
+	}
+	return s.acceptedToCaseManager(fresh), nil
+}
+
+func (s *Service) decline(ctx context.Context, p *program.Person, r *Referral) (string, error) {
+	if slices.Contains(r.Declined, p.ID) {
+		return "You already declined " + r.Code + ".", nil
+	}
+	c := change{from: []State{Paging}, guardField: "paged_list", guardMode: "in", guardValue: p.ID,
+		event: event(s.now(), "declined", p.ID, ""), set: []any{"+declined", p.ID}}
+	applied, _, err := s.apply(ctx, r.Code, c)
+	if err != nil {
+		return "", err
+	}
+	fresh, err := s.load(ctx, r.Code)
+	if err != nil {
+		return "", err
+	}
+	if !applied {
+		return s.alreadyTaken(fresh, p.ID), nil
+	}
+	// Only the person being paged now moves the referral on; a late decline
+	// from someone already passed over is just recorded.
+	if fresh.Paged == p.ID {
+		paged, err := s.pageNext(ctx, fresh, p.ID)
+		if err != nil {
+			return "", err
+		}
+		if paged {
+			s.tell(ctx, fresh.Officer, pagingNext(fresh.Code))
+		}
+	}
+	return "Declined " + r.Code + ". Thank you.", nil
+}
+
+// byAcceptor applies a change that only the person who accepted may make,
+// tells the officer (if toOfficer is set) and returns reply.
+func (s *Service) byAcceptor(ctx context.Context, p *program.Person, r *Referral, c change,
+	toOfficer func(*Referral) string, reply string) (string, error) {
+	c.guardField, c.guardMode, c.guardValue = "accepted_by", "eq", p.ID
+	applied, _, err := s.apply(ctx, r.Code, c)
+	if err != nil {
+		return "", err
+	}
+	fresh, err := s.load(ctx, r.Code)
+	if err != nil {
+		return "", err
+	}
+	if !applied {
+		if fresh.AcceptedBy == "" && fresh.Open() {
+			return r.Code + " is not accepted yet. Reply 1 " + r.Code + " to accept.", nil
+		}
+		return s.alreadyTaken(fresh, p.ID), nil
+	}
+	if toOfficer != nil {
+		s.tell(ctx, fresh.Officer, toOfficer(fresh))
+	}
+	return reply, nil
+}
+
+// whoIsOnCall answers WHO: the person on call in each cohort the asker is
+// in.
+func (s *Service) whoIsOnCall(ctx context.Context, p *program.Person) (string, error) {
+	var lines []string
+	for _, c := range s.prog.Cohorts {
+		ids, err := s.oncall.Rotation(ctx, c.ID)
+		if err != nil {
+			return "", err
+		}
+		if !slices.Contains(ids, p.ID) && !slices.Contains(p.Cohort, c.ID) {
+			continue
+		}
+		name := "nobody"
+		if id, err := s.oncall.Current(ctx, c.ID); err == nil {
+			name = s.shortName(id)
+			if id == p.ID {
+				name = "you"
+			}
+		}
+		lines = append(lines, c.Name+": "+name)
+	}
+	return s.who(lines), nil
+}

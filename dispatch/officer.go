@@ -1,0 +1,167 @@
+package dispatch
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/leadline/leadline/geo"
+	"github.com/leadline/leadline/program"
+)
+
+// proposalTTL is how long an officer has to answer YES to page a cohort
+// whose area does not contain the point.
+const proposalTTL = 15 * time.Minute
+
+func (s *Service) officerText(ctx context.Context, o *program.Person, body string) (string, error) {
+	cmd, err := parseOfficer(body)
+	if err != nil {
+		return s.officerUsage(), nil
+	}
+	switch cmd.verb {
+	case vRefer:
+		return s.refer(ctx, o, cmd)
+	case vYes:
+		return s.confirmOutside(ctx, o)
+	case vStatus:
+		return s.officerStatus(ctx, o, cmd.code)
+	case vCancel:
+		return s.cancel(ctx, o, cmd.code)
+	}
+	return s.officerHelp(), nil
+}
+
+func (s *Service) refer(ctx context.Context, o *program.Person, cmd command) (string, error) {
+	loc, err := geo.ParseLocation(cmd.location, s.prog.Places)
+	if err != nil {
+		return s.locationHelp(errors.Is(err, geo.ErrShortLink)), nil
+	}
+	r := &Referral{Type: cmd.refType, Officer: o.ID, Location: cmd.location,
+		Lat: loc.Point.Lat(), Lon: loc.Point.Lon(), Place: loc.Place, Notes: cmd.notes}
+	if cohort, ok := s.prog.Areas.Locate(loc.Point); ok {
+		r.Cohort = cohort
+		return s.start(ctx, r)
+	}
+	// Nobody is paged for a point outside every area until the officer says
+	// so: a wrong cohort pages the wrong person.
+	r.Cohort, r.OutsideMetres = s.prog.Areas.Nearest(loc.Point)
+	p := proposal{Referral: *r, Expires: s.now().Add(proposalTTL)}
+	data, err := json.Marshal(p)
+	if err != nil {
+		return "", fmt.Errorf("encode proposal: %w", err)
+	}
+	if err := s.rdb.Set(ctx, proposalKey(o.ID), data, proposalTTL).Err(); err != nil {
+		return "", fmt.Errorf("store proposal: %w", err)
+	}
+	return s.outsideArea(r.Cohort, r.OutsideMetres), nil
+}
+
+// proposal is a referral outside every area, waiting for the officer's YES.
+type proposal struct {
+	Referral Referral
+	Expires  time.Time
+}
+
+func (s *Service) confirmOutside(ctx context.Context, o *program.Person) (string, error) {
+	data, err := s.rdb.GetDel(ctx, proposalKey(o.ID)).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return nothingToConfirm, nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("take proposal: %w", err)
+	}
+	var p proposal
+	if err := json.Unmarshal(data, &p); err != nil {
+		return "", fmt.Errorf("decode proposal: %w", err)
+	}
+	if s.now().After(p.Expires) {
+		return nothingToConfirm, nil
+	}
+	return s.start(ctx, &p.Referral)
+}
+
+// start stores a new referral and pages the cohort's on-call case manager.
+// The referral is stored before this returns; the page goes out after.
+func (s *Service) start(ctx context.Context, r *Referral) (string, error) {
+	now := s.now()
+	r.State, r.Received, r.PagingAt = Paging, now, now
+	if err := s.insert(ctx, r); err != nil {
+		return "", err
+	}
+	s.log.Info("referral received", "code", r.Code, "type", r.Type, "cohort", r.Cohort, "officer", r.Officer)
+	if _, err := s.pageNext(ctx, r, ""); err != nil {
+		// Stored all the same: the officer has a code, and STATUS tells the
+		// truth about it.
+		s.log.Error("first page", "code", r.Code, "err", err)
+	}
+	return s.referralReceived(r), nil
+}
+
+// ownReferral loads the officer's referral by code, or their latest. An
+// unknown code and another officer's answer the same.
+func (s *Service) ownReferral(ctx context.Context, o *program.Person, code string) (*Referral, string, error) {
+	if code == "" {
+		c, err := s.rdb.Get(ctx, officerLastKey(o.ID)).Result()
+		if errors.Is(err, redis.Nil) {
+			return nil, noReferralYet, nil
+		}
+		if err != nil {
+			return nil, "", fmt.Errorf("latest referral: %w", err)
+		}
+		code = c
+	}
+	r, err := s.load(ctx, code)
+	if errors.Is(err, errNotFound) || (err == nil && r.Officer != o.ID) {
+		return nil, notYours(code), nil
+	}
+	return r, "", err
+}
+
+func (s *Service) officerStatus(ctx context.Context, o *program.Person, code string) (string, error) {
+	r, reply, err := s.ownReferral(ctx, o, code)
+	if r == nil {
+		return reply, err
+	}
+	return s.status(r), nil
+}
+
+func (s *Service) cancel(ctx context.Context, o *program.Person, code string) (string, error) {
+	r, reply, err := s.ownReferral(ctx, o, code)
+	if r == nil {
+		return reply, err
+	}
+	c := change{from: []State{New, Paging, Accepted, OnScene, Unanswered},
+		event: event(s.now(), "cancelled", o.ID, "")}.to(Cancelled, s.now())
+	applied, _, err := s.apply(ctx, r.Code, c)
+	if err != nil {
+		return "", err
+	}
+	if !applied {
+		fresh, err := s.load(ctx, r.Code)
+		if err != nil {
+			return "", err
+		}
+		return s.status(fresh), nil
+	}
+	for _, id := range s.stillPaged(r, "") {
+		s.tell(ctx, id, cancelledToCaseManager(r.Code))
+	}
+	return r.Code + " cancelled.", nil
+}
+
+// stillPaged is everyone paged for r who has not declined, could not be
+// reached, or is except: the people to tell when it is settled.
+func (s *Service) stillPaged(r *Referral, except string) []string {
+	var ids []string
+	for _, id := range r.PagedList {
+		if id != except && !slices.Contains(r.Declined, id) && !slices.Contains(r.Failed, id) {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}

@@ -1,0 +1,187 @@
+package dispatch
+
+import (
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// verb is what a text asks for.
+type verb int
+
+const (
+	vRefer verb = iota + 1
+	vYes
+	vStatus
+	vCancel
+	vHelp
+	vAccept
+	vDecline
+	vETA
+	vArrived
+	vDone
+	vWho
+)
+
+// command is a parsed text. Only the fields of its verb are set.
+type command struct {
+	verb     verb
+	refType  Type
+	location string
+	notes    string
+	code     string
+	minutes  int
+	outcome  string
+}
+
+// errUsage means the text was not understood; the sender gets a usage reply.
+var errUsage = errors.New("not understood")
+
+// maxNotes keeps a page within a few SMS segments whatever an officer types.
+const maxNotes = 280
+
+// maxETA is a sanity bound: a larger number is a typo, not a plan.
+const maxETA = 600
+
+// parseOfficer reads an officer's text: AD/SC/ARREST/SOCIAL <location>
+// [/ notes], YES, STATUS [code], CANCEL <code>, HELP.
+func parseOfficer(body string) (command, error) {
+	first, rest := splitVerb(body)
+	switch first {
+	case "AD", "ARREST":
+		return parseRefer(Arrest, rest)
+	case "SC", "SOCIAL":
+		return parseRefer(Social, rest)
+	case "YES", "Y":
+		if rest == "" {
+			return command{verb: vYes}, nil
+		}
+	case "STATUS":
+		return withCode(vStatus, rest, false)
+	case "CANCEL":
+		return withCode(vCancel, rest, true)
+	case "HELP", "?", "INFO":
+		return command{verb: vHelp}, nil
+	}
+	return command{}, errUsage
+}
+
+func parseRefer(t Type, rest string) (command, error) {
+	loc, notes := splitNotes(rest)
+	if loc == "" {
+		return command{}, errUsage
+	}
+	if r := []rune(notes); len(r) > maxNotes {
+		notes = string(r[:maxNotes-1]) + "…"
+	}
+	return command{verb: vRefer, refType: t, location: loc, notes: notes}, nil
+}
+
+// splitNotes separates the location from the notes, which start after a "/"
+// or on a new line. A link's own slashes belong to the location.
+func splitNotes(s string) (loc, notes string) {
+	line, more, _ := strings.Cut(s, "\n")
+	line = strings.TrimSpace(line)
+	var after string
+	if f := strings.Fields(line); len(f) > 0 && isLink(f[0]) {
+		loc = f[0]
+		after = strings.TrimSpace(line[len(f[0]):])
+		after = strings.TrimSpace(strings.TrimPrefix(after, "/"))
+	} else {
+		l, a, _ := strings.Cut(line, "/")
+		loc, after = strings.TrimSpace(l), strings.TrimSpace(a)
+	}
+	notes = strings.Join(strings.Fields(after+" "+more), " ")
+	return strings.Join(strings.Fields(loc), " "), notes
+}
+
+func isLink(w string) bool {
+	w = strings.ToLower(w)
+	return strings.Contains(w, "://") || strings.HasPrefix(w, "geo:") || strings.HasPrefix(w, "maps.")
+}
+
+// parseCaseManager reads a case manager's (or supervisor's) text.
+func parseCaseManager(body string) (command, error) {
+	first, rest := splitVerb(body)
+	switch first {
+	case "1", "Y", "YES", "A", "ACCEPT":
+		return codeAndMinutes(vAccept, rest, false)
+	case "2", "N", "NO", "D", "DECLINE":
+		return withCode(vDecline, rest, false)
+	case "ETA":
+		return codeAndMinutes(vETA, rest, true)
+	case "ARRIVED", "HERE":
+		return withCode(vArrived, rest, false)
+	case "DONE":
+		return parseDone(rest)
+	case "WHO":
+		if rest == "" {
+			return command{verb: vWho}, nil
+		}
+	case "HELP", "?", "INFO":
+		return command{verb: vHelp}, nil
+	}
+	return command{}, errUsage
+}
+
+// codeAndMinutes reads "[code] [minutes]" in either order.
+func codeAndMinutes(v verb, rest string, needMinutes bool) (command, error) {
+	c := command{verb: v}
+	for _, w := range strings.Fields(strings.ToUpper(rest)) {
+		w = strings.TrimSuffix(strings.TrimSuffix(w, "MINS"), "MIN")
+		switch n, err := strconv.Atoi(w); {
+		case err == nil && c.minutes == 0 && n > 0 && n <= maxETA:
+			c.minutes = n
+		case c.code == "" && isCode(w):
+			c.code = w
+		case w == "": // "15 min" leaves the unit alone
+		default:
+			return command{}, errUsage
+		}
+	}
+	if needMinutes && c.minutes == 0 {
+		return command{}, errUsage
+	}
+	return c, nil
+}
+
+func withCode(v verb, rest string, need bool) (command, error) {
+	w := strings.Fields(strings.ToUpper(rest))
+	switch {
+	case len(w) == 0 && !need:
+		return command{verb: v}, nil
+	case len(w) == 1 && isCode(w[0]):
+		return command{verb: v, code: w[0]}, nil
+	}
+	return command{}, errUsage
+}
+
+func parseDone(rest string) (command, error) {
+	c := command{verb: vDone}
+	for _, w := range strings.Fields(strings.ToLower(rest)) {
+		switch {
+		case c.outcome == "" && slices.Contains(outcomes, w):
+			c.outcome = w
+		case c.code == "" && isCode(strings.ToUpper(w)):
+			c.code = strings.ToUpper(w)
+		default:
+			return command{}, errUsage
+		}
+	}
+	if c.outcome == "" {
+		return command{}, errUsage
+	}
+	return c, nil
+}
+
+// splitVerb upper-cases the first word and returns the rest as typed, so a
+// location or notes keep their case.
+func splitVerb(body string) (string, string) {
+	body = strings.TrimSpace(body)
+	i := strings.IndexFunc(body, func(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == '\r' })
+	if i < 0 {
+		return strings.ToUpper(strings.TrimRight(body, ".!")), ""
+	}
+	return strings.ToUpper(body[:i]), strings.TrimSpace(body[i:])
+}

@@ -1,0 +1,155 @@
+package dispatch
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestParseOfficer(t *testing.T) {
+	tests := []struct {
+		body string
+		want command
+	}{
+		{"AD 40.4473,-80.0076 / male 30s red jacket at bus shelter",
+			command{verb: vRefer, refType: Arrest, location: "40.4473,-80.0076", notes: "male 30s red jacket at bus shelter"}},
+		{"  ad   40.4473, -80.0076   ", command{verb: vRefer, refType: Arrest, location: "40.4473, -80.0076"}},
+		{"arrest 40.4473,-80.0076/notes", command{verb: vRefer, refType: Arrest, location: "40.4473,-80.0076", notes: "notes"}},
+		{"SC Market Square\nsitting on the steps,  asked for help",
+			command{verb: vRefer, refType: Social, location: "Market Square", notes: "sitting on the steps, asked for help"}},
+		{"Social 103 / by the fountain\nsecond line", command{verb: vRefer, refType: Social, location: "103", notes: "by the fountain second line"}},
+		{"AD https://www.google.com/maps/place/X/@40.44,-80.00,17z/data=!3d40.4471!4d-80.0079 / blue hoodie",
+			command{verb: vRefer, refType: Arrest, location: "https://www.google.com/maps/place/X/@40.44,-80.00,17z/data=!3d40.4471!4d-80.0079", notes: "blue hoodie"}},
+		{"AD https://maps.apple.com/?ll=40.44,-80.00 no slash notes",
+			command{verb: vRefer, refType: Arrest, location: "https://maps.apple.com/?ll=40.44,-80.00", notes: "no slash notes"}},
+		{"AD geo:40.4473,-80.0076;u=35", command{verb: vRefer, refType: Arrest, location: "geo:40.4473,-80.0076;u=35"}},
+		{"yes", command{verb: vYes}},
+		{"Y", command{verb: vYes}},
+		{"status", command{verb: vStatus}},
+		{"STATUS r7k2", command{verb: vStatus, code: "R7K2"}},
+		{"cancel R7K2", command{verb: vCancel, code: "R7K2"}},
+		{"help", command{verb: vHelp}},
+		{"HELP.", command{verb: vHelp}},
+	}
+	for _, tt := range tests {
+		got, err := parseOfficer(tt.body)
+		if err != nil {
+			t.Errorf("parseOfficer(%q): %v", tt.body, err)
+			continue
+		}
+		if got != tt.want {
+			t.Errorf("parseOfficer(%q)\n got %+v\nwant %+v", tt.body, got, tt.want)
+		}
+	}
+}
+
+func TestParseOfficerRejects(t *testing.T) {
+	for _, body := range []string{
+		"", "   ", "AD", "AD / notes only", "SC\n", "hello", "CANCEL", "CANCEL R7K2 now",
+		"STATUS 1234", "STATUS R0K2", "YES please", "1", "accept",
+	} {
+		if got, err := parseOfficer(body); err == nil {
+			t.Errorf("parseOfficer(%q) = %+v, want usage error", body, got)
+		}
+	}
+}
+
+func TestParseCaseManager(t *testing.T) {
+	tests := []struct {
+		body string
+		want command
+	}{
+		{"1", command{verb: vAccept}},
+		{"y", command{verb: vAccept}},
+		{"Yes", command{verb: vAccept}},
+		{"A R7K2 15", command{verb: vAccept, code: "R7K2", minutes: 15}},
+		{"accept 15 r7k2", command{verb: vAccept, code: "R7K2", minutes: 15}},
+		{"1 20", command{verb: vAccept, minutes: 20}},
+		{"1 20 min", command{verb: vAccept, minutes: 20}},
+		{"1 20min", command{verb: vAccept, minutes: 20}},
+		{"2", command{verb: vDecline}},
+		{"NO", command{verb: vDecline}},
+		{"d r7k2", command{verb: vDecline, code: "R7K2"}},
+		{"DECLINE", command{verb: vDecline}},
+		{"ETA 20", command{verb: vETA, minutes: 20}},
+		{"eta R7K2 5", command{verb: vETA, code: "R7K2", minutes: 5}},
+		{"arrived", command{verb: vArrived}},
+		{"HERE R7K2", command{verb: vArrived, code: "R7K2"}},
+		{"done engaged", command{verb: vDone, outcome: "engaged"}},
+		{"DONE R7K2 REFUSED", command{verb: vDone, code: "R7K2", outcome: "refused"}},
+		{"done gone r7k2", command{verb: vDone, code: "R7K2", outcome: "gone"}},
+		{"who", command{verb: vWho}},
+		{"HELP", command{verb: vHelp}},
+	}
+	for _, tt := range tests {
+		got, err := parseCaseManager(tt.body)
+		if err != nil {
+			t.Errorf("parseCaseManager(%q): %v", tt.body, err)
+			continue
+		}
+		if got != tt.want {
+			t.Errorf("parseCaseManager(%q)\n got %+v\nwant %+v", tt.body, got, tt.want)
+		}
+	}
+}
+
+func TestParseCaseManagerRejects(t *testing.T) {
+	for _, body := range []string{
+		"", "3", "ok", "ETA", "ETA soon", "ETA 0", "ETA 601", "1 R7K2 R8K3", "1 15 20", "DONE", "DONE maybe",
+		"2 15", "WHO else", "AD 40.4,-80.0",
+	} {
+		if got, err := parseCaseManager(body); err == nil {
+			t.Errorf("parseCaseManager(%q) = %+v, want usage error", body, got)
+		}
+	}
+}
+
+func TestNewCode(t *testing.T) {
+	seen := map[string]bool{}
+	for range 2000 {
+		c := newCode()
+		if !isCode(c) {
+			t.Fatalf("newCode() = %q: not a valid code", c)
+		}
+		if strings.ContainsAny(c, "0O1I") {
+			t.Fatalf("newCode() = %q has a confusable character", c)
+		}
+		seen[c] = true
+	}
+	// 2,000 draws from ~1M codes: a handful of repeats at most.
+	if len(seen) < 1990 {
+		t.Errorf("only %d distinct codes in 2000 draws", len(seen))
+	}
+}
+
+// FuzzParse checks that no text makes the parsers panic, and that what
+// they accept is well formed. Its seed corpus runs with `go test`.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{
+		"AD 40.4473,-80.0076 / male 30s red jacket", "SC Market Square\nnotes", "A R7K2 15", "DONE engaged",
+		"AD https://maps.google.com/?q=40.44,-80.00 / x", "ETA 20", "cancel r7k2", "1 20 min", "AD /", "\xff\xfe",
+		"AD 40.4473,-80.0076 / " + strings.Repeat("é", 400),
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		for _, parse := range []func(string) (command, error){parseOfficer, parseCaseManager} {
+			c, err := parse(body)
+			if err != nil {
+				continue
+			}
+			if c.code != "" && !isCode(c.code) {
+				t.Errorf("%q: bad code %q", body, c.code)
+			}
+			if c.minutes < 0 || c.minutes > maxETA {
+				t.Errorf("%q: minutes %d out of range", body, c.minutes)
+			}
+			if c.verb == vRefer && strings.TrimSpace(c.location) == "" {
+				t.Errorf("%q: referral without a location", body)
+			}
+			if utf8.ValidString(body) && utf8.RuneCountInString(c.notes) > maxNotes {
+				t.Errorf("%q: notes longer than %d", body, maxNotes)
+			}
+		}
+	})
+}

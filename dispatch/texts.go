@@ -1,0 +1,171 @@
+package dispatch
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/paulmach/orb"
+
+	"github.com/leadline/leadline/geo"
+)
+
+// Every text Leadline sends in the core loop is written here, so that what
+// each audience may be told (DESIGN.md, "What a text may say") can be read in
+// one place. Officers learn the code, cohort, the case manager's short name,
+// ETA and state; case managers get what they need to find the officer.
+
+// strangerReply is all an unknown number ever learns.
+const strangerReply = "This number does not accept messages."
+
+func (s *Service) officerUsage() string {
+	return "Not understood. Refer: AD <lat,lon | map link | place> / notes (arrest diversion) or SC ... (social contact). Also STATUS, CANCEL <code>, HELP."
+}
+
+func (s *Service) officerHelp() string {
+	t := "Leadline: AD <location> / notes = arrest diversion, SC <location> / notes = social contact. Location: 40.4473,-80.0076, a map link or a place code. STATUS [code], CANCEL <code>."
+	if s.prog.SupportPhone != "" {
+		t += " Help: " + s.prog.SupportPhone
+	}
+	return t
+}
+
+func (s *Service) caseManagerHelp() string {
+	t := "Leadline: 1 [code] [min] accept, 2 [code] decline, ETA <min>, ARRIVED, DONE ENGAGED|REFUSED|GONE, WHO."
+	if s.prog.SupportPhone != "" {
+		t += " Help: " + s.prog.SupportPhone
+	}
+	return t
+}
+
+func (s *Service) caseManagerUsage() string {
+	return "Not understood. " + s.caseManagerHelp()
+}
+
+func (s *Service) locationHelp(shortLink bool) string {
+	if shortLink {
+		return "Short map links can't be opened. Send AD or SC with lat,lon (e.g. 40.4473,-80.0076), the full map link or a place code."
+	}
+	return "Location not understood. Send AD or SC with lat,lon (e.g. 40.4473,-80.0076), a map link, a geo: link or a place code."
+}
+
+func (s *Service) referralReceived(r *Referral) string {
+	return fmt.Sprintf("%s: %s, %s. Paging the on-call case manager. STATUS %s or CANCEL %s.",
+		r.Code, r.Type.Label(), s.prog.CohortName(r.Cohort), r.Code, r.Code)
+}
+
+func (s *Service) outsideArea(nearest string, metres float64) string {
+	return fmt.Sprintf("Outside every cohort area. Nearest: %s, %s away. Reply YES within 15 min to page %s anyway.",
+		s.prog.CohortName(nearest), geo.FormatDistance(metres), s.prog.CohortName(nearest))
+}
+
+const nothingToConfirm = "Nothing is waiting for YES. To refer: AD <location> / notes."
+
+func (s *Service) page(r *Referral) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "LEAD page %s: %s, %s", r.Code, strings.ToUpper(r.Type.Label()), s.prog.CohortName(r.Cohort))
+	if r.OutsideMetres > 0 {
+		fmt.Fprintf(&b, " (outside area by %s)", geo.FormatDistance(r.OutsideMetres))
+	}
+	fmt.Fprintf(&b, "\nAt: %s %s", r.Location, geo.MapLink(orb.Point{r.Lon, r.Lat}))
+	if o, ok := s.prog.Person(r.Officer); ok {
+		fmt.Fprintf(&b, "\nOfficer: %s #%s, %s, %s", o.Name, o.Badge, o.Agency, o.Phone)
+	}
+	if r.Notes != "" {
+		fmt.Fprintf(&b, "\nNotes: %s", r.Notes)
+	}
+	fmt.Fprintf(&b, "\nReply 1 to accept (1 15 = ETA 15 min), 2 to decline.")
+	return b.String()
+}
+
+func (s *Service) shortName(id string) string {
+	if p, ok := s.prog.Person(id); ok {
+		return p.ShortName()
+	}
+	return "a case manager"
+}
+
+func etaText(min int) string {
+	if min == 0 {
+		return ""
+	}
+	return ", ETA " + strconv.Itoa(min) + " min"
+}
+
+func (s *Service) acceptedToOfficer(r *Referral) string {
+	return fmt.Sprintf("%s accepted by %s%s.", r.Code, s.shortName(r.AcceptedBy), etaText(r.ETAMinutes))
+}
+
+func (s *Service) acceptedToCaseManager(r *Referral) string {
+	t := fmt.Sprintf("You accepted %s. The officer has been told.", r.Code)
+	return t + " Text ETA <min>, ARRIVED, then DONE ENGAGED|REFUSED|GONE."
+}
+
+func pagingNext(code string) string {
+	return code + ": paging the next case manager."
+}
+
+func (s *Service) nobodyAccepted(code string) string {
+	t := code + ": no case manager accepted. Follow your agency's usual procedure."
+	if s.prog.SupportPhone != "" {
+		t += " Program line: " + s.prog.SupportPhone
+	}
+	return t
+}
+
+func cancelledToCaseManager(code string) string {
+	return code + " was cancelled by the officer. No need to respond."
+}
+
+// status is the officer's view of a referral.
+func (s *Service) status(r *Referral) string {
+	cohort := s.prog.CohortName(r.Cohort)
+	switch r.State {
+	case New, Paging:
+		return fmt.Sprintf("%s (%s): paging, not accepted yet.", r.Code, cohort)
+	case Accepted:
+		return fmt.Sprintf("%s (%s): accepted by %s%s.", r.Code, cohort, s.shortName(r.AcceptedBy), etaText(r.ETAMinutes))
+	case OnScene:
+		return fmt.Sprintf("%s (%s): %s is on scene.", r.Code, cohort, s.shortName(r.AcceptedBy))
+	case Closed:
+		return fmt.Sprintf("%s (%s): closed.", r.Code, cohort)
+	case Cancelled:
+		return fmt.Sprintf("%s (%s): cancelled.", r.Code, cohort)
+	case Unanswered:
+		return fmt.Sprintf("%s (%s): no case manager accepted.", r.Code, cohort)
+	}
+	return r.Code + ": " + string(r.State)
+}
+
+// notYours is the same answer for an unknown code and someone else's, so a
+// code cannot be probed.
+func notYours(code string) string { return "No referral " + code + " of yours." }
+
+const noReferralYet = "You have no referral yet. To refer: AD <location> / notes."
+
+func (s *Service) alreadyTaken(r *Referral, who string) string {
+	switch {
+	case r.State == Cancelled:
+		return r.Code + " was cancelled by the officer. No need to respond."
+	case r.AcceptedBy == who:
+		return "You already accepted " + r.Code + "."
+	case r.AcceptedBy != "":
+		return r.Code + " was already accepted by " + s.shortName(r.AcceptedBy) + ". No need to respond."
+	}
+	return r.Code + " is " + strings.ReplaceAll(string(r.State), "_", " ") + "."
+}
+
+func (s *Service) who(lines []string) string {
+	if len(lines) == 0 {
+		return "You are in no cohort rotation."
+	}
+	return "On call: " + strings.Join(lines, "; ") + "."
+}
+
+func (s *Service) etaToOfficer(r *Referral) string {
+	return fmt.Sprintf("%s: %s ETA %d min.", r.Code, s.shortName(r.AcceptedBy), r.ETAMinutes)
+}
+
+func (s *Service) arrivedToOfficer(r *Referral) string {
+	return fmt.Sprintf("%s: %s has arrived.", r.Code, s.shortName(r.AcceptedBy))
+}

@@ -1,0 +1,188 @@
+package dispatch_test
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/leadline/leadline/dispatch"
+	"github.com/leadline/leadline/examples"
+	"github.com/leadline/leadline/internal/redistest"
+	"github.com/leadline/leadline/oncall"
+	"github.com/leadline/leadline/phone"
+	"github.com/leadline/leadline/program"
+	"github.com/leadline/leadline/twiliosim"
+	"github.com/leadline/leadline/webhooks"
+)
+
+const (
+	testSID   = "AC0123456789abcdef0123456789abcdef"
+	testToken = "0123456789abcdef0123456789abcdef"
+)
+
+// world is the whole core loop on real parts: redis-server, the webhooks
+// server signed-checking every request, and the phone simulator reached
+// through the real twilio-go client. Tests talk to it as people do: by text.
+type world struct {
+	t     testing.TB
+	prog  *program.Program
+	rdb   *redis.Client
+	sim   *twiliosim.Server
+	svc   *dispatch.Service
+	clock *clock
+	url   string
+}
+
+// clock is the injected time source; tests move it instead of sleeping.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+func newWorld(t testing.TB) *world {
+	t.Helper()
+	prog, err := program.LoadFS(examples.FS, "program.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb, _ := redistest.Start(t)
+	return newWorldOn(t, prog, rdb)
+}
+
+// newWorldOn starts an instance of the service against rdb; two on one
+// Redis are two instances of Leadline.
+func newWorldOn(t testing.TB, prog *program.Program, rdb *redis.Client) *world {
+	t.Helper()
+	ctx := context.Background()
+	store := oncall.New(rdb)
+	rot := map[string][]string{}
+	for _, c := range prog.Cohorts {
+		rot[c.ID] = c.Rotation
+	}
+	if err := store.Seed(ctx, rot); err != nil {
+		t.Fatal(err)
+	}
+	sim := twiliosim.New(twiliosim.Options{AccountSID: testSID, AuthToken: testToken})
+	t.Cleanup(sim.Close)
+	clk := &clock{now: time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)}
+	texter := phone.NewClient(phone.ClientConfig{AccountSID: testSID, AuthToken: testToken, APIURL: sim.URL(),
+		RetryBase: time.Millisecond, MaxAttempts: 3})
+	svc := dispatch.NewService(dispatch.Config{Program: prog, Redis: rdb, OnCall: store, Texter: texter, Clock: clk.Now,
+		Log: slog.New(slog.NewTextHandler(t.Output(), nil))})
+	t.Cleanup(svc.Wait)
+	// The public URL is the test server's own, as if Twilio called it.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := "http://" + l.Addr().String()
+	srv := &httptest.Server{Listener: l, Config: &http.Server{Handler: webhooks.New(webhooks.Config{
+		PublicURL: url, AuthToken: testToken, SMS: svc,
+		Ready: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }}).Handler()}}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	sim.SetWebhookBase(url)
+	return &world{t: t, prog: prog, rdb: rdb, sim: sim, svc: svc, clock: clk, url: url}
+}
+
+func (w *world) phoneOf(id string) string {
+	w.t.Helper()
+	if id == "stranger" {
+		return "+14125550999"
+	}
+	p, ok := w.prog.Person(id)
+	if !ok {
+		w.t.Fatalf("no person %q", id)
+	}
+	return p.Phone
+}
+
+// text sends a text from a person to the program number and returns its
+// MessageSid.
+func (w *world) text(id, body string) string {
+	w.t.Helper()
+	sid, err := w.sim.Text(context.Background(), w.phoneOf(id), w.prog.Phone, body)
+	if err != nil {
+		w.t.Fatalf("%s texts %q: %v", id, body, err)
+	}
+	return sid
+}
+
+// expect waits for the next text to a person and checks it says each of
+// wants. It returns the text.
+func (w *world) expect(id string, wants ...string) string {
+	w.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	m, err := w.sim.NextMessage(ctx, w.phoneOf(id))
+	if err != nil {
+		w.t.Fatalf("%s got no text (wanted %q): %v", id, wants, err)
+	}
+	if m.From != w.prog.Phone {
+		w.t.Errorf("text to %s came from %s, want the program number", id, m.From)
+	}
+	for _, want := range wants {
+		if !strings.Contains(m.Body, want) {
+			w.t.Errorf("text to %s lacks %q:\n%s", id, want, m.Body)
+		}
+	}
+	return m.Body
+}
+
+// quiet checks that nobody has an unread text once all sends are done.
+func (w *world) quiet(ids ...string) {
+	w.t.Helper()
+	w.svc.Wait()
+	for _, id := range ids {
+		if un := w.sim.Unread(w.phoneOf(id)); len(un) > 0 {
+			w.t.Errorf("%s got unexpected texts: %q", id, bodies(un))
+		}
+	}
+}
+
+func bodies(ms []twiliosim.Message) []string {
+	var out []string
+	for _, m := range ms {
+		out = append(out, m.Body)
+	}
+	return out
+}
+
+func (w *world) referral(code string) *dispatch.Referral {
+	w.t.Helper()
+	r, err := w.svc.Lookup(context.Background(), code)
+	if err != nil {
+		w.t.Fatalf("lookup %s: %v", code, err)
+	}
+	return r
+}
+
+// codeIn pulls the referral code from the officer's reply ("R7K2: ...").
+func codeIn(t testing.TB, reply string) string {
+	t.Helper()
+	code, _, ok := strings.Cut(reply, ":")
+	if !ok || len(code) != 4 {
+		t.Fatalf("no code at the start of %q", reply)
+	}
+	return code
+}

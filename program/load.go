@@ -1,0 +1,289 @@
+package program
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/leadline/leadline/geo"
+	"github.com/leadline/leadline/phone"
+)
+
+// Error is one problem in a config file: the file, the item and the reason.
+type Error struct {
+	File   string
+	Item   string
+	Reason string
+}
+
+func (e *Error) Error() string {
+	if e.Item == "" {
+		return e.File + ": " + e.Reason
+	}
+	return e.File + ": " + e.Item + ": " + e.Reason
+}
+
+// The YAML shape of DESIGN.md. Field names are the file's.
+type fileConfig struct {
+	Program struct {
+		Name         string `yaml:"name"`
+		Timezone     string `yaml:"timezone"`
+		Phone        string `yaml:"phone"`
+		SupportPhone string `yaml:"support_phone"`
+	} `yaml:"program"`
+	Areas struct {
+		File           string `yaml:"file"`
+		CohortProperty string `yaml:"cohort_property"`
+	} `yaml:"areas"`
+	Places  string `yaml:"places"`
+	Cohorts []struct {
+		ID         string   `yaml:"id"`
+		Name       string   `yaml:"name"`
+		Rotation   []string `yaml:"rotation"`
+		Escalation struct {
+			AckTimeout string `yaml:"ack_timeout"`
+		} `yaml:"escalation"`
+	} `yaml:"cohorts"`
+	People []struct {
+		ID      string   `yaml:"id"`
+		Name    string   `yaml:"name"`
+		Phone   string   `yaml:"phone"`
+		Role    string   `yaml:"role"`
+		Badge   string   `yaml:"badge"`
+		Agency  string   `yaml:"agency"`
+		Cohorts []string `yaml:"cohorts"`
+	} `yaml:"people"`
+}
+
+// Load reads and validates the config at path. Files it names are relative
+// to its folder. The error lists every problem found, each an *Error.
+func Load(path string) (*Program, error) {
+	dir := filepath.Dir(path)
+	return load(filepath.Base(path), func(name string) ([]byte, error) {
+		if filepath.IsAbs(name) {
+			return os.ReadFile(name)
+		}
+		return os.ReadFile(filepath.Join(dir, name))
+	})
+}
+
+// LoadFS is Load for a config kept in fsys (the demo's embedded sample).
+func LoadFS(fsys fs.FS, name string) (*Program, error) {
+	return load(name, func(n string) ([]byte, error) { return fs.ReadFile(fsys, n) })
+}
+
+var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+
+func load(name string, read func(string) ([]byte, error)) (*Program, error) {
+	data, err := read(name)
+	if err != nil {
+		return nil, &Error{File: name, Reason: err.Error()}
+	}
+	var fc fileConfig
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&fc); err != nil {
+		return nil, &Error{File: name, Reason: err.Error()}
+	}
+
+	v := validator{file: name}
+	p := &Program{File: name, Name: fc.Program.Name}
+	if p.Name == "" {
+		v.add("program.name", "is required")
+	}
+	if fc.Program.Timezone == "" {
+		v.add("program.timezone", "is required (an IANA zone such as America/New_York)")
+	} else if loc, err := time.LoadLocation(fc.Program.Timezone); err != nil || fc.Program.Timezone == "Local" {
+		v.add("program.timezone", fmt.Sprintf("unknown time zone %q", fc.Program.Timezone))
+	} else {
+		p.TimeZone = loc
+	}
+	// The program number must carry its country code: it decides how every
+	// other number without one is read.
+	if pn, err := phone.Parse(fc.Program.Phone, ""); err != nil {
+		v.add("program.phone", "must be a valid number in E.164 form (+ and country code): "+err.Error())
+	} else {
+		p.Phone, p.Region = pn, phone.Region(pn)
+	}
+	if fc.Program.SupportPhone != "" {
+		if sp, err := phone.Parse(fc.Program.SupportPhone, p.Region); err != nil {
+			v.add("program.support_phone", err.Error())
+		} else {
+			p.SupportPhone = sp
+		}
+	}
+
+	phones := map[string]string{}
+	if p.Phone != "" {
+		phones[p.Phone] = "program.phone"
+	}
+	ids := map[string]Role{}
+	for i, x := range fc.People {
+		item := fmt.Sprintf("people[%d]", i)
+		if x.ID != "" {
+			item += " (" + x.ID + ")"
+		}
+		switch {
+		case x.ID == "":
+			v.add(item, "id is required")
+		case !idPattern.MatchString(x.ID):
+			v.add(item, "id must be lower-case letters, digits, - or _")
+		case ids[x.ID] != "":
+			v.add(item, "duplicate id")
+		}
+		if x.Name == "" {
+			v.add(item, "name is required")
+		}
+		role := Role(x.Role)
+		switch role {
+		case CaseManager, Supervisor, Officer:
+		default:
+			v.add(item, fmt.Sprintf("role %q must be case_manager, supervisor or officer", x.Role))
+		}
+		ids[x.ID] = role
+		pn, err := phone.Parse(x.Phone, p.Region)
+		if err != nil {
+			v.add(item, "phone: "+err.Error())
+		} else if other, dup := phones[pn]; dup {
+			v.add(item, fmt.Sprintf("phone %s is also %s's", phone.Mask(pn), other))
+		} else {
+			phones[pn] = x.ID
+		}
+		if role == Officer && (x.Badge == "" || x.Agency == "") {
+			v.add(item, "an officer needs badge and agency: case managers are told them")
+		}
+		p.People = append(p.People, Person{ID: x.ID, Name: x.Name, Phone: pn, Role: role,
+			Badge: x.Badge, Agency: x.Agency, Cohort: x.Cohorts})
+	}
+
+	cohortIDs := map[string]bool{}
+	for i, c := range fc.Cohorts {
+		item := fmt.Sprintf("cohorts[%d]", i)
+		if c.ID != "" {
+			item += " (" + c.ID + ")"
+		}
+		switch {
+		case c.ID == "":
+			v.add(item, "id is required")
+		case !idPattern.MatchString(c.ID):
+			v.add(item, "id must be lower-case letters, digits, - or _")
+		case cohortIDs[c.ID]:
+			v.add(item, "duplicate id")
+		}
+		cohortIDs[c.ID] = true
+		if c.Name == "" {
+			c.Name = c.ID
+		}
+		if len(c.Rotation) == 0 {
+			v.add(item, "rotation is empty: nobody could be paged")
+		}
+		for _, id := range c.Rotation {
+			switch r, ok := ids[id]; {
+			case !ok:
+				v.add(item, fmt.Sprintf("rotation: unknown person %q", id))
+			case r != CaseManager && r != Supervisor:
+				v.add(item, fmt.Sprintf("rotation: %s is an %s, not a case manager", id, r))
+			}
+		}
+		if dup := firstDuplicate(c.Rotation); dup != "" {
+			v.add(item, fmt.Sprintf("rotation: %s is listed twice", dup))
+		}
+		esc := Escalation{AckTimeout: DefaultAckTimeout}
+		if s := c.Escalation.AckTimeout; s != "" {
+			d, err := time.ParseDuration(s)
+			if err != nil || d <= 0 {
+				v.add(item, fmt.Sprintf("escalation.ack_timeout %q is not a positive duration like 5m", s))
+			} else {
+				esc.AckTimeout = d
+			}
+		}
+		p.Cohorts = append(p.Cohorts, Cohort{ID: c.ID, Name: c.Name, Rotation: c.Rotation, Escalation: esc})
+	}
+	if len(fc.Cohorts) == 0 {
+		v.add("cohorts", "at least one cohort is required")
+	}
+	for i, x := range fc.People {
+		for _, c := range x.Cohorts {
+			if !cohortIDs[c] {
+				v.add(fmt.Sprintf("people[%d] (%s)", i, x.ID), fmt.Sprintf("cohorts: unknown cohort %q", c))
+			}
+		}
+	}
+
+	v.loadAreas(p, fc.Areas.File, fc.Areas.CohortProperty, read)
+	if fc.Places != "" {
+		if data, err := read(fc.Places); err != nil {
+			v.add("places", err.Error())
+		} else if pl, err := geo.ParsePlaces(fc.Places, data); err != nil {
+			v.errs = append(v.errs, err)
+		} else {
+			p.Places = pl
+		}
+	}
+	if p.Areas != nil {
+		for _, c := range p.Cohorts {
+			if c.ID != "" && !p.Areas.Has(c.ID) {
+				v.add(fmt.Sprintf("cohorts (%s)", c.ID), "has no area in "+fc.Areas.File)
+			}
+		}
+		for _, ac := range p.Areas.Cohorts() {
+			if !cohortIDs[ac.ID] {
+				v.addIn(fc.Areas.File, fmt.Sprintf("cohort %q", ac.ID), "is not a cohort in "+name)
+			}
+		}
+	}
+	if err := errors.Join(v.errs...); err != nil {
+		return nil, err
+	}
+	p.index()
+	return p, nil
+}
+
+func (v *validator) loadAreas(p *Program, file, prop string, read func(string) ([]byte, error)) {
+	if file == "" {
+		v.add("areas.file", "is required (a GeoJSON FeatureCollection)")
+		return
+	}
+	if prop == "" {
+		prop = "cohort"
+	}
+	data, err := read(file)
+	if err != nil {
+		v.add("areas.file", err.Error())
+		return
+	}
+	a, err := geo.ParseAreas(file, data, geo.AreaOptions{CohortProperty: prop, TimeZone: p.TimeZone})
+	if err != nil {
+		v.errs = append(v.errs, err)
+		return
+	}
+	p.Areas = a
+}
+
+type validator struct {
+	file string
+	errs []error
+}
+
+func (v *validator) add(item, reason string) { v.addIn(v.file, item, reason) }
+
+func (v *validator) addIn(file, item, reason string) {
+	v.errs = append(v.errs, &Error{File: file, Item: item, Reason: reason})
+}
+
+func firstDuplicate(xs []string) string {
+	for i, x := range xs {
+		if slices.Contains(xs[:i], x) {
+			return x
+		}
+	}
+	return ""
+}

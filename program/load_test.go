@@ -1,0 +1,185 @@
+package program
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/leadline/leadline/examples"
+)
+
+// Two squares near Pittsburgh: north and south of 40.45.
+const areasJSON = `{"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"cohort":"north"},"geometry":{"type":"Polygon","coordinates":[[[-80.05,40.45],[-79.95,40.45],[-79.95,40.50],[-80.05,40.50],[-80.05,40.45]]]}},
+{"type":"Feature","properties":{"cohort":"south"},"geometry":{"type":"Polygon","coordinates":[[[-80.05,40.40],[-79.95,40.40],[-79.95,40.45],[-80.05,40.45],[-80.05,40.40]]]}}
+]}`
+
+const goodYAML = `
+program:
+  name: Test LEAD
+  timezone: America/New_York
+  phone: "+14125550100"
+  support_phone: "412-555-0199"
+areas:
+  file: areas.geojson
+  cohort_property: cohort
+cohorts:
+  - id: north
+    name: North
+    rotation: [jrivera, aklein]
+    escalation: {ack_timeout: 3m}
+  - id: south
+    name: South
+    rotation: [aklein]
+people:
+  - {id: jrivera, name: Jo Rivera, phone: "412-555-0111", role: case_manager}
+  - {id: aklein,  name: Ana Klein, phone: "+1 (412) 555-0112", role: case_manager}
+  - {id: msup,    name: Mel Sup,   phone: "+14125550113", role: supervisor, cohorts: [north]}
+  - {id: osmith,  name: Sam Smith, phone: "+14125550121", role: officer, badge: "4411", agency: Ross Township PD}
+`
+
+func loadYAML(t *testing.T, yaml string, extra ...string) (*Program, error) {
+	t.Helper()
+	fsys := fstest.MapFS{
+		"program.yaml":  {Data: []byte(yaml)},
+		"areas.geojson": {Data: []byte(areasJSON)},
+	}
+	for i := 0; i+1 < len(extra); i += 2 {
+		fsys[extra[i]] = &fstest.MapFile{Data: []byte(extra[i+1])}
+	}
+	return LoadFS(fsys, "program.yaml")
+}
+
+func TestLoadGood(t *testing.T) {
+	p, err := loadYAML(t, goodYAML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Phone != "+14125550100" || p.SupportPhone != "+14125550199" || p.Region != "US" {
+		t.Errorf("program numbers: %q %q %q", p.Phone, p.SupportPhone, p.Region)
+	}
+	ak, ok := p.PersonByPhone("+14125550112")
+	if !ok || ak.ID != "aklein" || ak.ShortName() != "Ana K." {
+		t.Errorf("PersonByPhone(+14125550112) = %+v, %v", ak, ok)
+	}
+	if c, _ := p.Cohort("north"); c.Escalation.AckTimeout != 3*time.Minute {
+		t.Errorf("north ack timeout = %v", c.Escalation.AckTimeout)
+	}
+	if c, _ := p.Cohort("south"); c.Escalation.AckTimeout != DefaultAckTimeout {
+		t.Errorf("south ack timeout = %v, want the default", c.Escalation.AckTimeout)
+	}
+	var buf bytes.Buffer
+	if err := p.WriteSummary(&buf); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Test LEAD", "north", "South", "km²", "jrivera, aklein",
+		"2 case managers, 1 supervisors, 1 officers"} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("summary lacks %q:\n%s", want, buf.String())
+		}
+	}
+	if strings.Contains(buf.String(), "5550111") {
+		t.Errorf("summary shows a phone number:\n%s", buf.String())
+	}
+}
+
+func TestLoadReportsEveryError(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(string) string
+		want []string // each must appear in the error
+	}{
+		{"unknown person in rotation", func(s string) string {
+			return strings.Replace(s, "[jrivera, aklein]", "[jrivera, nobody]", 1)
+		}, []string{`program.yaml: cohorts[0] (north): rotation: unknown person "nobody"`}},
+		{"officer in rotation", func(s string) string {
+			return strings.Replace(s, "[aklein]", "[osmith]", 1)
+		}, []string{"cohorts[1] (south): rotation: osmith is an officer, not a case manager"}},
+		{"duplicate phone", func(s string) string {
+			return strings.Replace(s, `"+14125550113"`, `"412-555-0111"`, 1)
+		}, []string{"people[2] (msup): phone +1412***0111 is also jrivera's"}},
+		{"bad number", func(s string) string {
+			return strings.Replace(s, `"412-555-0111"`, `"555-01"`, 1)
+		}, []string{"people[0] (jrivera): phone:"}},
+		{"program number without country code", func(s string) string {
+			return strings.Replace(s, `"+14125550100"`, `"4125550100"`, 1)
+		}, []string{"program.phone: must be a valid number in E.164 form"}},
+		{"unknown timezone", func(s string) string {
+			return strings.Replace(s, "America/New_York", "America/Pittsburgh", 1)
+		}, []string{`program.timezone: unknown time zone "America/Pittsburgh"`}},
+		{"cohort with no area", func(s string) string {
+			return strings.Replace(s, "id: south", "id: east", 1)
+		}, []string{"cohorts (east): has no area in areas.geojson", `areas.geojson: cohort "south": is not a cohort in program.yaml`}},
+		{"bad timeout", func(s string) string {
+			return strings.Replace(s, "3m", "soon", 1)
+		}, []string{`escalation.ack_timeout "soon" is not a positive duration`}},
+		{"officer without badge", func(s string) string {
+			return strings.Replace(s, `badge: "4411", `, "", 1)
+		}, []string{"people[3] (osmith): an officer needs badge and agency"}},
+		{"unknown role", func(s string) string {
+			return strings.Replace(s, "role: supervisor", "role: boss", 1)
+		}, []string{`people[2] (msup): role "boss" must be case_manager, supervisor or officer`}},
+		{"typo in a key", func(s string) string {
+			return strings.Replace(s, "rotation: [aklein]", "rotaton: [aklein]", 1)
+		}, []string{"program.yaml:", "rotaton"}},
+		{"several at once", func(s string) string {
+			s = strings.Replace(s, "[jrivera, aklein]", "[jrivera, nobody]", 1)
+			return strings.Replace(s, "America/New_York", "Mars/Olympus", 1)
+		}, []string{`unknown person "nobody"`, `unknown time zone "Mars/Olympus"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := loadYAML(t, tt.edit(goodYAML))
+			if err == nil {
+				t.Fatalf("loaded %+v, want an error", p.Name)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error lacks %q:\n%v", w, err)
+				}
+			}
+		})
+	}
+}
+
+func TestLoadAreaErrorsNameTheFile(t *testing.T) {
+	bad := `{"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"cohort":"north"},"geometry":{"type":"Polygon","coordinates":[[[-80.05,40.45],[-79.95,40.45],[-79.95,40.50],[-80.05,40.50],[-80.05,40.45]]]}},
+{"type":"Feature","properties":{"cohort":"south"},"geometry":{"type":"Polygon","coordinates":[[[-80.05,40.40],[-79.95,40.40],[-79.95,40.45],[-80.05,40.45],[-80.05,40.40]]]}},
+{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[-80.05,40.40],[-79.95,40.40],[-79.95,40.45],[-80.05,40.45],[-80.05,40.40]]]}}
+]}`
+	yaml := strings.Replace(goodYAML, "file: areas.geojson", "file: bad.geojson", 1)
+	_, err := loadYAML(t, yaml, "bad.geojson", bad)
+	if err == nil || !strings.Contains(err.Error(), "bad.geojson: feature 2") {
+		t.Fatalf("want an error naming bad.geojson and feature 2, got %v", err)
+	}
+}
+
+func TestLoadMissingAreasFile(t *testing.T) {
+	yaml := strings.Replace(goodYAML, "file: areas.geojson", "file: missing.geojson", 1)
+	_, err := loadYAML(t, yaml)
+	if err == nil || !strings.Contains(err.Error(), "program.yaml: areas.file:") || !strings.Contains(err.Error(), "missing.geojson") {
+		t.Fatalf("want an error naming areas.file and missing.geojson, got %v", err)
+	}
+}
+
+func TestSampleProgramLoads(t *testing.T) {
+	p, err := LoadFS(examples.FS, "program.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Cohorts) != 4 || p.Places.Len() == 0 {
+		t.Errorf("sample program: %d cohorts, %d places", len(p.Cohorts), p.Places.Len())
+	}
+}
+
+func TestShortName(t *testing.T) {
+	for name, want := range map[string]string{"Jo Rivera": "Jo R.", "Ana María López": "Ana L.", "Cher": "Cher", "": "x"} {
+		p := Person{ID: "x", Name: name}
+		if got := p.ShortName(); got != want {
+			t.Errorf("ShortName(%q) = %q, want %q", name, got, want)
+		}
+	}
+}

@@ -1,0 +1,122 @@
+// Package program holds a LEAD program's configuration: who its people are,
+// which cohorts it serves, where they are and how each escalates. It is
+// loaded once at start-up from YAML and validated as a whole, so a bad file
+// fails before anyone relies on it.
+package program
+
+import (
+	"strings"
+	"time"
+
+	"github.com/leadline/leadline/geo"
+)
+
+// Role is what a person does in the program.
+type Role string
+
+// The roles a person may have.
+const (
+	CaseManager Role = "case_manager"
+	Supervisor  Role = "supervisor"
+	Officer     Role = "officer"
+)
+
+// DefaultAckTimeout is how long a page waits for an answer when a cohort
+// does not say.
+const DefaultAckTimeout = 5 * time.Minute
+
+// Person is anyone who may text the program number.
+type Person struct {
+	ID     string
+	Name   string
+	Phone  string // E.164
+	Role   Role
+	Badge  string   // officers
+	Agency string   // officers
+	Cohort []string // supervisors: the cohorts they cover
+}
+
+// ShortName is the first name and last initial ("Jo R."): all an officer is
+// told about a case manager.
+func (p *Person) ShortName() string {
+	f := strings.Fields(p.Name)
+	switch len(f) {
+	case 0:
+		return p.ID
+	case 1:
+		return f[0]
+	}
+	last := []rune(f[len(f)-1])
+	return f[0] + " " + string(last[0]) + "."
+}
+
+// Escalation is a cohort's paging policy.
+type Escalation struct {
+	AckTimeout time.Duration
+}
+
+// Cohort is a named service area with its own rotation.
+type Cohort struct {
+	ID         string
+	Name       string
+	Rotation   []string // person IDs in rotation order
+	Escalation Escalation
+}
+
+// Program is a validated configuration. It is read-only after Load.
+type Program struct {
+	File         string
+	Name         string
+	TimeZone     *time.Location
+	Phone        string // E.164; officers text it, and outgoing texts come from it
+	SupportPhone string
+	Region       string // default region for numbers written without a country code
+	Areas        *geo.Areas
+	Places       *geo.Places
+	Cohorts      []Cohort
+	People       []Person
+
+	byPhone  map[string]*Person
+	byID     map[string]*Person
+	byCohort map[string]*Cohort
+}
+
+// PersonByPhone finds a person by E.164 number.
+func (p *Program) PersonByPhone(phone string) (*Person, bool) {
+	x, ok := p.byPhone[phone]
+	return x, ok
+}
+
+// Person finds a person by ID.
+func (p *Program) Person(id string) (*Person, bool) {
+	x, ok := p.byID[id]
+	return x, ok
+}
+
+// Cohort finds a cohort by ID.
+func (p *Program) Cohort(id string) (*Cohort, bool) {
+	c, ok := p.byCohort[id]
+	return c, ok
+}
+
+// CohortName is the cohort's display name, or its ID if unknown.
+func (p *Program) CohortName(id string) string {
+	if c, ok := p.byCohort[id]; ok {
+		return c.Name
+	}
+	return id
+}
+
+func (p *Program) index() {
+	p.byPhone = make(map[string]*Person, len(p.People))
+	p.byID = make(map[string]*Person, len(p.People))
+	for i := range p.People {
+		x := &p.People[i]
+		p.byPhone[x.Phone] = x
+		p.byID[x.ID] = x
+	}
+	p.byCohort = make(map[string]*Cohort, len(p.Cohorts))
+	for i := range p.Cohorts {
+		p.byCohort[p.Cohorts[i].ID] = &p.Cohorts[i]
+	}
+}

@@ -1,0 +1,38 @@
+package program
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+)
+
+// WriteSummary prints what `leadline check` shows for a valid config: the
+// program, each cohort with its area and rotation, and people by role.
+// Phone numbers are masked: the summary may be pasted into a ticket.
+func (p *Program) WriteSummary(w io.Writer) error {
+	fmt.Fprintf(w, "%s: %s (%s), program number %s\n", p.File, p.Name, p.TimeZone, p.Phone)
+	fmt.Fprintf(w, "\nCohorts (%d):\n", len(p.Cohorts))
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	areas := map[string]float64{}
+	polygons := map[string]int{}
+	for _, c := range p.Areas.Cohorts() {
+		areas[c.ID] = c.SquareKm
+		polygons[c.ID] = len(c.Area)
+	}
+	for _, c := range p.Cohorts {
+		fmt.Fprintf(tw, "  %s\t%s\t%.1f km²\t%d polygons\tack %s\trotation: %s\n",
+			c.ID, c.Name, areas[c.ID], polygons[c.ID], c.Escalation.AckTimeout, strings.Join(c.Rotation, ", "))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	count := map[Role]int{}
+	for _, x := range p.People {
+		count[x.Role]++
+	}
+	fmt.Fprintf(w, "\nPeople (%d): %d case managers, %d supervisors, %d officers\n",
+		len(p.People), count[CaseManager], count[Supervisor], count[Officer])
+	_, err := fmt.Fprintf(w, "Places: %d\n", p.Places.Len())
+	return err
+}

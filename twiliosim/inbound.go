@@ -1,0 +1,133 @@
+package twiliosim
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// webhookPath is where Twilio posts inbound texts, below the webhook base.
+const webhookPath = "/twilio/sms"
+
+// maxReplyBytes bounds how much of a webhook response is read.
+const maxReplyBytes = 64 << 10
+
+// inbound remembers where to deliver texts and what was delivered, so a
+// text can be redelivered exactly as Twilio retries it.
+type inbound struct {
+	mu   sync.Mutex
+	base string
+	sent map[string]url.Values // by MessageSid
+}
+
+func newInbound() *inbound {
+	return &inbound{sent: make(map[string]url.Values)}
+}
+
+// SetWebhookBase sets where inbound texts go: base + "/twilio/sms", e.g.
+// "http://127.0.0.1:8080". Requests are signed for exactly that URL.
+func (s *Server) SetWebhookBase(base string) {
+	s.inbound.mu.Lock()
+	defer s.inbound.mu.Unlock()
+	s.inbound.base = strings.TrimSuffix(base, "/")
+}
+
+// Text delivers an SMS from the phone `from` to the Twilio number `to`: it
+// posts Twilio's form fields to the webhook, signed, and records each
+// <Message> of the TwiML response as a text from `to` back to `from` (or to
+// the <Message>'s own to and from attributes). It returns the MessageSid,
+// even on error, so the text can be redelivered; a non-2xx answer is an
+// error that names the status.
+func (s *Server) Text(ctx context.Context, from, to, body string) (sid string, err error) {
+	sid = newSID("SM")
+	params := url.Values{
+		"MessageSid":    {sid},
+		"SmsMessageSid": {sid},
+		"SmsSid":        {sid},
+		"AccountSid":    {s.accountSID},
+		"From":          {from},
+		"To":            {to},
+		"Body":          {body},
+		"NumMedia":      {"0"},
+		"NumSegments":   {strconv.Itoa(segments(body))},
+		"ApiVersion":    {apiVersion},
+		"SmsStatus":     {"received"},
+	}
+	s.inbound.mu.Lock()
+	s.inbound.sent[sid] = params
+	s.inbound.mu.Unlock()
+	return sid, s.deliver(ctx, params)
+}
+
+// Redeliver posts the text with MessageSid sid again, as Twilio does when a
+// webhook times out or fails, and records any TwiML replies again.
+func (s *Server) Redeliver(ctx context.Context, sid string) error {
+	s.inbound.mu.Lock()
+	params, ok := s.inbound.sent[sid]
+	s.inbound.mu.Unlock()
+	if !ok {
+		return fmt.Errorf("twiliosim: no text with MessageSid %s to redeliver", sid)
+	}
+	return s.deliver(ctx, params)
+}
+
+func (s *Server) deliver(ctx context.Context, params url.Values) error {
+	s.inbound.mu.Lock()
+	base := s.inbound.base
+	s.inbound.mu.Unlock()
+	if base == "" {
+		return errors.New("twiliosim: no webhook: call SetWebhookBase first")
+	}
+	target := base + webhookPath
+
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, strings.NewReader(params.Encode()))
+	if err != nil {
+		return fmt.Errorf("twiliosim: webhook request: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Twilio-Signature", Signature(s.authToken, target, params))
+	req.Header.Set("User-Agent", "TwilioProxy/1.1")
+	resp, err := s.webhooks.Do(req)
+	if err != nil {
+		return fmt.Errorf("twiliosim: post webhook: %w", err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxReplyBytes))
+	if err != nil {
+		return fmt.Errorf("twiliosim: read webhook response: %w", err)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return fmt.Errorf("twiliosim: webhook %s answered %d: %.200s", target, resp.StatusCode, bytes.TrimSpace(body))
+	}
+	replies, err := parseTwiML(body)
+	if err != nil {
+		return err
+	}
+	for _, r := range replies {
+		s.recordReply(params, r)
+	}
+	return nil
+}
+
+// recordReply records a TwiML reply; by default it goes back from the
+// number that was texted to the phone that texted it.
+func (s *Server) recordReply(params url.Values, r reply) {
+	m := Message{
+		SID:      newSID("SM"),
+		From:     cmp.Or(r.From, params.Get("To")),
+		To:       cmp.Or(r.To, params.Get("From")),
+		Body:     r.Body,
+		Via:      "twiml",
+		Segments: segments(r.Body),
+		At:       s.now().UTC(),
+	}
+	s.inbox.record(m)
+}

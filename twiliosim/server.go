@@ -1,0 +1,100 @@
+// Package twiliosim is a Twilio-compatible server and phone simulator. It
+// serves the part of Twilio's REST API that Leadline calls, so the real
+// twilio-go client can be pointed at it, and it plays the phones: it texts
+// the service's webhook, signed the way Twilio signs, and records every text
+// the service sends back. Tests and `leadline demo` both run on it.
+package twiliosim
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+)
+
+// ErrClosed is returned by NextMessage once the server is closed.
+var ErrClosed = errors.New("twiliosim: server closed")
+
+// Options configures a Server.
+type Options struct {
+	// AccountSID and AuthToken are the credentials the REST API accepts
+	// (HTTP basic auth) and the token that signs webhook requests.
+	AccountSID, AuthToken string
+	// Clock stamps recorded messages; default time.Now.
+	Clock func() time.Time
+}
+
+// Server is a running simulator. It is safe for concurrent use.
+type Server struct {
+	accountSID string
+	authToken  string
+	now        func() time.Time
+
+	http   *http.Server
+	url    string
+	served chan struct{} // closed when the HTTP server has stopped
+
+	webhooks *http.Client
+	inbox    *inbox
+	faults   *faults
+	inbound  *inbound
+}
+
+// New starts a Server on a free loopback port. Like httptest.NewServer it
+// panics if it cannot listen, which only happens when the machine has no
+// loopback interface or no free ports.
+func New(opt Options) *Server {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		panic(fmt.Sprintf("twiliosim: listen on loopback: %v", err))
+	}
+	s := &Server{
+		accountSID: opt.AccountSID,
+		authToken:  opt.AuthToken,
+		now:        opt.Clock,
+		url:        "http://" + l.Addr().String(),
+		served:     make(chan struct{}),
+		// Twilio gives up on a webhook after 15 seconds.
+		webhooks: &http.Client{Timeout: 15 * time.Second},
+		inbox:    newInbox(),
+		faults:   newFaults(),
+		inbound:  newInbound(),
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	s.http = &http.Server{Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		defer close(s.served)
+		// Serve returns ErrServerClosed after Close; nothing else can be
+		// done with an error from a server nobody is waiting on.
+		_ = s.http.Serve(l)
+	}()
+	return s
+}
+
+// URL is the base URL of the REST API, e.g. "http://127.0.0.1:43117"; give
+// it to the REST client as its API URL.
+func (s *Server) URL() string { return s.url }
+
+// Close stops the server, ends every Subscribe channel and makes waiting
+// NextMessage calls return ErrClosed. It is safe to call more than once.
+func (s *Server) Close() {
+	// Close only fails with the listener's close error, and the listener is
+	// gone either way.
+	_ = s.http.Close()
+	<-s.served
+	s.webhooks.CloseIdleConnections()
+	s.inbox.close()
+}
+
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /2010-04-01/Accounts/{AccountSid}/Messages.json", s.createMessage)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, codeNotFound,
+			fmt.Sprintf("The requested resource %s was not found", r.URL.Path))
+	})
+	return mux
+}

@@ -1,0 +1,165 @@
+// Package webhooks is Leadline's HTTP face: the endpoints Twilio calls, and
+// the health checks. It checks that every Twilio request is signed, turns
+// it into a call on a small interface, and writes the answer as TwiML. It
+// knows nothing of referrals.
+package webhooks
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	twclient "github.com/twilio/twilio-go/client"
+	"github.com/twilio/twilio-go/twiml"
+)
+
+// SMSReceiver handles an inbound text and returns the reply to its sender.
+// dispatch.Service is one.
+type SMSReceiver interface {
+	ReceiveSMS(ctx context.Context, from, body, messageSID string) (reply string, err error)
+}
+
+// Config is what the server needs.
+type Config struct {
+	// PublicURL is the base URL Twilio calls; signatures are checked against
+	// it plus the request's path and query.
+	PublicURL string
+	AuthToken string
+	SMS       SMSReceiver
+	// Ready reports whether the service can take work (Redis reachable).
+	Ready func(context.Context) error
+	Log   *slog.Logger
+}
+
+// maxBody is far above any Twilio webhook (a 1,600-character SMS with its
+// fields is under 8 KB) and far below anything that could hurt.
+const maxBody = "64K"
+
+// Server serves Leadline's HTTP endpoints.
+type Server struct {
+	echo      *echo.Echo
+	cfg       Config
+	validator twclient.RequestValidator
+	log       *slog.Logger
+}
+
+// New builds the server.
+func New(cfg Config) *Server {
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
+	s := &Server{echo: echo.New(), cfg: cfg, validator: twclient.NewRequestValidator(cfg.AuthToken), log: cfg.Log}
+	e := s.echo
+	e.HideBanner, e.HidePort = true, true
+	e.Use(middleware.Recover(), middleware.RequestID(), s.logRequests(), middleware.BodyLimit(maxBody))
+	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
+	e.GET("/readyz", s.ready)
+	tw := e.Group("/twilio", s.signed)
+	tw.POST("/sms", s.sms)
+	return s
+}
+
+// Handler is the server as an http.Handler (tests, or another listener).
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// Serve serves on l until ctx is done, then stops taking requests and
+// waits up to 10 s for those under way.
+func (s *Server) Serve(ctx context.Context, l net.Listener) error {
+	s.echo.Listener = l
+	errc := make(chan error, 1)
+	go func() { errc <- s.echo.Start("") }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := s.echo.Shutdown(shutdown); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func (s *Server) ready(c echo.Context) error {
+	if s.cfg.Ready != nil {
+		if err := s.cfg.Ready(c.Request().Context()); err != nil {
+			s.log.Warn("not ready", "err", err)
+			return c.String(http.StatusServiceUnavailable, "not ready\n")
+		}
+	}
+	return c.String(http.StatusOK, "ready\n")
+}
+
+// signed refuses any request not signed by Twilio for this exact URL,
+// before anything reads or remembers it.
+func (s *Server) signed(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		req := c.Request()
+		if err := req.ParseForm(); err != nil {
+			return c.NoContent(http.StatusBadRequest)
+		}
+		params := make(map[string]string, len(req.PostForm))
+		for k, v := range req.PostForm {
+			params[k] = v[0]
+		}
+		url := s.cfg.PublicURL + req.URL.RequestURI()
+		if !s.validator.Validate(url, params, req.Header.Get("X-Twilio-Signature")) {
+			s.log.Warn("unsigned or badly signed request refused", "path", req.URL.Path,
+				"request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+			return c.NoContent(http.StatusForbidden)
+		}
+		return next(c)
+	}
+}
+
+func (s *Server) sms(c echo.Context) error {
+	req := c.Request()
+	from, body, sid := req.PostForm.Get("From"), req.PostForm.Get("Body"), req.PostForm.Get("MessageSid")
+	if from == "" {
+		return c.NoContent(http.StatusBadRequest)
+	}
+	reply, err := s.cfg.SMS.ReceiveSMS(req.Context(), from, body, sid)
+	if err != nil {
+		s.log.Error("inbound text", "sid", sid, "err", err)
+		if reply == "" {
+			return c.NoContent(http.StatusInternalServerError)
+		}
+	}
+	return messageReply(c, reply)
+}
+
+// messageReply answers a webhook with TwiML holding reply (none if "").
+func messageReply(c echo.Context, reply string) error {
+	var verbs []twiml.Element
+	if reply != "" {
+		verbs = append(verbs, &twiml.MessagingMessage{Body: reply})
+	}
+	doc, err := twiml.Messages(verbs)
+	if err != nil {
+		return err
+	}
+	return c.Blob(http.StatusOK, "text/xml; charset=utf-8", []byte(doc))
+}
+
+// logRequests logs one line per request: never a query, body or number.
+func (s *Server) logRequests() echo.MiddlewareFunc {
+	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		LogStatus: true, LogLatency: true, LogMethod: true, LogURIPath: true, LogRequestID: true,
+		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			s.log.Info("http", "method", v.Method, "path", v.URIPath, "status", v.Status,
+				"latency_ms", float64(v.Latency.Microseconds())/1000, "request_id", v.RequestID)
+			return nil
+		},
+	})
+}
