@@ -192,7 +192,7 @@ func TestOfficerStatusCancelHelp(t *testing.T) {
 
 	w.text("osmith", "SC 101 / near the arena entrance")
 	code := codeIn(t, w.expect("osmith", "social contact"))
-	w.expect("ewalsh", code, "SOCIAL CONTACT", "101")
+	w.expect("ewalsh", code, "SOCIAL CONTACT", "At: PPG Paints Arena (101) https://maps.google.com/?q=40.4394,-79.9892")
 	w.text("osmith", "status "+code)
 	w.expect("osmith", code+" (", "paging, not accepted yet")
 

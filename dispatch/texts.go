@@ -67,7 +67,11 @@ func (s *Service) page(r *Referral) string {
 	if r.OutsideMetres > 0 {
 		fmt.Fprintf(&b, " (outside area by %s)", geo.FormatDistance(r.OutsideMetres))
 	}
-	fmt.Fprintf(&b, "\nAt: %s %s", r.Location, geo.MapLink(orb.Point{r.Lon, r.Lat}))
+	at := r.Location
+	if r.Place != "" && !strings.EqualFold(r.Place, r.Location) {
+		at = r.Place + " (" + r.Location + ")"
+	}
+	fmt.Fprintf(&b, "\nAt: %s %s", at, geo.MapLink(orb.Point{r.Lon, r.Lat}))
 	if o, ok := s.prog.Person(r.Officer); ok {
 		fmt.Fprintf(&b, "\nOfficer: %s #%s, %s, %s", o.Name, o.Badge, o.Agency, o.Phone)
 	}

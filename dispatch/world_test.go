@@ -87,8 +87,8 @@ func newWorldOn(t testing.TB, prog *program.Program, rdb *redis.Client) *world {
 	clk := &clock{now: time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)}
 	texter := phone.NewClient(phone.ClientConfig{AccountSID: testSID, AuthToken: testToken, APIURL: sim.URL(),
 		RetryBase: time.Millisecond, MaxAttempts: 3})
-	svc := dispatch.NewService(dispatch.Config{Program: prog, Redis: rdb, OnCall: store, Texter: texter, Clock: clk.Now,
-		Log: slog.New(slog.NewTextHandler(t.Output(), nil))})
+	log := slog.New(slog.NewTextHandler(t.Output(), nil))
+	svc := dispatch.NewService(dispatch.Config{Program: prog, Redis: rdb, OnCall: store, Texter: texter, Clock: clk.Now, Log: log})
 	t.Cleanup(svc.Wait)
 	// The public URL is the test server's own, as if Twilio called it.
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -97,7 +97,7 @@ func newWorldOn(t testing.TB, prog *program.Program, rdb *redis.Client) *world {
 	}
 	url := "http://" + l.Addr().String()
 	srv := &httptest.Server{Listener: l, Config: &http.Server{Handler: webhooks.New(webhooks.Config{
-		PublicURL: url, AuthToken: testToken, SMS: svc,
+		PublicURL: url, AuthToken: testToken, SMS: svc, Log: log,
 		Ready: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }}).Handler()}}
 	srv.Start()
 	t.Cleanup(srv.Close)
@@ -140,6 +140,11 @@ func (w *world) expect(id string, wants ...string) string {
 	}
 	if m.From != w.prog.Phone {
 		w.t.Errorf("text to %s came from %s, want the program number", id, m.From)
+	}
+	// Every reply fits in one or two SMS segments (DESIGN.md); only a page,
+	// which carries the officer's notes, may be longer.
+	if !strings.HasPrefix(m.Body, "LEAD page") && m.Segments > 2 {
+		w.t.Errorf("text to %s takes %d segments:\n%s", id, m.Segments, m.Body)
 	}
 	for _, want := range wants {
 		if !strings.Contains(m.Body, want) {
