@@ -77,11 +77,7 @@ func (s *Service) accept(ctx context.Context, p *program.Person, r *Referral, et
 	// Accepting after the officer was told nobody would is still good news.
 	c := change{from: []State{Paging, Unanswered}, guardField: "paged_list", guardMode: "in", guardValue: p.ID,
 		event: event(s.now(), "accepted", p.ID, strconv.Itoa(eta)), set: set}.to(Accepted, s.now())
-	applied, _, err := s.apply(ctx, r.Code, c)
-	if err != nil {
-		return "", err
-	}
-	fresh, err := s.load(ctx, r.Code)
+	fresh, applied, err := s.applyFresh(ctx, r.Code, c)
 	if err != nil {
 		return "", err
 	}
@@ -102,11 +98,7 @@ func (s *Service) decline(ctx context.Context, p *program.Person, r *Referral) (
 	}
 	c := change{from: []State{Paging}, guardField: "paged_list", guardMode: "in", guardValue: p.ID,
 		event: event(s.now(), "declined", p.ID, ""), set: []any{"+declined", p.ID}}
-	applied, _, err := s.apply(ctx, r.Code, c)
-	if err != nil {
-		return "", err
-	}
-	fresh, err := s.load(ctx, r.Code)
+	fresh, applied, err := s.applyFresh(ctx, r.Code, c)
 	if err != nil {
 		return "", err
 	}
@@ -132,11 +124,7 @@ func (s *Service) decline(ctx context.Context, p *program.Person, r *Referral) (
 func (s *Service) byAcceptor(ctx context.Context, p *program.Person, r *Referral, c change,
 	toOfficer func(*Referral) string, reply string) (string, error) {
 	c.guardField, c.guardMode, c.guardValue = "accepted_by", "eq", p.ID
-	applied, _, err := s.apply(ctx, r.Code, c)
-	if err != nil {
-		return "", err
-	}
-	fresh, err := s.load(ctx, r.Code)
+	fresh, applied, err := s.applyFresh(ctx, r.Code, c)
 	if err != nil {
 		return "", err
 	}

@@ -265,6 +265,17 @@ func (s *Service) apply(ctx context.Context, code string, c change) (applied boo
 	return n == 1, State(st), nil
 }
 
+// applyFresh runs c and returns the referral as it now stands, and
+// whether c was applied.
+func (s *Service) applyFresh(ctx context.Context, code string, c change) (*Referral, bool, error) {
+	applied, _, err := s.apply(ctx, code, c)
+	if err != nil {
+		return nil, false, err
+	}
+	fresh, err := s.load(ctx, code)
+	return fresh, applied, err
+}
+
 // event is one line of a referral's history: time, what, who, detail.
 func event(t time.Time, what, who, detail string) string {
 	return formatTime(t) + " " + what + " " + who + " " + detail

@@ -7,7 +7,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -191,6 +190,3 @@ func (s *Service) tell(ctx context.Context, personID, body string) {
 		s.send(ctx, p.Phone, body, nil)
 	}
 }
-
-// errState is a referral that cannot take the requested step.
-var errState = errors.New("referral not in a state for that")

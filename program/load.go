@@ -127,18 +127,7 @@ func load(name string, read func(string) ([]byte, error)) (*Program, error) {
 	}
 	ids := map[string]Role{}
 	for i, x := range fc.People {
-		item := fmt.Sprintf("people[%d]", i)
-		if x.ID != "" {
-			item += " (" + x.ID + ")"
-		}
-		switch {
-		case x.ID == "":
-			v.add(item, "id is required")
-		case !idPattern.MatchString(x.ID):
-			v.add(item, "id must be lower-case letters, digits, - or _")
-		case ids[x.ID] != "":
-			v.add(item, "duplicate id")
-		}
+		item := v.checkID("people", i, x.ID, ids[x.ID] != "")
 		if x.Name == "" {
 			v.add(item, "name is required")
 		}
@@ -166,18 +155,7 @@ func load(name string, read func(string) ([]byte, error)) (*Program, error) {
 
 	cohortIDs := map[string]bool{}
 	for i, c := range fc.Cohorts {
-		item := fmt.Sprintf("cohorts[%d]", i)
-		if c.ID != "" {
-			item += " (" + c.ID + ")"
-		}
-		switch {
-		case c.ID == "":
-			v.add(item, "id is required")
-		case !idPattern.MatchString(c.ID):
-			v.add(item, "id must be lower-case letters, digits, - or _")
-		case cohortIDs[c.ID]:
-			v.add(item, "duplicate id")
-		}
+		item := v.checkID("cohorts", i, c.ID, cohortIDs[c.ID])
 		cohortIDs[c.ID] = true
 		if c.Name == "" {
 			c.Name = c.ID
@@ -277,6 +255,24 @@ func (v *validator) add(item, reason string) { v.addIn(v.file, item, reason) }
 
 func (v *validator) addIn(file, item, reason string) {
 	v.errs = append(v.errs, &Error{File: file, Item: item, Reason: reason})
+}
+
+// checkID checks the id of the i-th entry of list and returns how errors
+// name that entry: "cohorts[0] (north)".
+func (v *validator) checkID(list string, i int, id string, seen bool) string {
+	item := fmt.Sprintf("%s[%d]", list, i)
+	if id != "" {
+		item += " (" + id + ")"
+	}
+	switch {
+	case id == "":
+		v.add(item, "id is required")
+	case !idPattern.MatchString(id):
+		v.add(item, "id must be lower-case letters, digits, - or _")
+	case seen:
+		v.add(item, "duplicate id")
+	}
+	return item
 }
 
 func firstDuplicate(xs []string) string {

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/leadline/leadline/examples"
+	"github.com/leadline/leadline/internal/redistest"
+	"github.com/leadline/leadline/phone"
+	"github.com/leadline/leadline/program"
+	"github.com/leadline/leadline/twiliosim"
+)
+
+// The service serves until its context ends, then stops cleanly: this is
+// what SIGTERM does to `leadline serve`.
+func TestServiceStopsGracefully(t *testing.T) {
+	prog, err := program.LoadFS(examples.FS, "program.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb, _ := redistest.Start(t)
+	sim := twiliosim.New(twiliosim.Options{AccountSID: demoSID, AuthToken: demoToken})
+	defer sim.Close()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + l.Addr().String()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- service{prog: prog, rdb: rdb, publicURL: base, authToken: demoToken,
+			log:    slog.New(slog.NewTextHandler(io.Discard, nil)),
+			texter: phone.NewClient(phone.ClientConfig{AccountSID: demoSID, AuthToken: demoToken, APIURL: sim.URL()}),
+		}.run(ctx, l)
+	}()
+	sim.SetWebhookBase(base)
+	if _, err := sim.Text(context.Background(), "+14125550121", prog.Phone, "HELP"); err != nil {
+		t.Fatalf("the service did not answer: %v", err)
+	}
+	resp, err := http.Get(base + "/readyz")
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("/readyz: %v %v", resp, err)
+	}
+	resp.Body.Close()
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("run returned %v after shutdown, want nil", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the service did not stop")
+	}
+	if _, err := http.Get(base + "/healthz"); err == nil {
+		t.Error("still serving after shutdown")
+	}
+	// The rotation was seeded from the config.
+	if got := rdb.LRange(context.Background(), "leadline:{oncall}:cohort:north:rotation", 0, -1).Val(); len(got) != 2 || got[0] != "jrivera" {
+		t.Errorf("north rotation in Redis = %v", got)
+	}
+}
