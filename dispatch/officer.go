@@ -137,7 +137,7 @@ func (s *Service) cancel(ctx context.Context, o *program.Person, code string) (s
 	}
 	c := change{from: []State{New, Paging, Accepted, OnScene, Unanswered},
 		event: event(s.now(), "cancelled", o.ID, "")}.to(Cancelled, s.now())
-	applied, _, err := s.apply(ctx, r.Code, c)
+	applied, err := s.apply(ctx, r.Code, c)
 	if err != nil {
 		return "", err
 	}

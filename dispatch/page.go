@@ -27,7 +27,7 @@ func (s *Service) pageNext(ctx context.Context, r *Referral, after string) (page
 	}
 	c := change{from: []State{Paging}, guardField: "paged", guardMode: "eq", guardValue: after,
 		event: event(s.now(), "paged", next, ""), set: []any{"paged", next, "+paged_list", next}}
-	applied, _, err := s.apply(ctx, r.Code, c)
+	applied, err := s.apply(ctx, r.Code, c)
 	if err != nil || !applied {
 		return false, err
 	}
@@ -47,7 +47,7 @@ func (s *Service) pageNext(ctx context.Context, r *Referral, after string) (page
 func (s *Service) pageFailed(ctx context.Context, code, who string) error {
 	c := change{from: []State{Paging}, guardField: "paged", guardMode: "eq", guardValue: who,
 		event: event(s.now(), "page_failed", who, ""), set: []any{"+failed", who}}
-	applied, _, err := s.apply(ctx, code, c)
+	applied, err := s.apply(ctx, code, c)
 	if err != nil || !applied {
 		return err
 	}
@@ -67,7 +67,7 @@ func (s *Service) pageFailed(ctx context.Context, code, who string) error {
 func (s *Service) giveUp(ctx context.Context, r *Referral, after string) error {
 	c := change{from: []State{Paging}, guardField: "paged", guardMode: "eq", guardValue: after,
 		event: event(s.now(), "unanswered", "", "")}.to(Unanswered, s.now())
-	applied, _, err := s.apply(ctx, r.Code, c)
+	applied, err := s.apply(ctx, r.Code, c)
 	if err != nil || !applied {
 		return err
 	}

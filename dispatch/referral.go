@@ -246,8 +246,8 @@ func (c change) to(s State, t time.Time) change {
 }
 
 // apply runs c on the referral. applied is false when the state or the
-// guard did not allow it; prior is the state it found.
-func (s *Service) apply(ctx context.Context, code string, c change) (applied bool, prior State, err error) {
+// guard did not allow it.
+func (s *Service) apply(ctx context.Context, code string, c change) (applied bool, err error) {
 	from := make([]string, len(c.from))
 	for i, st := range c.from {
 		from[i] = string(st)
@@ -255,20 +255,19 @@ func (s *Service) apply(ctx context.Context, code string, c change) (applied boo
 	args := append([]any{strings.Join(from, " "), c.guardField, c.guardMode, c.guardValue, c.event}, c.set...)
 	res, err := transition.Run(ctx, s.rdb, []string{referralKey(code), eventsKey(code)}, args...).Slice()
 	if err != nil {
-		return false, "", fmt.Errorf("update referral %s: %w", code, err)
+		return false, fmt.Errorf("update referral %s: %w", code, err)
 	}
 	n, _ := res[0].(int64)
-	st, _ := res[1].(string)
 	if n < 0 {
-		return false, "", errNotFound
+		return false, errNotFound
 	}
-	return n == 1, State(st), nil
+	return n == 1, nil
 }
 
 // applyFresh runs c and returns the referral as it now stands, and
 // whether c was applied.
 func (s *Service) applyFresh(ctx context.Context, code string, c change) (*Referral, bool, error) {
-	applied, _, err := s.apply(ctx, code, c)
+	applied, err := s.apply(ctx, code, c)
 	if err != nil {
 		return nil, false, err
 	}
