@@ -29,7 +29,8 @@ func (s *Service) caseManagerText(ctx context.Context, p *program.Person, body s
 	}
 	switch cmd.verb {
 	case vAccept:
-		return s.accept(ctx, p, r, cmd.minutes)
+		reply, _, err := s.accept(ctx, p, r, cmd.minutes)
+		return reply, err
 	case vDecline:
 		return s.decline(ctx, p, r)
 	case vETA:
@@ -39,7 +40,10 @@ func (s *Service) caseManagerText(ctx context.Context, p *program.Person, body s
 	case vArrived:
 		return s.byAcceptor(ctx, p, r, change{from: []State{Accepted},
 			event: event(s.now(), "arrived", p.ID, "")}.to(OnScene, s.now()),
-			func(r *Referral) string { return s.arrivedToOfficer(r) }, "On scene noted. Text DONE ENGAGED|REFUSED|GONE when done.")
+			func(r *Referral) string {
+				s.metrics.toArrive.WithLabelValues(r.Cohort, string(r.Type)).Observe(r.OnSceneAt.Sub(r.Received).Seconds())
+				return s.arrivedToOfficer(r)
+			}, "On scene noted. Text DONE ENGAGED|REFUSED|GONE when done.")
 	case vDone:
 		return s.byAcceptor(ctx, p, r, change{from: []State{Accepted, OnScene},
 			event: event(s.now(), "closed", p.ID, cmd.outcome), set: []any{"outcome", cmd.outcome}}.to(Closed, s.now()),
@@ -69,7 +73,9 @@ func (s *Service) pagedReferral(ctx context.Context, p *program.Person, code str
 	return r, "", err
 }
 
-func (s *Service) accept(ctx context.Context, p *program.Person, r *Referral, eta int) (string, error) {
+// accept makes p the case manager for r, if nobody is yet. applied reports
+// whether p's accept won.
+func (s *Service) accept(ctx context.Context, p *program.Person, r *Referral, eta int) (reply string, applied bool, err error) {
 	set := []any{"accepted_by", p.ID}
 	if eta > 0 {
 		set = append(set, "eta", eta)
@@ -79,17 +85,21 @@ func (s *Service) accept(ctx context.Context, p *program.Person, r *Referral, et
 		event: event(s.now(), "accepted", p.ID, strconv.Itoa(eta)), set: set}.to(Accepted, s.now())
 	fresh, applied, err := s.applyFresh(ctx, r.Code, c)
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
 	if !applied {
-		return s.alreadyTaken(fresh, p.ID), nil
+		return s.alreadyTaken(fresh, p.ID), false, nil
 	}
 	s.log.Info("referral accepted", "code", r.Code, "by", p.ID)
+	if r.State == Paging {
+		s.metrics.referrals.WithLabelValues(r.Cohort, string(r.Type), "accepted").Inc()
+	}
+	s.metrics.toAccept.WithLabelValues(r.Cohort, string(r.Type)).Observe(fresh.AcceptedAt.Sub(fresh.Received).Seconds())
 	s.tell(ctx, fresh.Officer, s.acceptedToOfficer(fresh))
 	for _, id := range s.stillPaged(fresh, p.ID) {
 		s.tell(ctx, id, fresh.Code+" was accepted by "+p.ShortName()+". No need to respond.")
 	}
-	return s.acceptedToCaseManager(fresh), nil
+	return s.acceptedToCaseManager(fresh), true, nil
 }
 
 func (s *Service) decline(ctx context.Context, p *program.Person, r *Referral) (string, error) {
@@ -105,15 +115,12 @@ func (s *Service) decline(ctx context.Context, p *program.Person, r *Referral) (
 	if !applied {
 		return s.alreadyTaken(fresh, p.ID), nil
 	}
-	// Only the person being paged now moves the referral on; a late decline
-	// from someone already passed over is just recorded.
-	if fresh.Paged == p.ID {
-		paged, err := s.pageNext(ctx, fresh, p.ID)
-		if err != nil {
+	// Only the people paged by the current step move the referral on, once
+	// none of them is left; a late decline from someone already passed over
+	// is just recorded.
+	if fresh.State == Paging && slices.Contains(fresh.Paged, p.ID) && s.nobodyLeft(fresh) {
+		if err := s.advance(ctx, r.Code, fresh.Step, whyDeclined); err != nil {
 			return "", err
-		}
-		if paged {
-			s.tell(ctx, fresh.Officer, pagingNext(fresh.Code))
 		}
 	}
 	return "Declined " + r.Code + ". Thank you.", nil

@@ -26,7 +26,7 @@ func TestOfficerRefersAndCaseManagerAccepts(t *testing.T) {
 		t.Errorf("empty notes line in page:\n%s", page)
 	}
 	r := w.referral(code)
-	if r.State != dispatch.Paging || r.Paged != "jrivera" || r.Received.IsZero() || r.PagingAt.IsZero() {
+	if r.State != dispatch.Paging || r.Step != 0 || strings.Join(r.Paged, ",") != "jrivera" || r.Received.IsZero() || r.PagingAt.IsZero() {
 		t.Errorf("after the page: %+v", r)
 	}
 
@@ -114,14 +114,20 @@ func TestDeclinePagesNextThenNobody(t *testing.T) {
 	w.expect("aklein", code, "ARREST DIVERSION")
 	w.expect("osmith", code+": paging the next case manager.")
 
+	// Nobody is left in the rotation: the supervisors are next, at once.
 	w.text("aklein", "DECLINE "+code)
 	w.expect("aklein", "Declined")
-	w.expect("osmith", code+": no case manager accepted", "+14125550199")
+	w.expect("msup", code, "ARREST DIVERSION")
+	w.expect("osmith", code+": paging the next case manager.")
+	w.text("msup", "n")
+	w.expect("msup", "Declined")
+	w.expect("osmith", code+": no case manager is available. Proceed under your agency's usual procedure.", "+14125550199")
 	r := w.referral(code)
-	if r.State != dispatch.Unanswered || r.UnansweredAt.IsZero() || strings.Join(r.Declined, ",") != "jrivera,aklein" {
-		t.Errorf("after both declined: %+v", r)
+	if r.State != dispatch.Unanswered || r.UnansweredAt.IsZero() || strings.Join(r.Declined, ",") != "jrivera,aklein,msup" {
+		t.Errorf("after everyone declined: %+v", r)
 	}
-	w.quiet("osmith", "jrivera", "aklein")
+	w.quiet("osmith", "jrivera", "aklein", "msup")
+	w.noCalls("jrivera", "aklein", "msup")
 
 	// A late yes is still welcome.
 	w.text("aklein", "1 "+code+" 30")
@@ -265,17 +271,18 @@ func TestUnknownNumberLearnsNothing(t *testing.T) {
 
 func TestFailedPageMovesOn(t *testing.T) {
 	w := newWorld(t)
-	// Jo's number has opted out at Twilio: final, so Ana is paged.
+	// Twilio refuses Jo's number for good, text and call alike: her steps
+	// are skipped at once and Ana is paged, with no time waited out.
 	w.sim.FailSends(w.phoneOf("jrivera"), -1, 400, 21610)
 	w.text("osmith", "AD "+northPoint)
 	code := codeIn(t, w.expect("osmith", "Paging"))
 	w.expect("aklein", code)
 	w.expect("osmith", code+": paging the next case manager.")
 	w.quiet("osmith")
-	if n := w.sim.Attempts(w.phoneOf("jrivera")); n != 1 {
-		t.Errorf("opted-out number tried %d times, want 1", n)
+	if n := w.sim.Attempts(w.phoneOf("jrivera")); n != 2 {
+		t.Errorf("refused number tried %d times, want 2 (one text, one call)", n)
 	}
-	if r := w.referral(code); strings.Join(r.Failed, ",") != "jrivera" || r.Paged != "aklein" {
+	if r := w.referral(code); strings.Join(r.Failed, ",") != "jrivera/sms,jrivera/call" || strings.Join(r.Paged, ",") != "aklein" || r.Step != 2 {
 		t.Errorf("after a failed page: %+v", r)
 	}
 }
@@ -299,11 +306,23 @@ func TestReferralStoredEvenWhenPagingFails(t *testing.T) {
 	}
 	w.text("osmith", "AD "+northPoint)
 	code := codeIn(t, w.expect("osmith", "Paging"))
-	// Retries run out for both: the officer is told nobody accepted.
+	if r := w.referral(code); r.State != dispatch.Paging {
+		t.Fatalf("referral not stored as paging: %+v", r)
+	}
+	// Retries run out for both case managers, by text and by call: the
+	// supervisor is paged, and when nobody answers the officer is told.
 	w.expect("osmith", "paging the next")
-	w.expect("osmith", "no case manager accepted")
+	w.expect("osmith", "paging the next")
+	w.expect("msup", code)
+	w.after(5 * time.Minute)
+	c := w.call("msup")
+	if err := w.sim.EndCall(context.Background(), c.SID, "no-answer"); err != nil {
+		t.Fatal(err)
+	}
+	w.svc.Wait()
+	w.expect("osmith", "no case manager is available")
 	r := w.referral(code)
-	if r.State != dispatch.Unanswered || strings.Join(r.Failed, ",") != "jrivera,aklein" {
+	if r.State != dispatch.Unanswered || r.Escalations != 5 || len(r.Failed) != 0 {
 		t.Errorf("referral after every page failed: %+v", r)
 	}
 }

@@ -89,14 +89,14 @@ func (s *Service) confirmOutside(ctx context.Context, o *program.Person) (string
 // The referral is stored before this returns; the page goes out after.
 func (s *Service) start(ctx context.Context, r *Referral) (string, error) {
 	now := s.now()
-	r.State, r.Received, r.PagingAt = Paging, now, now
+	r.State, r.Received, r.PagingAt, r.Step = Paging, now, now, -1
 	if err := s.insert(ctx, r); err != nil {
 		return "", err
 	}
 	s.log.Info("referral received", "code", r.Code, "type", r.Type, "cohort", r.Cohort, "officer", r.Officer)
-	if _, err := s.pageNext(ctx, r, ""); err != nil {
-		// Stored all the same: the officer has a code, and STATUS tells the
-		// truth about it.
+	if err := s.advance(ctx, r.Code, -1, whyStart); err != nil {
+		// Stored all the same, with its rescue timer: the officer has a
+		// code, another instance pages it, and STATUS tells the truth.
 		s.log.Error("first page", "code", r.Code, "err", err)
 	}
 	return s.referralReceived(r), nil
@@ -141,6 +141,9 @@ func (s *Service) cancel(ctx context.Context, o *program.Person, code string) (s
 	if err != nil {
 		return "", err
 	}
+	if applied && (r.State == New || r.State == Paging) {
+		s.metrics.referrals.WithLabelValues(r.Cohort, string(r.Type), "cancelled").Inc()
+	}
 	if !applied {
 		fresh, err := s.load(ctx, r.Code)
 		if err != nil {
@@ -154,12 +157,12 @@ func (s *Service) cancel(ctx context.Context, o *program.Person, code string) (s
 	return r.Code + " cancelled.", nil
 }
 
-// stillPaged is everyone paged for r who has not declined, could not be
-// reached, or is except: the people to tell when it is settled.
+// stillPaged is everyone paged for r who has not declined, can get a text,
+// and is not except: the people to tell when it is settled.
 func (s *Service) stillPaged(r *Referral, except string) []string {
 	var ids []string
 	for _, id := range r.PagedList {
-		if id != except && !slices.Contains(r.Declined, id) && !slices.Contains(r.Failed, id) {
+		if id != except && !slices.Contains(r.Declined, id) && !slices.Contains(r.Failed, id+"/sms") {
 			ids = append(ids, id)
 		}
 	}

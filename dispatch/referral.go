@@ -63,13 +63,16 @@ type Referral struct {
 	// officer asked to page it anyway; 0 when inside.
 	OutsideMetres float64
 
-	Paged      string   // the person paged now
-	PagedList  []string // everyone paged, in order
-	Declined   []string
-	Failed     []string // numbers Twilio said can never get a text
-	AcceptedBy string
-	ETAMinutes int
-	Outcome    string
+	Step        int      // index of the escalation step now running; -1 before the first
+	Escalations int      // steps taken after the first page
+	Paged       []string // the people the current step paged
+	PagedList   []string // everyone paged, in order
+	Declined    []string
+	Missed      []string // paged by the current step but not reached (undelivered, no answer)
+	Failed      []string // "<id>/<channel>": Twilio said that channel can never reach them
+	AcceptedBy  string
+	ETAMinutes  int
+	Outcome     string
 
 	Received, PagingAt, AcceptedAt, OnSceneAt, ClosedAt, CancelledAt, UnansweredAt time.Time
 }
@@ -114,6 +117,7 @@ func (r *Referral) fields() []any {
 		"lat", strconv.FormatFloat(r.Lat, 'f', -1, 64), "lon", strconv.FormatFloat(r.Lon, 'f', -1, 64),
 		"place", r.Place, "notes", r.Notes,
 		"outside_m", strconv.FormatFloat(r.OutsideMetres, 'f', 0, 64),
+		"step", strconv.Itoa(r.Step),
 	}
 	for s, name := range timeFields {
 		if t := *r.timePtr(s); !t.IsZero() {
@@ -127,8 +131,8 @@ func referralFrom(h map[string]string) (*Referral, error) {
 	r := &Referral{
 		Code: h["code"], Type: Type(h["type"]), Cohort: h["cohort"], State: State(h["state"]),
 		Officer: h["officer"], Location: h["location"], Place: h["place"], Notes: h["notes"],
-		Paged: h["paged"], PagedList: strings.Fields(h["paged_list"]), Declined: strings.Fields(h["declined"]),
-		Failed: strings.Fields(h["failed"]), AcceptedBy: h["accepted_by"], Outcome: h["outcome"],
+		Paged: strings.Fields(h["paged"]), PagedList: strings.Fields(h["paged_list"]), Declined: strings.Fields(h["declined"]),
+		Missed: strings.Fields(h["missed"]), Failed: strings.Fields(h["failed"]), AcceptedBy: h["accepted_by"], Outcome: h["outcome"],
 	}
 	var err error
 	parse := func(name string, dst *float64) {
@@ -139,9 +143,14 @@ func referralFrom(h map[string]string) (*Referral, error) {
 	parse("lat", &r.Lat)
 	parse("lon", &r.Lon)
 	parse("outside_m", &r.OutsideMetres)
-	if v := h["eta"]; v != "" && err == nil {
-		r.ETAMinutes, err = strconv.Atoi(v)
+	atoi := func(name string, dst *int) {
+		if v := h[name]; v != "" && err == nil {
+			*dst, err = strconv.Atoi(v)
+		}
 	}
+	atoi("eta", &r.ETAMinutes)
+	atoi("step", &r.Step)
+	atoi("escalations", &r.Escalations)
 	for s, name := range timeFields {
 		if v := h[name]; v != "" && err == nil {
 			*r.timePtr(s), err = time.Parse(time.RFC3339Nano, v)
@@ -167,23 +176,30 @@ func (s *Service) load(ctx context.Context, code string) (*Referral, error) {
 	return referralFrom(h)
 }
 
-// create stores a new referral under a fresh code, and remembers it as the
-// officer's latest. It fails (false) if the code is taken.
+// create stores a new referral under a fresh code, remembers it as the
+// officer's latest, and sets the rescue timer that pages it should this
+// instance die before its first page. It fails (0) if the code is taken.
 var create = redis.NewScript(`
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-for i = 4, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i+1]) end
+for i = 6, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i+1]) end
 redis.call('RPUSH', KEYS[2], ARGV[3])
 redis.call('ZADD', KEYS[3], ARGV[1], ARGV[2])
 redis.call('SET', KEYS[4], ARGV[2])
+redis.call('ZADD', KEYS[5], ARGV[5], ARGV[4])
 return 1
 `)
+
+// rescueAfter is when a referral's first page is retried by whichever
+// instance is polling timers, should the one that stored it not page it.
+const rescueAfter = 10 * time.Second
 
 // insert stores r under a new code and returns it.
 func (s *Service) insert(ctx context.Context, r *Referral) error {
 	for range 20 {
 		r.Code = newCode()
-		keys := []string{referralKey(r.Code), eventsKey(r.Code), referralsKey, officerLastKey(r.Officer)}
-		args := []any{r.Received.UnixMilli(), r.Code, event(r.Received, "created", r.Officer, r.Cohort)}
+		keys := []string{referralKey(r.Code), eventsKey(r.Code), referralsKey, officerLastKey(r.Officer), s.timers.DueKey()}
+		args := []any{r.Received.UnixMilli(), r.Code, event(r.Received, "created", r.Officer, r.Cohort),
+			stepTimer(r.Code, -1), r.Received.Add(rescueAfter).UnixMilli()}
 		args = append(args, r.fields()...)
 		ok, err := create.Run(ctx, s.rdb, keys, args...).Int()
 		if err != nil {
@@ -198,12 +214,16 @@ func (s *Service) insert(ctx context.Context, r *Referral) error {
 
 // transition changes a referral only if it is in one of the allowed states
 // and the guard holds, in one step, so that concurrent texts (two accepts,
-// a decline racing a failure) cannot both win.
+// a decline racing a failure, two instances firing one timer) cannot both
+// win. Timers it sets are set in the same step, so a change that needs a
+// timer never lands without one.
 //
+// KEYS: the referral, its events, the timer queue.
 // ARGV: allowed states (space separated, "" for any), guard field, guard
 // mode ("eq" or "in": the value is one of the field's space-separated
-// words), guard value, event line, then field/value pairs. A field written
-// "+name" has the value appended to its word list.
+// words), guard value, event line, the number of timers n, n timer ID / due
+// (Unix ms) pairs, then field/value pairs. A field written "+name" adds the
+// value to its word list unless already there; "#name" adds a number to it.
 // Returns {1, old state} when applied, {0, old state} when refused, {-1, ""}
 // when there is no such referral.
 var transition = redis.NewScript(`
@@ -215,12 +235,20 @@ if ARGV[2] ~= '' then
   if ARGV[3] == 'eq' and v ~= ARGV[4] then return {0, state} end
   if ARGV[3] == 'in' and not string.find(' ' .. v .. ' ', ' ' .. ARGV[4] .. ' ', 1, true) then return {0, state} end
 end
-for i = 6, #ARGV, 2 do
-  local f = ARGV[i]
-  if string.sub(f, 1, 1) == '+' then
+local n = tonumber(ARGV[6])
+for i = 7, 6 + 2 * n, 2 do redis.call('ZADD', KEYS[3], ARGV[i+1], ARGV[i]) end
+for i = 7 + 2 * n, #ARGV, 2 do
+  local f, kind = ARGV[i], string.sub(ARGV[i], 1, 1)
+  if kind == '+' then
     f = string.sub(f, 2)
-    local v = redis.call('HGET', KEYS[1], f)
-    if v and v ~= '' then redis.call('HSET', KEYS[1], f, v .. ' ' .. ARGV[i+1]) else redis.call('HSET', KEYS[1], f, ARGV[i+1]) end
+    local v = redis.call('HGET', KEYS[1], f) or ''
+    if v == '' then
+      redis.call('HSET', KEYS[1], f, ARGV[i+1])
+    elseif not string.find(' ' .. v .. ' ', ' ' .. ARGV[i+1] .. ' ', 1, true) then
+      redis.call('HSET', KEYS[1], f, v .. ' ' .. ARGV[i+1])
+    end
+  elseif kind == '#' then
+    redis.call('HINCRBY', KEYS[1], string.sub(f, 2), ARGV[i+1])
   else
     redis.call('HSET', KEYS[1], f, ARGV[i+1])
   end
@@ -236,12 +264,21 @@ type change struct {
 	guardMode  string // "eq" or "in"
 	guardValue string
 	event      string
-	set        []any // field/value pairs; "+field" appends a word
+	set        []any // field/value pairs; "+field" adds a word, "#field" a number
+	timers     []timer
+	ends       bool // the referral reaches an end state: its details' retention starts
+}
+
+// timer is one timer a change sets.
+type timer struct {
+	id string
+	at time.Time
 }
 
 // to moves the referral to state s at time t, recording when.
 func (c change) to(s State, t time.Time) change {
 	c.set = append(c.set, "state", string(s), timeFields[s], formatTime(t))
+	c.ends = s == Closed || s == Cancelled || s == Unanswered
 	return c
 }
 
@@ -252,8 +289,16 @@ func (s *Service) apply(ctx context.Context, code string, c change) (applied boo
 	for i, st := range c.from {
 		from[i] = string(st)
 	}
-	args := append([]any{strings.Join(from, " "), c.guardField, c.guardMode, c.guardValue, c.event}, c.set...)
-	res, err := transition.Run(ctx, s.rdb, []string{referralKey(code), eventsKey(code)}, args...).Slice()
+	if c.ends {
+		c.timers = append(c.timers, timer{purgeTimer(code), s.now().Add(s.prog.Retention.Details)})
+	}
+	args := []any{strings.Join(from, " "), c.guardField, c.guardMode, c.guardValue, c.event, len(c.timers)}
+	for _, t := range c.timers {
+		args = append(args, t.id, t.at.UnixMilli())
+	}
+	args = append(args, c.set...)
+	keys := []string{referralKey(code), eventsKey(code), s.timers.DueKey()}
+	res, err := transition.Run(ctx, s.rdb, keys, args...).Slice()
 	if err != nil {
 		return false, fmt.Errorf("update referral %s: %w", code, err)
 	}

@@ -9,14 +9,17 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/leadline/leadline/oncall"
 	"github.com/leadline/leadline/phone"
 	"github.com/leadline/leadline/program"
+	"github.com/leadline/leadline/timers"
 )
 
 // Texter sends one SMS. phone.Client is one; the errors it returns are
@@ -25,35 +28,52 @@ type Texter interface {
 	SendSMS(ctx context.Context, m phone.SMS) (string, error)
 }
 
+// Caller places one voice call. phone.Client is one.
+type Caller interface {
+	Call(ctx context.Context, c phone.Call) (string, error)
+}
+
 // Config is what a Service needs.
 type Config struct {
 	Program *program.Program
 	Redis   redis.UniversalClient
 	OnCall  *oncall.Store
 	Texter  Texter
-	Clock   func() time.Time // default time.Now
-	Log     *slog.Logger     // default slog.Default()
-	// SendTimeout bounds the retries of one outbound text (default 2m).
+	Caller  Caller
+	// PublicURL is the base URL Twilio reaches the webhooks at: page calls
+	// fetch their TwiML and report status there.
+	PublicURL string
+	Clock     func() time.Time // default time.Now
+	Log       *slog.Logger     // default slog.Default()
+	// Metrics is where the service's Prometheus metrics are registered;
+	// nil for nowhere.
+	Metrics prometheus.Registerer
+	// SendTimeout bounds the retries of one outbound text or call (default 2m).
 	SendTimeout time.Duration
 }
 
 // Service handles texts to the program number.
 type Service struct {
-	prog   *program.Program
-	rdb    redis.UniversalClient
-	oncall *oncall.Store
-	texter Texter
-	now    func() time.Time
-	log    *slog.Logger
+	prog      *program.Program
+	rdb       redis.UniversalClient
+	oncall    *oncall.Store
+	texter    Texter
+	caller    Caller
+	publicURL string
+	now       func() time.Time
+	log       *slog.Logger
+	timers    *timers.Queue
+	metrics   *metrics
 
 	sendTimeout time.Duration
 	sends       sync.WaitGroup
 }
 
-// NewService returns a Service.
-func NewService(c Config) *Service {
-	s := &Service{prog: c.Program, rdb: c.Redis, oncall: c.OnCall, texter: c.Texter,
-		now: c.Clock, log: c.Log, sendTimeout: c.SendTimeout}
+// NewService returns a Service. It fails only if its metrics cannot be
+// registered (registered twice).
+func NewService(c Config) (*Service, error) {
+	s := &Service{prog: c.Program, rdb: c.Redis, oncall: c.OnCall, texter: c.Texter, caller: c.Caller,
+		publicURL: strings.TrimSuffix(c.PublicURL, "/"), now: c.Clock, log: c.Log, sendTimeout: c.SendTimeout}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -63,7 +83,13 @@ func NewService(c Config) *Service {
 	if s.sendTimeout == 0 {
 		s.sendTimeout = 2 * time.Minute
 	}
-	return s
+	s.timers = timers.New(s.rdb, timersBase, timers.Options{Clock: s.now, Log: s.log})
+	m, err := newMetrics(c.Metrics)
+	if err != nil {
+		return nil, err
+	}
+	s.metrics = m
+	return s, nil
 }
 
 // Wait blocks until the texts being sent have been sent or given up on.
@@ -163,30 +189,40 @@ func (s *Service) stranger(ctx context.Context, from string) (string, error) {
 	return strangerReply, nil
 }
 
-// send texts a person in the background, so the sender's reply never waits
-// on Twilio. onFail runs when the text could not be sent: Twilio said the
-// number can never get it, or retries ran out.
-func (s *Service) send(ctx context.Context, to, body string, onFail func(context.Context, error)) {
+// outcome is what became of one outbound text or call.
+type outcome struct {
+	sid string
+	err error
+}
+
+// background runs do in the background with the send timeout, so the
+// sender's reply never waits on Twilio, then hands its result to then
+// (which may be nil).
+func (s *Service) background(ctx context.Context, do func(context.Context) (string, error), then func(context.Context, outcome)) {
 	ctx = context.WithoutCancel(ctx)
 	s.sends.Add(1)
 	go func() {
 		defer s.sends.Done()
 		ctx, cancel := context.WithTimeout(ctx, s.sendTimeout)
 		defer cancel()
-		_, err := s.texter.SendSMS(ctx, phone.SMS{From: s.prog.Phone, To: to, Body: body})
-		if err == nil {
-			return
-		}
-		s.log.Warn("text not sent", "to", phone.Mask(to), "final", phone.IsFinal(err), "err", err)
-		if onFail != nil {
-			onFail(ctx, err)
+		sid, err := do(ctx)
+		if then != nil {
+			then(ctx, outcome{sid, err})
 		}
 	}()
 }
 
 // tell texts a person by ID; a failure is logged, nothing more.
 func (s *Service) tell(ctx context.Context, personID, body string) {
-	if p, ok := s.prog.Person(personID); ok {
-		s.send(ctx, p.Phone, body, nil)
+	p, ok := s.prog.Person(personID)
+	if !ok {
+		return
 	}
+	s.background(ctx, func(ctx context.Context) (string, error) {
+		return s.texter.SendSMS(ctx, phone.SMS{From: s.prog.Phone, To: p.Phone, Body: body})
+	}, func(_ context.Context, o outcome) {
+		if o.err != nil {
+			s.log.Warn("text not sent", "to", phone.Mask(p.Phone), "final", phone.IsFinal(o.err), "err", o.err)
+		}
+	})
 }

@@ -110,7 +110,7 @@ func pagingNext(code string) string {
 }
 
 func (s *Service) nobodyAccepted(code string) string {
-	t := code + ": no case manager accepted. Follow your agency's usual procedure."
+	t := code + ": no case manager is available. " + s.prog.Fallback
 	if s.prog.SupportPhone != "" {
 		t += " Program line: " + s.prog.SupportPhone
 	}
@@ -172,4 +172,46 @@ func (s *Service) etaToOfficer(r *Referral) string {
 
 func (s *Service) arrivedToOfficer(r *Referral) string {
 	return fmt.Sprintf("%s: %s has arrived.", r.Code, s.shortName(r.AcceptedBy))
+}
+
+// What a page call says. The referral is read out without the officer's
+// notes: a speakerphone in a car is not a private place.
+const (
+	spokenGoodbye  = "This call is no longer active. Goodbye."
+	spokenNoCalls  = "This number does not take calls. Goodbye."
+	spokenNoAnswer = "No answer received. The page is in your text messages. Goodbye."
+	spokenAccepted = "Accepted. The officer has been told. Details are in your text messages. Goodbye."
+	spokenDeclined = "Declined. Thank you. Goodbye."
+	spokenWrongKey = "Sorry, that key is not an option."
+)
+
+func (s *Service) spokenPage(r *Referral) string {
+	at := "at the location in your text message"
+	if r.Place != "" {
+		at = "at " + r.Place
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Leadline page: %s, %s cohort, %s.", r.Type.Label(), s.prog.CohortName(r.Cohort), at)
+	if o, ok := s.prog.Person(r.Officer); ok {
+		fmt.Fprintf(&b, " Officer %s", o.Name)
+		if o.Agency != "" {
+			fmt.Fprintf(&b, ", %s", o.Agency)
+		}
+		b.WriteString(", is waiting.")
+	}
+	b.WriteString(" Press 1 to accept, or 2 to decline.")
+	return b.String()
+}
+
+// spokenSettled is a page call answered after the page was settled.
+func (s *Service) spokenSettled(r *Referral, who string) string {
+	switch {
+	case r.State == Cancelled:
+		return "This page was cancelled by the officer. No need to respond. Goodbye."
+	case r.AcceptedBy == who:
+		return "You already accepted this page. Goodbye."
+	case r.AcceptedBy != "":
+		return "This page was already accepted by " + s.shortName(r.AcceptedBy) + ". No need to respond. Goodbye."
+	}
+	return "This page is closed. Goodbye."
 }

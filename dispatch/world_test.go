@@ -2,6 +2,7 @@ package dispatch_test
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/leadline/leadline/dispatch"
@@ -41,6 +43,9 @@ type world struct {
 	url   string
 }
 
+// start is when every world's clock starts: a Monday afternoon.
+var start = time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)
+
 // clock is the injected time source; tests move it instead of sleeping.
 type clock struct {
 	mu  sync.Mutex
@@ -66,13 +71,6 @@ func newWorld(t testing.TB) *world {
 		t.Fatal(err)
 	}
 	rdb, _ := redistest.Start(t)
-	return newWorldOn(t, prog, rdb)
-}
-
-// newWorldOn starts an instance of the service against rdb; two on one
-// Redis are two instances of Leadline.
-func newWorldOn(t testing.TB, prog *program.Program, rdb *redis.Client) *world {
-	t.Helper()
 	ctx := context.Background()
 	store := oncall.New(rdb)
 	rot := map[string][]string{}
@@ -84,20 +82,33 @@ func newWorldOn(t testing.TB, prog *program.Program, rdb *redis.Client) *world {
 	}
 	sim := twiliosim.New(twiliosim.Options{AccountSID: testSID, AuthToken: testToken})
 	t.Cleanup(sim.Close)
-	clk := &clock{now: time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)}
-	texter := phone.NewClient(phone.ClientConfig{AccountSID: testSID, AuthToken: testToken, APIURL: sim.URL(),
+	clk := &clock{now: start}
+	return newInstance(t, prog, rdb, sim, clk)
+}
+
+// newInstance starts one instance of Leadline (dispatch and its webhooks
+// server) against rdb and the phone simulator sim; several on one Redis are
+// several instances of Leadline. Texts from the phones go to the newest.
+func newInstance(t testing.TB, prog *program.Program, rdb *redis.Client, sim *twiliosim.Server, clk *clock) *world {
+	t.Helper()
+	tw := phone.NewClient(phone.ClientConfig{AccountSID: testSID, AuthToken: testToken, APIURL: sim.URL(),
 		RetryBase: time.Millisecond, MaxAttempts: 3})
 	log := slog.New(slog.NewTextHandler(t.Output(), nil))
-	svc := dispatch.NewService(dispatch.Config{Program: prog, Redis: rdb, OnCall: store, Texter: texter, Clock: clk.Now, Log: log})
-	t.Cleanup(svc.Wait)
 	// The public URL is the test server's own, as if Twilio called it.
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	url := "http://" + l.Addr().String()
+	reg := prometheus.NewRegistry()
+	svc, err := dispatch.NewService(dispatch.Config{Program: prog, Redis: rdb, OnCall: oncall.New(rdb), Texter: tw, Caller: tw,
+		PublicURL: url, Clock: clk.Now, Log: log, Metrics: reg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(svc.Wait)
 	srv := &httptest.Server{Listener: l, Config: &http.Server{Handler: webhooks.New(webhooks.Config{
-		PublicURL: url, AuthToken: testToken, SMS: svc, Log: log,
+		PublicURL: url, AuthToken: testToken, SMS: svc, Voice: svc, Status: svc, Metrics: reg, Log: log,
 		Ready: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }}).Handler()}}
 	srv.Start()
 	t.Cleanup(srv.Close)
@@ -132,6 +143,12 @@ func (w *world) text(id, body string) string {
 // wants. It returns the text.
 func (w *world) expect(id string, wants ...string) string {
 	w.t.Helper()
+	return w.expectMessage(id, wants...).Body
+}
+
+// expectMessage is expect returning the whole message.
+func (w *world) expectMessage(id string, wants ...string) twiliosim.Message {
+	w.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	m, err := w.sim.NextMessage(ctx, w.phoneOf(id))
@@ -151,7 +168,7 @@ func (w *world) expect(id string, wants ...string) string {
 			w.t.Errorf("text to %s lacks %q:\n%s", id, want, m.Body)
 		}
 	}
-	return m.Body
+	return m
 }
 
 // quiet checks that nobody has an unread text once all sends are done.
@@ -190,4 +207,62 @@ func codeIn(t testing.TB, reply string) string {
 		t.Fatalf("no code at the start of %q", reply)
 	}
 	return code
+}
+
+// fire takes every timer due now, as the instance's poll would, and waits
+// for the texts and calls it sent.
+func (w *world) fire() {
+	w.t.Helper()
+	if _, err := w.svc.FireTimers(context.Background()); err != nil {
+		w.t.Fatalf("fire timers: %v", err)
+	}
+	w.svc.Wait()
+}
+
+// after moves time on by d and fires what came due.
+func (w *world) after(d time.Duration) {
+	w.t.Helper()
+	w.clock.Advance(d)
+	w.fire()
+}
+
+// call waits for the next call to a person.
+func (w *world) call(id string) twiliosim.Call {
+	w.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	c, err := w.sim.NextCall(ctx, w.phoneOf(id))
+	if err != nil {
+		w.t.Fatalf("%s got no call: %v", id, err)
+	}
+	if c.From != w.prog.Phone {
+		w.t.Errorf("call to %s came from %s, want the program number", id, c.From)
+	}
+	return c
+}
+
+// noCalls checks that nobody has an unanswered call waiting.
+func (w *world) noCalls(ids ...string) {
+	w.t.Helper()
+	w.svc.Wait()
+	for _, id := range ids {
+		if un := w.sim.UnreadCalls(w.phoneOf(id)); len(un) > 0 {
+			w.t.Errorf("%s got %d unexpected calls", id, len(un))
+		}
+	}
+}
+
+// metrics is what /metrics serves now.
+func (w *world) metrics() string {
+	w.t.Helper()
+	resp, err := http.Get(w.url + "/metrics")
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return string(b)
 }

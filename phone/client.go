@@ -29,7 +29,7 @@ type ClientConfig struct {
 	APIURL string
 	// Timeout bounds each HTTP request; default 10s.
 	Timeout time.Duration
-	// MaxAttempts bounds the tries of one send; default 5.
+	// MaxAttempts bounds the tries of one send or call; default 5.
 	MaxAttempts int
 	// RetryBase is the first wait between tries, default 250ms; it doubles
 	// each time up to 5s, with jitter.
@@ -57,8 +57,8 @@ func (c ClientConfig) Validate() error {
 
 var alphanumeric = regexp.MustCompile(`^[a-zA-Z0-9]+$`)
 
-// Client sends texts through Twilio's REST API with twilio-go. It is safe for
-// concurrent use.
+// Client sends texts and places calls through Twilio's REST API with
+// twilio-go. It is safe for concurrent use.
 type Client struct {
 	rest        *twilio.RestClient
 	maxAttempts int
@@ -68,7 +68,7 @@ type Client struct {
 }
 
 // NewClient returns a Client for cfg. A config that Validate rejects gives a
-// Client whose every send fails with that reason, as a final error.
+// Client whose every send and call fails with that reason, as a final error.
 func NewClient(cfg ClientConfig) *Client {
 	c := &Client{
 		maxAttempts: cfg.MaxAttempts,
@@ -126,54 +126,63 @@ type SMS struct {
 // answer or Timeout. Errors wrap a *SendError for the last attempt, and the
 // context's error if that ended the retries.
 func (c *Client) SendSMS(ctx context.Context, m SMS) (string, error) {
-	if c.invalid != nil {
-		return "", fmt.Errorf("phone: send SMS: %w", &SendError{Final: true, Err: c.invalid})
-	}
 	params := &api.CreateMessageParams{}
 	params.SetFrom(m.From).SetTo(m.To).SetBody(m.Body)
 	if m.StatusCallback != "" {
 		params.SetStatusCallback(m.StatusCallback)
 	}
-
-	var last *SendError
-	for attempt := 1; ; attempt++ {
-		if err := ctx.Err(); err != nil {
-			return "", stopped(err, attempt-1, last)
+	return c.retry(ctx, "send SMS", func() (string, *SendError) {
+		msg, err := c.rest.Api.CreateMessage(params)
+		if err != nil {
+			return "", classify(err)
 		}
-		sid, err := c.send(params)
+		return created(msg.Sid, "message")
+	})
+}
+
+// retry runs attempt until it succeeds, fails finally, has been tried
+// MaxAttempts times or ctx is done, backing off between tries. op names the
+// request in errors.
+func (c *Client) retry(ctx context.Context, op string, attempt func() (string, *SendError)) (string, error) {
+	if c.invalid != nil {
+		return "", fmt.Errorf("phone: %s: %w", op, &SendError{Final: true, Err: c.invalid})
+	}
+	var last *SendError
+	for n := 1; ; n++ {
+		if err := ctx.Err(); err != nil {
+			return "", stopped(op, err, n-1, last)
+		}
+		sid, err := attempt()
 		if err == nil {
 			return sid, nil
 		}
 		last = err
 		if last.Final {
-			return "", fmt.Errorf("phone: send SMS: %w", last)
+			return "", fmt.Errorf("phone: %s: %w", op, last)
 		}
-		if attempt >= c.maxAttempts {
-			return "", fmt.Errorf("phone: send SMS: gave up after %d attempts: %w", attempt, last)
+		if n >= c.maxAttempts {
+			return "", fmt.Errorf("phone: %s: gave up after %d attempts: %w", op, n, last)
 		}
-		if err := sleep(ctx, backoff(c.retryBase, attempt)); err != nil {
-			return "", stopped(err, attempt, last)
+		if err := sleep(ctx, backoff(c.retryBase, n)); err != nil {
+			return "", stopped(op, err, n, last)
 		}
 	}
 }
 
 // stopped is the error for retries ended by the context.
-func stopped(ctxErr error, attempts int, last *SendError) error {
+func stopped(op string, ctxErr error, attempts int, last *SendError) error {
 	if last == nil {
-		return fmt.Errorf("phone: send SMS: %w", ctxErr)
+		return fmt.Errorf("phone: %s: %w", op, ctxErr)
 	}
-	return fmt.Errorf("phone: send SMS: %w after %d attempts, last: %w", ctxErr, attempts, last)
+	return fmt.Errorf("phone: %s: %w after %d attempts, last: %w", op, ctxErr, attempts, last)
 }
 
-// send makes one attempt.
-func (c *Client) send(params *api.CreateMessageParams) (string, *SendError) {
-	msg, err := c.rest.Api.CreateMessage(params)
-	if err != nil {
-		return "", classify(err)
+// created returns the SID of a resource Twilio created. A missing SID is a
+// final error: Twilio took the request, so sending it again could text or
+// ring twice.
+func created(sid *string, resource string) (string, *SendError) {
+	if sid == nil || *sid == "" {
+		return "", &SendError{Status: http.StatusCreated, Final: true, Err: fmt.Errorf("response has no %s SID", resource)}
 	}
-	if msg.Sid == nil || *msg.Sid == "" {
-		// Twilio took the request, so sending again could text twice.
-		return "", &SendError{Status: http.StatusCreated, Final: true, Err: errors.New("response has no message SID")}
-	}
-	return *msg.Sid, nil
+	return *sid, nil
 }

@@ -38,7 +38,12 @@ type fileConfig struct {
 		Timezone     string `yaml:"timezone"`
 		Phone        string `yaml:"phone"`
 		SupportPhone string `yaml:"support_phone"`
+		Fallback     string `yaml:"fallback"`
 	} `yaml:"program"`
+	Retention struct {
+		Details string `yaml:"details"`
+		Records string `yaml:"records"`
+	} `yaml:"retention"`
 	Areas struct {
 		File           string `yaml:"file"`
 		CohortProperty string `yaml:"cohort_property"`
@@ -49,7 +54,8 @@ type fileConfig struct {
 		Name       string   `yaml:"name"`
 		Rotation   []string `yaml:"rotation"`
 		Escalation struct {
-			AckTimeout string `yaml:"ack_timeout"`
+			AckTimeout string   `yaml:"ack_timeout"`
+			Steps      []string `yaml:"steps"`
 		} `yaml:"escalation"`
 	} `yaml:"cohorts"`
 	People []struct {
@@ -112,6 +118,27 @@ func load(name string, read func(string) ([]byte, error)) (*Program, error) {
 		v.add("program.phone", "must be a valid number in E.164 form (+ and country code): "+err.Error())
 	} else {
 		p.Phone, p.Region = pn, phone.Region(pn)
+	}
+	p.Fallback = fc.Program.Fallback
+	if p.Fallback == "" {
+		p.Fallback = DefaultFallback
+	}
+	p.Retention = Retention{Details: DefaultDetailsRetention, Records: DefaultRecordsRetention}
+	for _, r := range []struct {
+		name, text string
+		dst        *time.Duration
+	}{{"retention.details", fc.Retention.Details, &p.Retention.Details}, {"retention.records", fc.Retention.Records, &p.Retention.Records}} {
+		if r.text == "" {
+			continue
+		}
+		if d, err := parseDays(r.text); err != nil {
+			v.add(r.name, err.Error())
+		} else {
+			*r.dst = d
+		}
+	}
+	if p.Retention.Records < p.Retention.Details {
+		v.add("retention.records", "must be at least retention.details: records outlive the details removed from them")
 	}
 	if fc.Program.SupportPhone != "" {
 		if sp, err := phone.Parse(fc.Program.SupportPhone, p.Region); err != nil {
@@ -182,6 +209,21 @@ func load(name string, read func(string) ([]byte, error)) (*Program, error) {
 			} else {
 				esc.AckTimeout = d
 			}
+		}
+		steps := c.Escalation.Steps
+		if len(steps) == 0 {
+			steps = DefaultSteps
+		}
+		for j, text := range steps {
+			st, err := parseStep(text, esc.AckTimeout)
+			if err == nil && j == 0 && st.To == Same {
+				err = errors.New(`the first step cannot page "same": nobody has been paged yet`)
+			}
+			if err != nil {
+				v.add(item, fmt.Sprintf("escalation.steps[%d] %q: %v", j, text, err))
+				continue
+			}
+			esc.Steps = append(esc.Steps, st)
 		}
 		p.Cohorts = append(p.Cohorts, Cohort{ID: c.ID, Name: c.Name, Rotation: c.Rotation, Escalation: esc})
 	}

@@ -52,7 +52,8 @@ func (p *Person) ShortName() string {
 
 // Escalation is a cohort's paging policy.
 type Escalation struct {
-	AckTimeout time.Duration
+	AckTimeout time.Duration // the default wait of each step
+	Steps      []Step
 }
 
 // Cohort is a named service area with its own rotation.
@@ -70,6 +71,8 @@ type Program struct {
 	TimeZone     *time.Location
 	Phone        string // E.164; officers text it, and outgoing texts come from it
 	SupportPhone string
+	Fallback     string // told to an officer when nobody answers
+	Retention    Retention
 	Region       string // default region for numbers written without a country code
 	Areas        *geo.Areas
 	Places       *geo.Places

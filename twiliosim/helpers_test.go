@@ -1,8 +1,11 @@
 package twiliosim_test
 
 import (
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"sync"
 	"testing"
 	"time"
 
@@ -54,4 +57,115 @@ func send(rc *twilio.RestClient, from, to, body string) (*api.ApiV2010Message, e
 	p.SetTo(to)
 	p.SetBody(body)
 	return rc.Api.CreateMessage(p)
+}
+
+func placeCall(rc *twilio.RestClient, to, twimlURL, statusCallback string) (*api.ApiV2010Call, error) {
+	p := &api.CreateCallParams{}
+	p.SetFrom(program).SetTo(to).SetUrl(twimlURL).SetMethod("POST")
+	if statusCallback != "" {
+		p.SetStatusCallback(statusCallback).SetStatusCallbackMethod("POST")
+	}
+	return rc.Api.CreateCall(p)
+}
+
+// hook stands in for the service's voice and status webhooks: it answers
+// each path (and query) with the body in pages, 404 for others, after
+// checking the request's signature with Signature, and records what it got.
+type hook struct {
+	token string
+	pages map[string]string // by request URI
+
+	mu  sync.Mutex
+	got []request
+	// arrived gets every request too, for callbacks the simulator posts on
+	// its own.
+	arrived chan request
+}
+
+// request is one webhook request as the service saw it.
+type request struct {
+	uri  string // path and query
+	form url.Values
+}
+
+// startHook serves pages and returns the hook and its base URL.
+func startHook(t *testing.T, pages map[string]string) (*hook, string) {
+	t.Helper()
+	h := &hook{token: authToken, pages: pages, arrived: make(chan request, 64)}
+	hs := httptest.NewServer(h)
+	t.Cleanup(hs.Close)
+	return h, hs.URL
+}
+
+func (h *hook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	full := "http://" + r.Host + r.URL.RequestURI()
+	if r.Method != http.MethodPost || r.Header.Get("X-Twilio-Signature") != twiliosim.Signature(h.token, full, r.PostForm) {
+		http.Error(w, "bad signature", http.StatusForbidden)
+		return
+	}
+	req := request{uri: r.URL.RequestURI(), form: r.PostForm}
+	h.mu.Lock()
+	h.got = append(h.got, req)
+	h.mu.Unlock()
+	select {
+	case h.arrived <- req:
+	default: // nobody is waiting for this many
+	}
+	page, ok := h.pages[req.uri]
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "text/xml")
+	fmt.Fprint(w, page)
+}
+
+// requests returns what the hook got, oldest first.
+func (h *hook) requests() []request {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]request(nil), h.got...)
+}
+
+// to returns the requests to uri.
+func (h *hook) to(uri string) []request {
+	var out []request
+	for _, r := range h.requests() {
+		if r.uri == uri {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// checkForm fails for each field of want that form does not have.
+func checkForm(t *testing.T, form url.Values, want map[string]string) {
+	t.Helper()
+	for k, v := range want {
+		if got, ok := form[k]; !ok || form.Get(k) != v {
+			t.Errorf("%s = %q, want %q", k, got, v)
+		}
+	}
+}
+
+// clock is a test clock that moves only when told.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
 }

@@ -1,13 +1,10 @@
 package twiliosim
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -16,9 +13,6 @@ import (
 
 // webhookPath is where Twilio posts inbound texts, below the webhook base.
 const webhookPath = "/twilio/sms"
-
-// maxReplyBytes bounds how much of a webhook response is read.
-const maxReplyBytes = 64 << 10
 
 // inbound remembers where to deliver texts and what was delivered, so a
 // text can be redelivered exactly as Twilio retries it.
@@ -86,26 +80,9 @@ func (s *Server) deliver(ctx context.Context, params url.Values) error {
 	if base == "" {
 		return errors.New("twiliosim: no webhook: call SetWebhookBase first")
 	}
-	target := base + webhookPath
-
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, strings.NewReader(params.Encode()))
+	body, err := s.post(ctx, base+webhookPath, params)
 	if err != nil {
-		return fmt.Errorf("twiliosim: webhook request: %w", err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("X-Twilio-Signature", Signature(s.authToken, target, params))
-	req.Header.Set("User-Agent", "TwilioProxy/1.1")
-	resp, err := s.webhooks.Do(req)
-	if err != nil {
-		return fmt.Errorf("twiliosim: post webhook: %w", err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxReplyBytes))
-	if err != nil {
-		return fmt.Errorf("twiliosim: read webhook response: %w", err)
-	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return fmt.Errorf("twiliosim: webhook %s answered %d: %.200s", target, resp.StatusCode, bytes.TrimSpace(body))
+		return err
 	}
 	replies, err := parseTwiML(body)
 	if err != nil {

@@ -2,7 +2,6 @@ package twiliosim
 
 import (
 	"context"
-	"fmt"
 	"sync"
 	"time"
 )
@@ -24,36 +23,29 @@ type Message struct {
 // before it starts losing the oldest ones.
 const subscriberBuffer = 256
 
-// inbox holds every recorded message and each phone's read position.
+// inbox holds every recorded message and each phone's read position, and
+// feeds subscribers.
 type inbox struct {
-	mu      sync.Mutex
-	all     []Message
-	byTo    map[string][]int // indexes into all, oldest first
-	read    map[string]int   // how many of byTo[to] NextMessage has returned
-	changed chan struct{}    // closed and replaced whenever a message arrives
-	subs    map[chan Message]struct{}
-	closed  bool
+	ledger *ledger[Message]
+
+	// mu orders record against Subscribe and close, so that subscribers
+	// see messages in the order Messages lists them.
+	mu     sync.Mutex
+	subs   map[chan Message]struct{}
+	closed bool
 }
 
 func newInbox() *inbox {
-	return &inbox{
-		byTo:    make(map[string][]int),
-		read:    make(map[string]int),
-		changed: make(chan struct{}),
-		subs:    make(map[chan Message]struct{}),
-	}
+	return &inbox{ledger: newLedger[Message]("text"), subs: make(map[chan Message]struct{})}
 }
 
 func (b *inbox) record(m Message) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.all = append(b.all, m)
-	b.byTo[m.To] = append(b.byTo[m.To], len(b.all)-1)
+	b.ledger.add(m.To, m)
 	for ch := range b.subs {
 		offer(ch, m)
 	}
-	close(b.changed)
-	b.changed = make(chan struct{})
 }
 
 // offer puts m on ch without blocking, dropping the oldest queued message
@@ -75,67 +67,33 @@ func offer(ch chan Message, m Message) {
 func (b *inbox) close() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.closed {
-		return
-	}
 	b.closed = true
 	for ch := range b.subs {
 		close(ch)
 		delete(b.subs, ch)
 	}
-	close(b.changed)
+	b.ledger.close()
 }
 
 // Messages returns every message recorded so far, REST and TwiML, oldest
 // first.
-func (s *Server) Messages() []Message {
-	b := s.inbox
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	out := make([]Message, len(b.all))
-	copy(out, b.all)
-	return out
-}
+func (s *Server) Messages() []Message { return s.inbox.ledger.list() }
 
 // NextMessage waits until ctx is done for the oldest message to `to` that
 // NextMessage has not yet returned, and returns it. Each number has its own
 // read position, so a test can follow one conversation at a time. After
 // Close it still returns what was recorded, then ErrClosed.
 func (s *Server) NextMessage(ctx context.Context, to string) (Message, error) {
-	b := s.inbox
-	for {
-		b.mu.Lock()
-		if idx := b.byTo[to]; b.read[to] < len(idx) {
-			m := b.all[idx[b.read[to]]]
-			b.read[to]++
-			b.mu.Unlock()
-			return m, nil
-		}
-		closed, changed := b.closed, b.changed
-		b.mu.Unlock()
-		if closed {
-			return Message{}, ErrClosed
-		}
-		select {
-		case <-ctx.Done():
-			return Message{}, fmt.Errorf("twiliosim: waiting for a text to %s: %w", to, ctx.Err())
-		case <-changed:
-		}
-	}
+	return s.inbox.ledger.next(ctx, to)
 }
 
 // Unread returns the messages to `to` that NextMessage has not yet returned,
 // oldest first, without consuming them.
-func (s *Server) Unread(to string) []Message {
-	b := s.inbox
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	idx := b.byTo[to][b.read[to]:]
-	out := make([]Message, 0, len(idx))
-	for _, i := range idx {
-		out = append(out, b.all[i])
-	}
-	return out
+func (s *Server) Unread(to string) []Message { return s.inbox.ledger.unread(to) }
+
+// message returns the message with the given SID.
+func (b *inbox) message(sid string) (Message, bool) {
+	return b.ledger.find(func(m Message) bool { return m.SID == sid })
 }
 
 // Subscribe returns a channel that receives every message recorded from now

@@ -1,6 +1,7 @@
 package twiliosim
 
 import (
+	"context"
 	"crypto/subtle"
 	"encoding/json"
 	"fmt"
@@ -47,19 +48,7 @@ type messageResource struct {
 // Every attempt that gets past the account check counts for Attempts, and
 // FailSends faults are served before validation, as an outage would be.
 func (s *Server) createMessage(w http.ResponseWriter, r *http.Request) {
-	user, pass, ok := r.BasicAuth()
-	if !ok || !equal(user, s.accountSID) || !equal(pass, s.authToken) {
-		writeError(w, http.StatusUnauthorized, codeAuthenticate, "Authenticate")
-		return
-	}
-	if r.PathValue("AccountSid") != s.accountSID {
-		writeError(w, http.StatusNotFound, codeNotFound,
-			fmt.Sprintf("The requested resource %s was not found", r.URL.Path))
-		return
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-	if err := r.ParseForm(); err != nil {
-		writeError(w, http.StatusBadRequest, codeInvalidParameter, "Unable to parse the request body")
+	if !s.authorize(w, r) {
 		return
 	}
 	to, from, body := r.PostForm.Get("To"), r.PostForm.Get("From"), r.PostForm.Get("Body")
@@ -86,6 +75,36 @@ func (s *Server) createMessage(w http.ResponseWriter, r *http.Request) {
 	}
 	s.inbox.record(m)
 	writeJSON(w, http.StatusCreated, s.resource(m))
+	if code, undelivered := s.faults.delivery(to); undelivered && m.StatusCallback != "" {
+		s.tasks.run(func(ctx context.Context) {
+			// Nobody waits for this callback but the service's webhook,
+			// which is where a test looks for it; a failure has no one
+			// else to go to.
+			_ = s.MessageStatus(ctx, m.SID, "undelivered", code)
+		})
+	}
+}
+
+// authorize makes Twilio's first checks on a REST request, credentials and
+// then the account in the path, and parses the form. On failure it writes
+// Twilio's error and returns false.
+func (s *Server) authorize(w http.ResponseWriter, r *http.Request) bool {
+	user, pass, ok := r.BasicAuth()
+	if !ok || !equal(user, s.accountSID) || !equal(pass, s.authToken) {
+		writeError(w, http.StatusUnauthorized, codeAuthenticate, "Authenticate")
+		return false
+	}
+	if r.PathValue("AccountSid") != s.accountSID {
+		writeError(w, http.StatusNotFound, codeNotFound,
+			fmt.Sprintf("The requested resource %s was not found", r.URL.Path))
+		return false
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		writeError(w, http.StatusBadRequest, codeInvalidParameter, "Unable to parse the request body")
+		return false
+	}
+	return true
 }
 
 // validate returns Twilio's status, error code and message for a message

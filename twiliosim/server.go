@@ -1,8 +1,11 @@
 // Package twiliosim is a Twilio-compatible server and phone simulator. It
-// serves the part of Twilio's REST API that Leadline calls, so the real
-// twilio-go client can be pointed at it, and it plays the phones: it texts
-// the service's webhook, signed the way Twilio signs, and records every text
-// the service sends back. Tests and `leadline demo` both run on it.
+// serves the part of Twilio's REST API that Leadline calls (creating
+// messages and calls), so the real twilio-go client can be pointed at it,
+// and it plays the phones: it texts the service's webhook, records every
+// text and call the service sends, answers calls by fetching and following
+// their TwiML (Say, Gather, Redirect, Dial, Hangup) while the test presses
+// keys, and posts message and call status callbacks. Every request it makes
+// is signed the way Twilio signs. Tests and `leadline demo` both run on it.
 package twiliosim
 
 import (
@@ -13,7 +16,8 @@ import (
 	"time"
 )
 
-// ErrClosed is returned by NextMessage once the server is closed.
+// ErrClosed is returned by NextMessage and NextCall once the server is
+// closed.
 var ErrClosed = errors.New("twiliosim: server closed")
 
 // Options configures a Server.
@@ -21,7 +25,8 @@ type Options struct {
 	// AccountSID and AuthToken are the credentials the REST API accepts
 	// (HTTP basic auth) and the token that signs webhook requests.
 	AccountSID, AuthToken string
-	// Clock stamps recorded messages; default time.Now.
+	// Clock stamps recorded messages and calls and times call durations;
+	// default time.Now.
 	Clock func() time.Time
 }
 
@@ -39,6 +44,8 @@ type Server struct {
 	inbox    *inbox
 	faults   *faults
 	inbound  *inbound
+	calls    *calls
+	tasks    *tasks
 }
 
 // New starts a Server on a free loopback port. Like httptest.NewServer it
@@ -60,6 +67,8 @@ func New(opt Options) *Server {
 		inbox:    newInbox(),
 		faults:   newFaults(),
 		inbound:  newInbound(),
+		calls:    newCalls(),
+		tasks:    newTasks(),
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -78,20 +87,25 @@ func New(opt Options) *Server {
 // it to the REST client as its API URL.
 func (s *Server) URL() string { return s.url }
 
-// Close stops the server, ends every Subscribe channel and makes waiting
-// NextMessage calls return ErrClosed. It is safe to call more than once.
+// Close stops the server, cancels and waits for the callbacks it posts on
+// its own (FailDelivery), ends every Subscribe channel and makes waiting
+// NextMessage and NextCall calls return ErrClosed. It is safe to call more
+// than once.
 func (s *Server) Close() {
 	// Close only fails with the listener's close error, and the listener is
 	// gone either way.
 	_ = s.http.Close()
 	<-s.served
+	s.tasks.close()
 	s.webhooks.CloseIdleConnections()
 	s.inbox.close()
+	s.calls.close()
 }
 
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /2010-04-01/Accounts/{AccountSid}/Messages.json", s.createMessage)
+	mux.HandleFunc("POST /2010-04-01/Accounts/{AccountSid}/Calls.json", s.createCall)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, codeNotFound,
 			fmt.Sprintf("The requested resource %s was not found", r.URL.Path))

@@ -10,11 +10,15 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	twclient "github.com/twilio/twilio-go/client"
 	"github.com/twilio/twilio-go/twiml"
 )
@@ -25,6 +29,18 @@ type SMSReceiver interface {
 	ReceiveSMS(ctx context.Context, from, body, messageSID string) (reply string, err error)
 }
 
+// VoiceReceiver answers a step of a call with TwiML. step is the path below
+// /twilio/voice ("" for an inbound call). dispatch.Service is one.
+type VoiceReceiver interface {
+	Voice(ctx context.Context, step string, form url.Values) (twiml string, err error)
+}
+
+// StatusReceiver handles Twilio's status callbacks for texts and calls.
+// dispatch.Service is one.
+type StatusReceiver interface {
+	Status(ctx context.Context, form url.Values) error
+}
+
 // Config is what the server needs.
 type Config struct {
 	// PublicURL is the base URL Twilio calls; signatures are checked against
@@ -32,6 +48,11 @@ type Config struct {
 	PublicURL string
 	AuthToken string
 	SMS       SMSReceiver
+	Voice     VoiceReceiver
+	Status    StatusReceiver
+	// Metrics, if set, is served at /metrics, and request latencies are
+	// recorded in it.
+	Metrics *prometheus.Registry
 	// Ready reports whether the service can take work (Redis reachable).
 	Ready func(context.Context) error
 	Log   *slog.Logger
@@ -47,9 +68,11 @@ type Server struct {
 	cfg       Config
 	validator twclient.RequestValidator
 	log       *slog.Logger
+	latency   *prometheus.HistogramVec
 }
 
-// New builds the server.
+// New builds the server. It panics if cfg.Metrics already holds the
+// server's metrics: one registry serves one server.
 func New(cfg Config) *Server {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
@@ -61,8 +84,19 @@ func New(cfg Config) *Server {
 	e.Use(middleware.Recover(), middleware.RequestID(), s.logRequests(), middleware.BodyLimit(maxBody))
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
 	e.GET("/readyz", s.ready)
+	if cfg.Metrics != nil {
+		s.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "leadline_webhook_duration_seconds", Help: "Time to answer an HTTP request, by route and status.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}, []string{"route", "status"})
+		cfg.Metrics.MustRegister(s.latency)
+		e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(cfg.Metrics, promhttp.HandlerOpts{})))
+	}
 	tw := e.Group("/twilio", s.signed)
 	tw.POST("/sms", s.sms)
+	tw.POST("/voice", s.voice)
+	tw.POST("/voice/*", s.voice)
+	tw.POST("/status", s.status)
 	return s
 }
 
@@ -139,6 +173,31 @@ func (s *Server) sms(c echo.Context) error {
 	return messageReply(c, reply)
 }
 
+func (s *Server) voice(c echo.Context) error {
+	if s.cfg.Voice == nil {
+		return c.NoContent(http.StatusNotFound)
+	}
+	req := c.Request()
+	doc, err := s.cfg.Voice.Voice(req.Context(), c.Param("*"), req.PostForm)
+	if err != nil {
+		s.log.Error("voice step", "path", req.URL.Path, "err", err)
+		return c.NoContent(http.StatusInternalServerError)
+	}
+	return c.Blob(http.StatusOK, "text/xml; charset=utf-8", []byte(doc))
+}
+
+func (s *Server) status(c echo.Context) error {
+	if s.cfg.Status == nil {
+		return c.NoContent(http.StatusNoContent)
+	}
+	req := c.Request()
+	if err := s.cfg.Status.Status(req.Context(), req.PostForm); err != nil {
+		s.log.Error("status callback", "err", err)
+		return c.NoContent(http.StatusInternalServerError)
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
 // messageReply answers a webhook with TwiML holding reply (none if "").
 func messageReply(c echo.Context, reply string) error {
 	var verbs []twiml.Element
@@ -159,6 +218,15 @@ func (s *Server) logRequests() echo.MiddlewareFunc {
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
 			s.log.Info("http", "method", v.Method, "path", v.URIPath, "status", v.Status,
 				"latency_ms", float64(v.Latency.Microseconds())/1000, "request_id", v.RequestID)
+			if s.latency != nil {
+				// The route pattern, not the path: unknown paths must not
+				// grow the label set.
+				route := c.Path()
+				if route == "" || route == "/*" {
+					route = "other"
+				}
+				s.latency.WithLabelValues(route, strconv.Itoa(v.Status)).Observe(v.Latency.Seconds())
+			}
 			return nil
 		},
 	})

@@ -64,7 +64,7 @@ func demoCmd(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 		logOut = os.Stderr
 	}
 	sv := service{prog: prog, rdb: rdb, publicURL: base, authToken: demoToken, log: newLogger(logOut),
-		texter: phone.NewClient(phone.ClientConfig{AccountSID: demoSID, AuthToken: demoToken, APIURL: sim.URL()})}
+		twilio: phone.NewClient(phone.ClientConfig{AccountSID: demoSID, AuthToken: demoToken, APIURL: sim.URL()})}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	done := make(chan error, 1)

@@ -24,6 +24,8 @@ Usage:
   leadline serve --config program.yaml   run the service (HTTP webhooks for Twilio)
   leadline check --config program.yaml   validate the config and its areas; exit 1 on error
   leadline demo                          run everything locally: embedded Redis, simulated phones
+  leadline report --config program.yaml --from 2026-11-01 --to 2026-11-30 [--format table|csv|json]
+                                         response times of referrals received in those days (reads REDIS_URL)
 
 Environment (serve): LEADLINE_ADDR, REDIS_URL, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN,
 LEADLINE_PUBLIC_URL, LEADLINE_TWILIO_API_URL. See README.md.
@@ -47,6 +49,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = serveCmd(ctx, args[1:], stderr, getenv)
 	case "check":
 		err = checkCmd(args[1:], stdout)
+	case "report":
+		err = reportCmd(ctx, args[1:], stdout, getenv)
 	case "demo":
 		err = demoCmd(ctx, args[1:], stdin, stdout)
 	case "help", "-h", "--help":

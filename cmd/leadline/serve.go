@@ -7,8 +7,11 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/leadline/leadline/dispatch"
@@ -46,11 +49,10 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer, getenv func(
 	if err := errors.Join(missing...); err != nil {
 		return err
 	}
-	opt, err := redis.ParseURL(env("REDIS_URL", "redis://localhost:6379/0"))
+	rdb, err := redisFromEnv(getenv)
 	if err != nil {
-		return fmt.Errorf("REDIS_URL: %w", err)
+		return err
 	}
-	rdb := redis.NewClient(opt)
 	defer rdb.Close()
 	twilio := phone.ClientConfig{
 		AccountSID: getenv("TWILIO_ACCOUNT_SID"), AuthToken: getenv("TWILIO_AUTH_TOKEN"),
@@ -59,14 +61,13 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer, getenv func(
 	if err := twilio.Validate(); err != nil {
 		return err
 	}
-	texter := phone.NewClient(twilio)
 	addr := env("LEADLINE_ADDR", ":8080")
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
 	log.Info("leadline serving", "addr", l.Addr().String(), "program", prog.Name, "cohorts", len(prog.Cohorts))
-	return service{prog: prog, rdb: rdb, texter: texter, publicURL: getenv("LEADLINE_PUBLIC_URL"),
+	return service{prog: prog, rdb: rdb, twilio: phone.NewClient(twilio), publicURL: getenv("LEADLINE_PUBLIC_URL"),
 		authToken: getenv("TWILIO_AUTH_TOKEN"), log: log}.run(ctx, l)
 }
 
@@ -74,13 +75,18 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer, getenv func(
 type service struct {
 	prog      *program.Program
 	rdb       redis.UniversalClient
-	texter    dispatch.Texter
+	twilio    *phone.Client
 	publicURL string
 	authToken string
 	log       *slog.Logger
 }
 
-// run serves on l until ctx is done, then finishes the texts under way.
+// timerPoll is how often an instance looks for due timers: well within the
+// promise that timers fire within 1 s of their due time.
+const timerPoll = 250 * time.Millisecond
+
+// run serves on l and fires timers until ctx is done, then finishes the
+// texts and calls under way.
 func (sv service) run(ctx context.Context, l net.Listener) error {
 	ping, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
@@ -95,10 +101,19 @@ func (sv service) run(ctx context.Context, l net.Listener) error {
 	if err := store.Seed(ctx, rotations); err != nil {
 		return err
 	}
-	d := dispatch.NewService(dispatch.Config{Program: sv.prog, Redis: sv.rdb, OnCall: store, Texter: sv.texter, Log: sv.log})
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	d, err := dispatch.NewService(dispatch.Config{Program: sv.prog, Redis: sv.rdb, OnCall: store,
+		Texter: sv.twilio, Caller: sv.twilio, PublicURL: sv.publicURL, Log: sv.log, Metrics: reg})
+	if err != nil {
+		return err
+	}
 	defer d.Wait()
+	var timers sync.WaitGroup
+	defer timers.Wait()
+	timers.Go(func() { d.RunTimers(ctx, timerPoll) })
 	srv := webhooks.New(webhooks.Config{
-		PublicURL: sv.publicURL, AuthToken: sv.authToken, SMS: d, Log: sv.log,
+		PublicURL: sv.publicURL, AuthToken: sv.authToken, SMS: d, Voice: d, Status: d, Metrics: reg, Log: sv.log,
 		Ready: func(ctx context.Context) error { return sv.rdb.Ping(ctx).Err() },
 	})
 	return srv.Serve(ctx, l)

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -36,7 +37,7 @@ func TestServiceStopsGracefully(t *testing.T) {
 	go func() {
 		done <- service{prog: prog, rdb: rdb, publicURL: base, authToken: demoToken,
 			log:    slog.New(slog.NewTextHandler(io.Discard, nil)),
-			texter: phone.NewClient(phone.ClientConfig{AccountSID: demoSID, AuthToken: demoToken, APIURL: sim.URL()}),
+			twilio: phone.NewClient(phone.ClientConfig{AccountSID: demoSID, AuthToken: demoToken, APIURL: sim.URL()}),
 		}.run(ctx, l)
 	}()
 	sim.SetWebhookBase(base)
@@ -48,6 +49,17 @@ func TestServiceStopsGracefully(t *testing.T) {
 		t.Fatalf("/readyz: %v %v", resp, err)
 	}
 	resp.Body.Close()
+	resp, err = http.Get(base + "/metrics")
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("/metrics: %v %v", resp, err)
+	}
+	metrics, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{`leadline_webhook_duration_seconds_count{route="/twilio/sms",status="200"} 1`, "go_goroutines", "process_"} {
+		if !strings.Contains(string(metrics), want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
 
 	cancel()
 	select {

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/leadline/leadline/dispatch"
+	"github.com/leadline/leadline/program"
+	"github.com/leadline/leadline/report"
+)
+
+// reportCmd prints the response-time report for referrals received between
+// two dates, both inclusive, in the program's time zone.
+func reportCmd(ctx context.Context, args []string, stdout io.Writer, getenv func(string) string) error {
+	fs := flag.NewFlagSet("report", flag.ContinueOnError)
+	path := fs.String("config", "", "program config (YAML)")
+	fromFlag := fs.String("from", "", "first day, YYYY-MM-DD (program time zone)")
+	toFlag := fs.String("to", "", "last day, YYYY-MM-DD, inclusive")
+	format := fs.String("format", "table", "table, csv or json")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *path == "" || *fromFlag == "" || *toFlag == "" {
+		return errors.New("--config, --from and --to are required")
+	}
+	prog, err := program.Load(*path)
+	if err != nil {
+		return fmt.Errorf("config %s is not valid (run leadline check)", *path)
+	}
+	from, err := time.ParseInLocation(time.DateOnly, *fromFlag, prog.TimeZone)
+	if err != nil {
+		return fmt.Errorf("--from %q: want a date like 2026-11-01", *fromFlag)
+	}
+	last, err := time.ParseInLocation(time.DateOnly, *toFlag, prog.TimeZone)
+	if err != nil {
+		return fmt.Errorf("--to %q: want a date like 2026-11-30", *toFlag)
+	}
+	if last.Before(from) {
+		return errors.New("--to is before --from")
+	}
+	rdb, err := redisFromEnv(getenv)
+	if err != nil {
+		return err
+	}
+	defer rdb.Close()
+	refs, err := dispatch.Records(ctx, rdb, from, last.AddDate(0, 0, 1))
+	if err != nil {
+		return err
+	}
+	rows := make([]report.Row, 0, len(refs))
+	for _, r := range refs {
+		rows = append(rows, reportRow(prog, r))
+	}
+	return report.Write(stdout, *format, rows, prog.TimeZone)
+}
+
+// reportRow is what a funder may see of a referral: no location, notes,
+// officer or phone number.
+func reportRow(prog *program.Program, r *dispatch.Referral) report.Row {
+	row := report.Row{Code: r.Code, Type: string(r.Type), Cohort: prog.CohortName(r.Cohort),
+		Received: r.Received, Accepted: r.AcceptedAt, Arrived: r.OnSceneAt, Closed: r.Ended(),
+		Steps: r.Escalations, Outcome: "open"}
+	switch r.State {
+	case dispatch.Closed:
+		row.Outcome = r.Outcome
+	case dispatch.Cancelled, dispatch.Unanswered:
+		row.Outcome = string(r.State)
+	}
+	if p, ok := prog.Person(r.AcceptedBy); ok {
+		row.AcceptedBy = p.Name
+	}
+	return row
+}
+
+// redisFromEnv connects to REDIS_URL, as serve does.
+func redisFromEnv(getenv func(string) string) (*redis.Client, error) {
+	u := getenv("REDIS_URL")
+	if u == "" {
+		u = "redis://localhost:6379/0"
+	}
+	opt, err := redis.ParseURL(u)
+	if err != nil {
+		return nil, fmt.Errorf("REDIS_URL: %w", err)
+	}
+	return redis.NewClient(opt), nil
+}

@@ -1,0 +1,93 @@
+package dispatch
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/leadline/leadline/program"
+)
+
+// How far along Twilio's statuses are. A callback is acted on only if it
+// moves its message or call forward: late or repeated callbacks arrive in
+// any order and must never move a page backwards.
+var statusRank = map[string]int{
+	// messages
+	"accepted": 1, "scheduled": 1, "queued": 1, "sending": 2, "sent": 3,
+	"delivered": 4, "undelivered": 4, "failed": 4, "read": 5, "canceled": 4,
+	// calls
+	"initiated": 2, "ringing": 3, "in-progress": 4,
+	"completed": 5, "busy": 5, "no-answer": 5,
+}
+
+// advanceStatus sets the record's status if the new one ranks higher, and
+// returns the record's code, person and step then, or nothing when it did
+// not move. A callback can beat the sender to the record (Twilio reports
+// while the send request is still returning), so the status is kept even
+// before the record exists, and recordPage acts on it.
+var advanceStatus = redis.NewScript(`
+local rec = redis.call('HMGET', KEYS[1], 'code', 'person', 'step', 'rank')
+if tonumber(rec[4] or '0') >= tonumber(ARGV[2]) then return {} end
+redis.call('HSET', KEYS[1], 'status', ARGV[1], 'rank', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+if not rec[1] then return {} end
+return {rec[1], rec[2], rec[3]}
+`)
+
+// recordPage stores which referral, person and step a page text or call is
+// for, and returns any status reported before it was stored.
+var recordPage = redis.NewScript(`
+redis.call('HSET', KEYS[1], 'code', ARGV[1], 'person', ARGV[2], 'step', ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+return redis.call('HGET', KEYS[1], 'status') or ''
+`)
+
+// unreached reports whether a final status means the page did not reach
+// its person. A call that completed reaches here only if the case manager
+// hung up without pressing 1 or 2: for this step, not reached either.
+func unreached(status string) bool {
+	switch status {
+	case "undelivered", "failed", "busy", "no-answer", "canceled", "completed":
+		return true
+	}
+	return false
+}
+
+// Status handles one of Twilio's status callbacks for a page text or call.
+// A page that could not be delivered, or a call nobody took, moves the
+// referral on at once instead of waiting out the step. Callbacks for
+// anything else, late ones, repeated ones and ones that would go backwards
+// change nothing.
+func (s *Service) Status(ctx context.Context, form url.Values) error {
+	key, status, by := messageKey(form.Get("MessageSid")), form.Get("MessageStatus"), program.SMS
+	if form.Get("MessageSid") == "" {
+		key, status, by = callKey(form.Get("CallSid")), form.Get("CallStatus"), program.Call
+		if form.Get("CallSid") == "" {
+			return nil
+		}
+	}
+	rank, known := statusRank[status]
+	if !known {
+		return nil
+	}
+	res, err := advanceStatus.Run(ctx, s.rdb, []string{key}, status, rank, pageRecordTTL.Milliseconds()).StringSlice()
+	if err != nil {
+		return fmt.Errorf("record %s status: %w", by, err)
+	}
+	if len(res) < 3 {
+		return nil
+	}
+	return s.pageStatus(ctx, res[0], atoiOr(res[2], -2), res[1], by, status)
+}
+
+// pageStatus acts on a page's status: one that did not reach its person
+// moves the referral on if nobody else at the step is left.
+func (s *Service) pageStatus(ctx context.Context, code string, step int, who string, by program.Channel, status string) error {
+	if !unreached(status) {
+		return nil
+	}
+	s.log.Info("page not answered", "code", code, "person", who, "by", by, "status", status)
+	return s.missed(ctx, code, step, who, by, by == program.Call && status == "failed")
+}

@@ -1,0 +1,123 @@
+package program
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Channel is how a step reaches people.
+type Channel string
+
+// Channels a step may use.
+const (
+	SMS  Channel = "sms"
+	Call Channel = "call"
+)
+
+// Target is whom a step pages.
+type Target string
+
+// Targets a step may name.
+const (
+	// OnCall is the cohort's on-call case manager.
+	OnCall Target = "on_call"
+	// Same is whoever the previous step paged, again (by another channel).
+	Same Target = "same"
+	// Next is the next person in the rotation not yet paged.
+	Next Target = "next"
+	// Supervisors is every supervisor of the cohort at once.
+	Supervisors Target = "supervisors"
+)
+
+// Step is one rung of a cohort's escalation chain: page To by By, then wait
+// Wait for an answer before the next.
+type Step struct {
+	By   Channel
+	To   Target
+	Wait time.Duration
+}
+
+func (s Step) String() string { return string(s.By) + " " + string(s.To) + " " + s.Wait.String() }
+
+// DefaultSteps is the chain of the escalation issue: text the on-call case
+// manager, call them, text then call the next in the rotation, then the
+// supervisors; after the last step the officer gets the fallback text.
+var DefaultSteps = []string{"sms on_call", "call same", "sms next", "call same", "sms supervisors", "call same"}
+
+// DefaultFallback is what the officer is told when nobody answers, unless
+// the program says otherwise.
+const DefaultFallback = "Proceed under your agency's usual procedure."
+
+// Retention is how long a finished referral's details and its
+// de-identified record are kept.
+type Retention struct {
+	// Details (location, notes, officer, history) are removed this long
+	// after the referral ends.
+	Details time.Duration
+	// Records (code, type, cohort, times, outcome) are deleted this long
+	// after it ends.
+	Records time.Duration
+}
+
+// Retention defaults: details long enough for follow-up work, records for
+// the six years HIPAA asks documentation to be kept.
+const (
+	DefaultDetailsRetention = 90 * 24 * time.Hour
+	DefaultRecordsRetention = 6 * 365 * 24 * time.Hour
+)
+
+// parseStep reads "sms on_call" or "call same 2m".
+func parseStep(text string, wait time.Duration) (Step, error) {
+	f := strings.Fields(strings.ToLower(text))
+	if len(f) < 2 || len(f) > 3 {
+		return Step{}, errors.New(`want "<sms|call> <on_call|same|next|supervisors> [wait]", e.g. "call same 2m"`)
+	}
+	st := Step{By: Channel(f[0]), To: Target(f[1]), Wait: wait}
+	if st.By != SMS && st.By != Call {
+		return Step{}, fmt.Errorf("channel %q must be sms or call", f[0])
+	}
+	switch st.To {
+	case OnCall, Same, Next, Supervisors:
+	default:
+		return Step{}, fmt.Errorf("target %q must be on_call, same, next or supervisors", f[1])
+	}
+	if len(f) == 3 {
+		d, err := time.ParseDuration(f[2])
+		if err != nil || d <= 0 {
+			return Step{}, fmt.Errorf("wait %q is not a positive duration like 5m", f[2])
+		}
+		st.Wait = d
+	}
+	return st, nil
+}
+
+// parseDays reads a Go duration, or whole days as "90d".
+func parseDays(s string) (time.Duration, error) {
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		days, err := strconv.Atoi(n)
+		if err != nil || days <= 0 {
+			return 0, fmt.Errorf("%q is not a positive number of days like 90d", s)
+		}
+		return time.Duration(days) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%q is not a positive duration like 90d or 720h", s)
+	}
+	return d, nil
+}
+
+// Supervisors are the supervisors who cover a cohort, in config order.
+func (p *Program) Supervisors(cohort string) []string {
+	var ids []string
+	for _, x := range p.People {
+		if x.Role == Supervisor && slices.Contains(x.Cohort, cohort) {
+			ids = append(ids, x.ID)
+		}
+	}
+	return ids
+}
