@@ -3,8 +3,13 @@ package dispatch_test
 import (
 	"context"
 	"slices"
+	"strconv"
+	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // BenchmarkTextToPage measures the core loop as an officer and a case
@@ -43,4 +48,91 @@ func BenchmarkTextToPage(b *testing.B) {
 	b.ReportMetric(q(0.50), "p50-ms")
 	b.ReportMetric(q(0.99), "p99-ms")
 	b.ReportMetric(q(1), "max-ms")
+}
+
+// BenchmarkEscalationLag measures how late escalation steps are taken with
+// 100,000 timers pending in Redis: referrals arrive over about two seconds,
+// each step waits 2 s, two instances poll every 250 ms as serve does, and
+// the 100,000 other timers wait in the same queue for an hour. Lag is from a
+// step's due time to the step's event in the referral's history, so it
+// includes the whole step (claim, guarded transition, next timer). Run it
+// with -benchtime=1x.
+func BenchmarkEscalationLag(b *testing.B) {
+	const filler = 100_000
+	const wait = 2 * time.Second
+	for range b.N {
+		b.StopTimer()
+		w := newWorld(b)
+		w.clock.live = true
+		for i := range w.prog.Cohorts {
+			for j := range w.prog.Cohorts[i].Escalation.Steps {
+				w.prog.Cohorts[i].Escalation.Steps[j].Wait = wait
+			}
+		}
+		ctx := context.Background()
+		later := float64(time.Now().Add(time.Hour).UnixMilli())
+		for lo := 0; lo < filler; lo += 1000 {
+			p := w.rdb.Pipeline()
+			for i := lo; i < lo+1000; i++ {
+				p.ZAdd(ctx, "leadline:{dispatch}:timers:due", redis.Z{Score: later, Member: "step:F" + strconv.Itoa(i) + ":0"})
+			}
+			if _, err := p.Exec(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+		other := newInstance(b, w.prog, w.rdb, w.sim, w.clock)
+		run, stop := context.WithCancel(ctx)
+		var wg sync.WaitGroup
+		for _, inst := range []*world{w, other} {
+			wg.Go(func() { inst.svc.RunTimers(run, 250*time.Millisecond) })
+		}
+		b.StartTimer()
+		const referrals = 200
+		codes := make([]string, 0, referrals)
+		for range referrals {
+			w.text("osmith", "AD "+northPoint)
+			codes = append(codes, codeIn(b, w.expect("osmith", "Paging")))
+			time.Sleep(10 * time.Millisecond)
+		}
+		time.Sleep(wait + 2*time.Second)
+		stop()
+		wg.Wait()
+		b.StopTimer()
+		w.svc.Wait()
+		other.svc.Wait()
+		var lags []time.Duration
+		for _, code := range codes {
+			first, second := stepTimes(b, w, code)
+			if second.IsZero() {
+				b.Fatalf("%s: step 1 never taken", code)
+			}
+			lags = append(lags, second.Sub(first.Add(wait)))
+		}
+		slices.Sort(lags)
+		b.ReportMetric(float64(lags[len(lags)/2].Microseconds())/1000, "p50-lag-ms")
+		b.ReportMetric(float64(lags[len(lags)*99/100].Microseconds())/1000, "p99-lag-ms")
+		b.ReportMetric(float64(lags[len(lags)-1].Microseconds())/1000, "max-lag-ms")
+	}
+}
+
+// stepTimes are when steps 0 and 1 of a referral were taken, from its history.
+func stepTimes(b *testing.B, w *world, code string) (first, second time.Time) {
+	events := w.rdb.LRange(context.Background(), "leadline:{dispatch}:referral:"+code+":events", 0, -1).Val()
+	for _, e := range events {
+		f := strings.Fields(e)
+		if len(f) < 4 || f[1] != "step" {
+			continue
+		}
+		t, err := time.Parse(time.RFC3339Nano, f[0])
+		if err != nil {
+			b.Fatal(err)
+		}
+		switch {
+		case strings.HasPrefix(f[3], "0/"):
+			first = t
+		case strings.HasPrefix(f[3], "1/"):
+			second = t
+		}
+	}
+	return first, second
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/leadline/leadline/dispatch"
 	"github.com/leadline/leadline/twiliosim"
 )
 
@@ -92,6 +93,22 @@ func TestHealthAndReadiness(t *testing.T) {
 
 func post(t *testing.T, u string, form url.Values, sig string) int {
 	t.Helper()
+	status, _ := send(t, u, form, sig)
+	return status
+}
+
+// postBody posts a signed request that must succeed, and returns its body.
+func postBody(t *testing.T, u string, form url.Values, sig string) string {
+	t.Helper()
+	status, body := send(t, u, form, sig)
+	if status != http.StatusOK {
+		t.Fatalf("%s: status %d", u, status)
+	}
+	return body
+}
+
+func send(t *testing.T, u string, form url.Values, sig string) (int, string) {
+	t.Helper()
 	req, err := http.NewRequest(http.MethodPost, u, strings.NewReader(form.Encode()))
 	if err != nil {
 		t.Fatal(err)
@@ -105,6 +122,49 @@ func post(t *testing.T, u string, form url.Values, sig string) int {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	io.Copy(io.Discard, resp.Body)
-	return resp.StatusCode
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, string(body)
+}
+
+// Status callbacks and voice steps are refused unsigned like texts, and a
+// signed voice step for a call that is not ours learns nothing.
+func TestStatusAndVoiceNeedSignatures(t *testing.T) {
+	w := newWorld(t)
+	w.text("osmith", "AD "+northPoint)
+	code := codeIn(t, w.expect("osmith", "Paging"))
+	page := w.expectMessage("jrivera", code)
+	w.svc.Wait()
+
+	status := url.Values{"MessageSid": {page.SID}, "MessageStatus": {"undelivered"}, "ErrorCode": {"30003"}}
+	if got := post(t, w.url+"/twilio/status", status, ""); got != http.StatusForbidden {
+		t.Errorf("unsigned status callback: %d, want 403", got)
+	}
+	step := url.Values{"CallSid": {"CA00000000000000000000000000000001"}, "Digits": {"1"}}
+	if got := post(t, w.url+"/twilio/voice/page/answer", step, ""); got != http.StatusForbidden {
+		t.Errorf("unsigned voice step: %d, want 403", got)
+	}
+	w.noCalls("jrivera")
+	if r := w.referral(code); r.State != dispatch.Paging || r.Step != 0 || len(r.Missed) != 0 {
+		t.Errorf("an unsigned request changed the referral: %+v", r)
+	}
+
+	// Signed, but for no call of ours: a goodbye, and nothing accepted.
+	resp := postBody(t, w.url+"/twilio/voice/page/answer", step, twiliosim.Signature(testToken, w.url+"/twilio/voice/page/answer", step))
+	if !strings.Contains(resp, "<Hangup") || strings.Contains(resp, code) || strings.Contains(resp, "North") {
+		t.Errorf("unknown call answered %s", resp)
+	}
+	if r := w.referral(code); r.State != dispatch.Paging {
+		t.Errorf("a stranger's call changed the referral: %+v", r)
+	}
+	// An inbound call learns nothing about the program either.
+	in := url.Values{"CallSid": {"CA00000000000000000000000000000002"}, "From": {"+14125550999"}}
+	resp = postBody(t, w.url+"/twilio/voice", in, twiliosim.Signature(testToken, w.url+"/twilio/voice", in))
+	for _, leak := range []string{"LEAD", "Leadline", "referral", "police"} {
+		if strings.Contains(resp, leak) {
+			t.Errorf("an inbound call hears %q: %s", leak, resp)
+		}
+	}
 }

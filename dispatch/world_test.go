@@ -47,14 +47,19 @@ type world struct {
 var start = time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)
 
 // clock is the injected time source; tests move it instead of sleeping.
+// A live clock is the wall clock (benchmarks of real timing).
 type clock struct {
-	mu  sync.Mutex
-	now time.Time
+	mu   sync.Mutex
+	now  time.Time
+	live bool
 }
 
 func (c *clock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.live {
+		return time.Now()
+	}
 	return c.now
 }
 

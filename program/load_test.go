@@ -115,6 +115,21 @@ func TestLoadReportsEveryError(t *testing.T) {
 		{"bad timeout", func(s string) string {
 			return strings.Replace(s, "3m", "soon", 1)
 		}, []string{`escalation.ack_timeout "soon" is not a positive duration`}},
+		{"unknown step channel", func(s string) string {
+			return strings.Replace(s, "{ack_timeout: 3m}", "{steps: [sms on_call, fax same]}", 1)
+		}, []string{`cohorts[0] (north): escalation.steps[1] "fax same": channel "fax" must be sms or call`}},
+		{"unknown step target", func(s string) string {
+			return strings.Replace(s, "{ack_timeout: 3m}", "{steps: [sms on_call, call boss]}", 1)
+		}, []string{`escalation.steps[1] "call boss": target "boss" must be on_call, same, next or supervisors`}},
+		{"first step pages same", func(s string) string {
+			return strings.Replace(s, "{ack_timeout: 3m}", "{steps: [call same]}", 1)
+		}, []string{`escalation.steps[0] "call same": the first step cannot page "same"`}},
+		{"bad step wait", func(s string) string {
+			return strings.Replace(s, "{ack_timeout: 3m}", "{steps: [sms on_call 0s]}", 1)
+		}, []string{`escalation.steps[0] "sms on_call 0s": wait "0s" is not a positive duration`}},
+		{"bad retention", func(s string) string {
+			return s + "retention: {details: 30 days, records: 10d}\n"
+		}, []string{`retention.details: "30 days" is not a positive duration`, "retention.records: must be at least retention.details"}},
 		{"officer without badge", func(s string) string {
 			return strings.Replace(s, `badge: "4411", `, "", 1)
 		}, []string{"people[3] (osmith): an officer needs badge and agency"}},
@@ -162,6 +177,40 @@ func TestLoadMissingAreasFile(t *testing.T) {
 	_, err := loadYAML(t, yaml)
 	if err == nil || !strings.Contains(err.Error(), "program.yaml: areas.file:") || !strings.Contains(err.Error(), "missing.geojson") {
 		t.Fatalf("want an error naming areas.file and missing.geojson, got %v", err)
+	}
+}
+
+func TestEscalationConfig(t *testing.T) {
+	yaml := strings.Replace(goodYAML, "{ack_timeout: 3m}", "{ack_timeout: 3m, steps: [sms on_call, call same 90s, SMS Supervisors]}", 1)
+	yaml = strings.Replace(yaml, `support_phone: "412-555-0199"`, `support_phone: "412-555-0199"
+  fallback: Call the crisis line.`, 1) + "retention: {details: 30d, records: 17520h}\n"
+	p, err := loadYAML(t, yaml)
+	if err != nil {
+		t.Fatal(err)
+	}
+	north, _ := p.Cohort("north")
+	want := []Step{{SMS, OnCall, 3 * time.Minute}, {Call, Same, 90 * time.Second}, {SMS, Supervisors, 3 * time.Minute}}
+	if len(north.Escalation.Steps) != len(want) {
+		t.Fatalf("north steps %v", north.Escalation.Steps)
+	}
+	for i := range want {
+		if north.Escalation.Steps[i] != want[i] {
+			t.Errorf("step %d = %v, want %v", i, north.Escalation.Steps[i], want[i])
+		}
+	}
+	// A cohort that says nothing gets the default chain and timeout.
+	south, _ := p.Cohort("south")
+	if len(south.Escalation.Steps) != len(DefaultSteps) || south.Escalation.Steps[1] != (Step{Call, Same, DefaultAckTimeout}) {
+		t.Errorf("south steps %v", south.Escalation.Steps)
+	}
+	if p.Fallback != "Call the crisis line." || p.Retention != (Retention{30 * 24 * time.Hour, 17520 * time.Hour}) {
+		t.Errorf("fallback %q, retention %+v", p.Fallback, p.Retention)
+	}
+	if got := p.Supervisors("north"); len(got) != 1 || got[0] != "msup" {
+		t.Errorf("north supervisors %v", got)
+	}
+	if got := p.Supervisors("south"); len(got) != 0 {
+		t.Errorf("south supervisors %v", got)
 	}
 }
 

@@ -40,7 +40,8 @@ type heard struct {
 // When the call ends, by <Hangup/>, by running out of verbs, or because a
 // webhook failed or answered invalid TwiML (Twilio hangs up then too), the
 // call's StatusCallback, if any, is posted "completed" with CallDuration.
-// An error means the call has ended; it names a webhook's non-2xx status.
+// It fails for an unknown call or one already answered or ended; any other
+// error means the call has ended, and names a webhook's non-2xx status.
 func (s *Server) Answer(ctx context.Context, callSID string) (*Session, error) {
 	c, err := s.calls.answer(callSID, s.now())
 	if err != nil {
@@ -169,7 +170,7 @@ func (s *Session) play(ctx context.Context, start func(*player) error) error {
 	return err
 }
 
-// fields are what Twilio posts with every request about a call.
+// callFields are what Twilio posts with every request about a call.
 func (s *Server) callFields(c Call, status string) url.Values {
 	return url.Values{
 		"CallSid":    {c.SID},

@@ -406,3 +406,32 @@ func TestEndCallHangsUpSession(t *testing.T) {
 		t.Errorf("status callback got %d requests, want 1", n)
 	}
 }
+
+func TestSessionConcurrentUse(t *testing.T) {
+	srv := newServer(t)
+	h, sid := ringing(t, srv, map[string]string{
+		"/twilio/voice": `<Response><Say>Paged.</Say><Gather/></Response>`,
+	})
+	ctx := context.Background()
+	sess, err := srv.Answer(ctx, sid)
+	if err != nil {
+		t.Fatalf("Answer: %v", err)
+	}
+	const presses = 8
+	errs := make(chan error, presses)
+	for range presses {
+		go func() {
+			_ = sess.Said()
+			_, _ = sess.Gathering(), sess.HungUp()
+			errs <- sess.Press(ctx, "1")
+		}()
+	}
+	for range presses {
+		if err := <-errs; err != nil {
+			t.Errorf("Press: %v", err)
+		}
+	}
+	if n := len(h.to("/twilio/voice")); n != 1+presses {
+		t.Errorf("voice webhook got %d requests, want %d: one per step", n, 1+presses)
+	}
+}
