@@ -89,6 +89,15 @@ func (s *Service) shortName(id string) string {
 	return "a case manager"
 }
 
+// endSentence ends s with a full stop, unless a short name ("Jo R.")
+// already did.
+func endSentence(s string) string {
+	if strings.HasSuffix(s, ".") {
+		return s
+	}
+	return s + "."
+}
+
 func etaText(min int) string {
 	if min == 0 {
 		return ""
@@ -97,7 +106,7 @@ func etaText(min int) string {
 }
 
 func (s *Service) acceptedToOfficer(r *Referral) string {
-	return fmt.Sprintf("%s accepted by %s%s.", r.Code, s.shortName(r.AcceptedBy), etaText(r.ETAMinutes))
+	return endSentence(fmt.Sprintf("%s accepted by %s%s", r.Code, s.shortName(r.AcceptedBy), etaText(r.ETAMinutes)))
 }
 
 func (s *Service) acceptedToCaseManager(r *Referral) string {
@@ -128,7 +137,7 @@ func (s *Service) status(r *Referral) string {
 	case New, Paging:
 		return fmt.Sprintf("%s (%s): paging, not accepted yet.", r.Code, cohort)
 	case Accepted:
-		return fmt.Sprintf("%s (%s): accepted by %s%s.", r.Code, cohort, s.shortName(r.AcceptedBy), etaText(r.ETAMinutes))
+		return endSentence(fmt.Sprintf("%s (%s): accepted by %s%s", r.Code, cohort, s.shortName(r.AcceptedBy), etaText(r.ETAMinutes)))
 	case OnScene:
 		return fmt.Sprintf("%s (%s): %s is on scene.", r.Code, cohort, s.shortName(r.AcceptedBy))
 	case Closed:
@@ -154,7 +163,7 @@ func (s *Service) alreadyTaken(r *Referral, who string) string {
 	case r.AcceptedBy == who:
 		return "You already accepted " + r.Code + "."
 	case r.AcceptedBy != "":
-		return r.Code + " was already accepted by " + s.shortName(r.AcceptedBy) + ". No need to respond."
+		return endSentence(r.Code+" was already accepted by "+s.shortName(r.AcceptedBy)) + " No need to respond."
 	}
 	return r.Code + " is " + strings.ReplaceAll(string(r.State), "_", " ") + "."
 }
@@ -163,7 +172,7 @@ func (s *Service) who(lines []string) string {
 	if len(lines) == 0 {
 		return "You are in no cohort rotation."
 	}
-	return "On call: " + strings.Join(lines, "; ") + "."
+	return endSentence("On call: " + strings.Join(lines, "; "))
 }
 
 func (s *Service) etaToOfficer(r *Referral) string {
@@ -211,7 +220,7 @@ func (s *Service) spokenSettled(r *Referral, who string) string {
 	case r.AcceptedBy == who:
 		return "You already accepted this page. Goodbye."
 	case r.AcceptedBy != "":
-		return "This page was already accepted by " + s.shortName(r.AcceptedBy) + ". No need to respond. Goodbye."
+		return endSentence("This page was already accepted by "+s.shortName(r.AcceptedBy)) + " No need to respond. Goodbye."
 	}
 	return "This page is closed. Goodbye."
 }

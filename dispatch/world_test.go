@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -168,6 +169,9 @@ func (w *world) expectMessage(id string, wants ...string) twiliosim.Message {
 	if !strings.HasPrefix(m.Body, "LEAD page") && m.Segments > 2 {
 		w.t.Errorf("text to %s takes %d segments:\n%s", id, m.Segments, m.Body)
 	}
+	if !strings.HasPrefix(m.Body, "LEAD page") && doubledStop.MatchString(m.Body) {
+		w.t.Errorf("text to %s has a doubled full stop: %s", id, m.Body)
+	}
 	for _, want := range wants {
 		if !strings.Contains(m.Body, want) {
 			w.t.Errorf("text to %s lacks %q:\n%s", id, want, m.Body)
@@ -175,6 +179,9 @@ func (w *world) expectMessage(id string, wants ...string) twiliosim.Message {
 	}
 	return m
 }
+
+// doubledStop is "Jo R.." but not an ellipsis.
+var doubledStop = regexp.MustCompile(`[^.]\.\.([^.]|$)`)
 
 // quiet checks that nobody has an unread text once all sends are done.
 func (w *world) quiet(ids ...string) {

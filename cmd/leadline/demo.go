@@ -63,17 +63,19 @@ func demoCmd(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 	if *verbose {
 		logOut = os.Stderr
 	}
-	sv := service{prog: prog, rdb: rdb, publicURL: base, authToken: demoToken, log: newLogger(logOut),
+	clk := &demoClock{}
+	sv := service{prog: prog, rdb: rdb, publicURL: base, authToken: demoToken, log: newLogger(logOut), clock: clk.now,
 		twilio: phone.NewClient(phone.ClientConfig{AccountSID: demoSID, AuthToken: demoToken, APIURL: sim.URL()})}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	done := make(chan error, 1)
 	go func() { done <- sv.run(ctx, l) }()
 
-	p := &printer{out: stdout, prog: prog}
+	p := &printer{out: stdout, prog: prog, sim: sim, clock: clk, calls: map[string]*twiliosim.Session{}}
 	msgs, unsubscribe := sim.Subscribe()
 	defer unsubscribe()
 	go p.print(msgs)
+	go p.ring(ctx)
 
 	p.intro()
 	err = p.converse(ctx, stdin, sim)
@@ -85,12 +87,35 @@ func demoCmd(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 	return err
 }
 
-// printer shows each simulated phone's texts as they arrive.
+// demoClock is the wall clock plus however far `wait` has moved it, so that
+// escalation steps can be seen without waiting minutes.
+type demoClock struct {
+	mu    sync.Mutex
+	ahead time.Duration
+}
+
+func (c *demoClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.ahead)
+}
+
+func (c *demoClock) skip(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.ahead += d
+}
+
+// printer shows each simulated phone's texts and calls as they arrive, and
+// plays the calls people answer.
 type printer struct {
-	out  io.Writer
-	prog *program.Program
-	mu   sync.Mutex
-	last time.Time
+	out   io.Writer
+	prog  *program.Program
+	sim   *twiliosim.Server
+	clock *demoClock
+	mu    sync.Mutex
+	last  time.Time
+	calls map[string]*twiliosim.Session // the call each person answered last
 }
 
 func (p *printer) who(number string) string {
@@ -111,6 +136,69 @@ func (p *printer) print(msgs <-chan twiliosim.Message) {
 		p.last = time.Now()
 		p.mu.Unlock()
 	}
+}
+
+// ring shows each call the service places, as it is placed.
+func (p *printer) ring(ctx context.Context) {
+	seen := 0
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		calls := p.sim.Calls()
+		for _, c := range calls[seen:] {
+			p.mu.Lock()
+			id := p.who(c.To)
+			if x, ok := p.prog.PersonByPhone(c.To); ok {
+				id = x.ID
+			}
+			fmt.Fprintf(p.out, "  📞 call to %s (type \"%s answer\")\n", p.who(c.To), id)
+			p.last = time.Now()
+			p.mu.Unlock()
+		}
+		seen = len(calls)
+	}
+}
+
+// play answers a person's latest call, or presses keys on the call they
+// answered, and prints what the call says.
+func (p *printer) play(ctx context.Context, x *program.Person, verb, keys string) error {
+	var s *twiliosim.Session
+	if verb == "answer" {
+		calls := p.sim.Calls()
+		for i := len(calls) - 1; i >= 0 && s == nil; i-- {
+			if calls[i].To == x.Phone {
+				var err error
+				if s, err = p.sim.Answer(ctx, calls[i].SID); err != nil {
+					return err
+				}
+			}
+		}
+		if s == nil {
+			return fmt.Errorf("no call to %s", x.ID)
+		}
+		p.calls[x.ID] = s
+	} else {
+		if s = p.calls[x.ID]; s == nil {
+			return fmt.Errorf("%s has not answered a call", x.ID)
+		}
+		if err := s.Press(ctx, keys); err != nil {
+			return err
+		}
+	}
+	for _, said := range s.Said() {
+		fmt.Fprintf(p.out, "  🔊 %s\n", said)
+	}
+	if s.HungUp() {
+		fmt.Fprintln(p.out, "  (call ended)")
+	} else {
+		fmt.Fprintf(p.out, "  (type \"%s press 1\" or \"%s press 2\")\n", x.ID, x.ID)
+	}
+	return nil
 }
 
 // settle waits until no text has arrived for a moment, so that the answers
@@ -142,6 +230,7 @@ func (p *printer) intro() {
 	fmt.Fprintln(p.out, "Try:  osmith AD 40.4473,-80.0076 / male 30s red jacket   (North Side)")
 	fmt.Fprintln(p.out, "      jrivera 1 15          aklein 2          osmith STATUS          osmith HELP")
 	fmt.Fprintln(p.out, "      tlee SC 101 / by the arena entrance     (a place code from the sample places)")
+	fmt.Fprintln(p.out, "      wait 5m   (jump the clock: an unanswered page escalates)   jrivera answer   jrivera press 1")
 	fmt.Fprintln(p.out, "Ctrl-D to quit.")
 }
 
@@ -158,6 +247,29 @@ func (p *printer) converse(ctx context.Context, stdin io.Reader, sim *twiliosim.
 			continue
 		}
 		id, text, _ := strings.Cut(line, " ")
+		if id == "wait" {
+			d, err := time.ParseDuration(strings.TrimSpace(text))
+			if err != nil || d <= 0 {
+				fmt.Fprintln(p.out, "  (wait takes a duration, e.g. wait 5m)")
+				continue
+			}
+			p.clock.skip(d)
+			fmt.Fprintf(p.out, "  (%s later)\n", d)
+			p.settle()
+			continue
+		}
+		if verb, keys, _ := strings.Cut(text, " "); verb == "answer" || verb == "press" {
+			x, ok := p.prog.Person(strings.ToLower(id))
+			if !ok {
+				fmt.Fprintf(p.out, "  (no person %q)\n", id)
+				continue
+			}
+			if err := p.play(ctx, x, verb, strings.TrimSpace(keys)); err != nil {
+				fmt.Fprintf(p.out, "  (%v)\n", err)
+			}
+			p.settle()
+			continue
+		}
 		from := strangerFrom
 		if id != "stranger" {
 			x, ok := p.prog.Person(strings.ToLower(id))

@@ -108,6 +108,24 @@ func TestServeNeedsItsEnvironment(t *testing.T) {
 	}
 }
 
+// An unanswered page escalates to a call once the demo's clock jumps, and
+// the call can be answered and accepted from the keyboard.
+func TestDemoEscalation(t *testing.T) {
+	script := "tlee SC 40.4473,-80.0076\nwait 5m\njrivera answer\njrivera press 1\n"
+	code, out, errOut := runCmd(t, script, nil, "demo")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	for _, want := range []string{
+		"(5m0s later)", "📞 call to Jo Rivera", "🔊 Leadline page: social contact, North cohort", "Press 1 to accept",
+		"🔊 Accepted.", "(call ended)", "accepted by Jo R.",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("demo output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
 func TestDemoConversation(t *testing.T) {
 	script := "osmith AD 40.4473,-80.0076 / red jacket\njrivera 1 15\nosmith status\nstranger hi\nnobody hi\n"
 	code, out, errOut := runCmd(t, script, nil, "demo")

@@ -79,6 +79,7 @@ type service struct {
 	publicURL string
 	authToken string
 	log       *slog.Logger
+	clock     func() time.Time // nil for the wall clock; the demo's can jump ahead
 }
 
 // timerPoll is how often an instance looks for due timers: well within the
@@ -104,7 +105,7 @@ func (sv service) run(ctx context.Context, l net.Listener) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	d, err := dispatch.NewService(dispatch.Config{Program: sv.prog, Redis: sv.rdb, OnCall: store,
-		Texter: sv.twilio, Caller: sv.twilio, PublicURL: sv.publicURL, Log: sv.log, Metrics: reg})
+		Texter: sv.twilio, Caller: sv.twilio, PublicURL: sv.publicURL, Log: sv.log, Metrics: reg, Clock: sv.clock})
 	if err != nil {
 		return err
 	}
