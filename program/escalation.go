@@ -41,7 +41,6 @@ type Step struct {
 	Wait time.Duration
 }
 
-func (s Step) String() string { return string(s.By) + " " + string(s.To) + " " + s.Wait.String() }
 
 // DefaultSteps is the chain of the escalation issue: text the on-call case
 // manager, call them, text then call the next in the rotation, then the
