@@ -41,7 +41,6 @@ type Step struct {
 	Wait time.Duration
 }
 
-
 // DefaultSteps is the chain of the escalation issue: text the on-call case
 // manager, call them, text then call the next in the rotation, then the
 // supervisors; after the last step the officer gets the fallback text.
