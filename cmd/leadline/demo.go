@@ -191,14 +191,21 @@ func (p *printer) play(ctx context.Context, x *program.Person, verb, keys string
 		}
 	}
 	for _, said := range s.Said() {
-		fmt.Fprintf(p.out, "  🔊 %s\n", said)
+		p.printf("  🔊 %s\n", said)
 	}
 	if s.HungUp() {
-		fmt.Fprintln(p.out, "  (call ended)")
+		p.printf("  (call ended)\n")
 	} else {
-		fmt.Fprintf(p.out, "  (type \"%s press 1\" or \"%s press 2\")\n", x.ID, x.ID)
+		p.printf("  (type \"%s press 1\" or \"%s press 2\")\n", x.ID, x.ID)
 	}
 	return nil
+}
+
+// printf writes to the terminal between the texts and calls arriving.
+func (p *printer) printf(format string, a ...any) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	fmt.Fprintf(p.out, format, a...)
 }
 
 // settle waits until no text has arrived for a moment, so that the answers
@@ -218,6 +225,8 @@ func (p *printer) settle() {
 }
 
 func (p *printer) intro() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	fmt.Fprintf(p.out, "Leadline demo: %s, program number %s\n", p.prog.Name, p.prog.Phone)
 	fmt.Fprintln(p.out, "Type a text as someone: <person id> <text>. People:")
 	ids := make([]string, 0, len(p.prog.People))
@@ -237,9 +246,9 @@ func (p *printer) intro() {
 func (p *printer) converse(ctx context.Context, stdin io.Reader, sim *twiliosim.Server) error {
 	sc := bufio.NewScanner(stdin)
 	for {
-		fmt.Fprint(p.out, "> ")
+		p.printf("> ")
 		if !sc.Scan() {
-			fmt.Fprintln(p.out)
+			p.printf("\n")
 			return sc.Err()
 		}
 		line := strings.TrimSpace(sc.Text())
@@ -250,22 +259,22 @@ func (p *printer) converse(ctx context.Context, stdin io.Reader, sim *twiliosim.
 		if id == "wait" {
 			d, err := time.ParseDuration(strings.TrimSpace(text))
 			if err != nil || d <= 0 {
-				fmt.Fprintln(p.out, "  (wait takes a duration, e.g. wait 5m)")
+				p.printf("  (wait takes a duration, e.g. wait 5m)\n")
 				continue
 			}
 			p.clock.skip(d)
-			fmt.Fprintf(p.out, "  (%s later)\n", d)
+			p.printf("  (%s later)\n", d)
 			p.settle()
 			continue
 		}
 		if verb, keys, _ := strings.Cut(text, " "); verb == "answer" || verb == "press" {
 			x, ok := p.prog.Person(strings.ToLower(id))
 			if !ok {
-				fmt.Fprintf(p.out, "  (no person %q)\n", id)
+				p.printf("  (no person %q)\n", id)
 				continue
 			}
 			if err := p.play(ctx, x, verb, strings.TrimSpace(keys)); err != nil {
-				fmt.Fprintf(p.out, "  (%v)\n", err)
+				p.printf("  (%v)\n", err)
 			}
 			p.settle()
 			continue
@@ -274,13 +283,13 @@ func (p *printer) converse(ctx context.Context, stdin io.Reader, sim *twiliosim.
 		if id != "stranger" {
 			x, ok := p.prog.Person(strings.ToLower(id))
 			if !ok {
-				fmt.Fprintf(p.out, "  (no person %q: start the line with a person id)\n", id)
+				p.printf("  (no person %q: start the line with a person id)\n", id)
 				continue
 			}
 			from = x.Phone
 		}
 		if _, err := sim.Text(ctx, from, p.prog.Phone, strings.ReplaceAll(text, `\n`, "\n")); err != nil {
-			fmt.Fprintf(p.out, "  (not delivered: %v)\n", err)
+			p.printf("  (not delivered: %v)\n", err)
 		}
 		p.settle()
 	}
