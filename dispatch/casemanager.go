@@ -97,7 +97,7 @@ func (s *Service) accept(ctx context.Context, p *program.Person, r *Referral, et
 	s.metrics.toAccept.WithLabelValues(r.Cohort, string(r.Type)).Observe(fresh.AcceptedAt.Sub(fresh.Received).Seconds())
 	s.tell(ctx, fresh.Officer, s.acceptedToOfficer(fresh))
 	for _, id := range s.stillPaged(fresh, p.ID) {
-		s.tell(ctx, id, fresh.Code+" was accepted by "+p.ShortName()+". No need to respond.")
+		s.tell(ctx, id, endSentence(fresh.Code+" was accepted by "+p.ShortName())+" No need to respond.")
 	}
 	return s.acceptedToCaseManager(fresh), true, nil
 }

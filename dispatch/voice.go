@@ -5,14 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 
 	"github.com/twilio/twilio-go/twiml"
 
 	"github.com/leadline/leadline/program"
 )
 
-// Voice answers one step of a page call: "page" when the case manager
-// picks up, "page/answer" with the key they pressed. It returns TwiML. What
+// Voice answers one step of a call and returns TwiML: "" is a call to the
+// program number (the voice line, "line/…" its steps); "page" is a page
+// call picked up, "page/answer" the key pressed on it. What
 // the call is about comes from Redis by CallSid, never from the URL, so a
 // forged or replayed step can do no more than the case manager could.
 func (s *Service) Voice(ctx context.Context, step string, form url.Values) (string, error) {
@@ -21,10 +23,9 @@ func (s *Service) Voice(ctx context.Context, step string, form url.Values) (stri
 		return s.voicePage(ctx, form.Get("CallSid"))
 	case "page/answer":
 		return s.voiceAnswer(ctx, form.Get("CallSid"), form.Get("Digits"))
-	case "":
-		// Inbound calls are the voice-line issue's; until then a caller
-		// learns nothing about the program.
-		return voice(say(spokenNoCalls), &twiml.VoiceHangup{})
+	}
+	if step == "" || strings.HasPrefix(step, "line/") {
+		return s.lineStep(ctx, step, form)
 	}
 	return voice(say(spokenGoodbye), &twiml.VoiceHangup{})
 }

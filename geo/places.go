@@ -218,3 +218,15 @@ func normaliseName(s string) string {
 	}
 	return b.String()
 }
+
+// Names are the places' names in file order: hints for speech recognition.
+func (p *Places) Names() []string {
+	if p == nil {
+		return nil
+	}
+	names := make([]string, len(p.list))
+	for i, x := range p.list {
+		names[i] = x.Name
+	}
+	return names
+}

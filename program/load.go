@@ -65,6 +65,7 @@ type fileConfig struct {
 		Role    string   `yaml:"role"`
 		Badge   string   `yaml:"badge"`
 		Agency  string   `yaml:"agency"`
+		PINHash string   `yaml:"pin_hash"`
 		Cohorts []string `yaml:"cohorts"`
 	} `yaml:"people"`
 }
@@ -153,6 +154,7 @@ func load(name string, read func(string) ([]byte, error)) (*Program, error) {
 		phones[p.Phone] = "program.phone"
 	}
 	ids := map[string]Role{}
+	badges := map[string]string{} // of officers with a PIN
 	for i, x := range fc.People {
 		item := v.checkID("people", i, x.ID, ids[x.ID] != "")
 		if x.Name == "" {
@@ -176,8 +178,20 @@ func load(name string, read func(string) ([]byte, error)) (*Program, error) {
 		if role == Officer && (x.Badge == "" || x.Agency == "") {
 			v.add(item, "an officer needs badge and agency: case managers are told them")
 		}
+		if x.PINHash != "" {
+			if err := checkPINHash(x.PINHash); err != nil {
+				v.add(item, "pin_hash: "+err.Error())
+			}
+			if role != Officer {
+				v.add(item, "pin_hash: only officers sign in to the voice line")
+			}
+			if other, dup := badges[x.Badge]; dup {
+				v.add(item, fmt.Sprintf("badge %s is also %s's: a badge and PIN must name one officer", x.Badge, other))
+			}
+			badges[x.Badge] = x.ID
+		}
 		p.People = append(p.People, Person{ID: x.ID, Name: x.Name, Phone: pn, Role: role,
-			Badge: x.Badge, Agency: x.Agency, Cohort: x.Cohorts})
+			Badge: x.Badge, Agency: x.Agency, Cohort: x.Cohorts, PINHash: x.PINHash})
 	}
 
 	cohortIDs := map[string]bool{}

@@ -130,6 +130,12 @@ func TestLoadReportsEveryError(t *testing.T) {
 		{"bad retention", func(s string) string {
 			return s + "retention: {details: 30 days, records: 10d}\n"
 		}, []string{`retention.details: "30 days" is not a positive duration`, "retention.records: must be at least retention.details"}},
+		{"pin_hash not bcrypt", func(s string) string {
+			return strings.Replace(s, `agency: Ross Township PD}`, `agency: Ross Township PD, pin_hash: "2468"}`, 1)
+		}, []string{"people[3] (osmith): pin_hash: is not a bcrypt hash"}},
+		{"pin_hash on a case manager", func(s string) string {
+			return strings.Replace(s, `role: case_manager}`, `role: case_manager, pin_hash: "`+testPINHash+`"}`, 1)
+		}, []string{"people[0] (jrivera): pin_hash: only officers sign in to the voice line"}},
 		{"officer without badge", func(s string) string {
 			return strings.Replace(s, `badge: "4411", `, "", 1)
 		}, []string{"people[3] (osmith): an officer needs badge and agency"}},
@@ -211,6 +217,36 @@ func TestEscalationConfig(t *testing.T) {
 	}
 	if got := p.Supervisors("south"); len(got) != 0 {
 		t.Errorf("south supervisors %v", got)
+	}
+}
+
+// testPINHash is the bcrypt hash of 2468.
+const testPINHash = "$2a$10$03ofqI4whq9ZUtLBBxj14OVHOfwHF6UuHzDrRby84W8t8ndojc1lC"
+
+func TestPINs(t *testing.T) {
+	yaml := strings.Replace(goodYAML, `agency: Ross Township PD}`, `agency: Ross Township PD, pin_hash: "`+testPINHash+`"}`, 1)
+	p, err := loadYAML(t, yaml)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, ok := p.OfficerByBadge("4411")
+	if !ok || o.ID != "osmith" || !o.PINMatches("2468") || o.PINMatches("2469") || o.PINMatches("") {
+		t.Errorf("badge 4411: %v %v", o, ok)
+	}
+	if _, ok := p.OfficerByBadge("9999"); ok {
+		t.Error("an unknown badge found an officer")
+	}
+	h, err := HashPIN("8642")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x := (Person{PINHash: h}); !x.PINMatches("8642") || x.PINMatches("8641") {
+		t.Error("HashPIN's hash does not check")
+	}
+	for _, bad := range []string{"", "123", "12a4", "12 34"} {
+		if _, err := HashPIN(bad); err == nil {
+			t.Errorf("HashPIN(%q) accepted", bad)
+		}
 	}
 }
 

@@ -34,6 +34,9 @@ type Person struct {
 	Badge  string   // officers
 	Agency string   // officers
 	Cohort []string // supervisors: the cohorts they cover
+	// PINHash is the bcrypt hash of an officer's voice-line PIN; "" for
+	// none (they can call only from their registered phone).
+	PINHash string
 }
 
 // ShortName is the first name and last initial ("Jo R."): all an officer is

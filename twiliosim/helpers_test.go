@@ -73,6 +73,7 @@ func placeCall(rc *twilio.RestClient, to, twimlURL, statusCallback string) (*api
 // checking the request's signature with Signature, and records what it got.
 type hook struct {
 	token string
+	base  string            // URL the hook serves at
 	pages map[string]string // by request URI
 
 	mu  sync.Mutex
@@ -94,6 +95,7 @@ func startHook(t *testing.T, pages map[string]string) (*hook, string) {
 	h := &hook{token: authToken, pages: pages, arrived: make(chan request, 64)}
 	hs := httptest.NewServer(h)
 	t.Cleanup(hs.Close)
+	h.base = hs.URL
 	return h, hs.URL
 }
 

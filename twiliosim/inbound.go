@@ -26,8 +26,9 @@ func newInbound() *inbound {
 	return &inbound{sent: make(map[string]url.Values)}
 }
 
-// SetWebhookBase sets where inbound texts go: base + "/twilio/sms", e.g.
-// "http://127.0.0.1:8080". Requests are signed for exactly that URL.
+// SetWebhookBase sets where inbound texts and calls go: base +
+// "/twilio/sms" and base + "/twilio/voice", e.g. with base
+// "http://127.0.0.1:8080". Requests are signed for exactly those URLs.
 func (s *Server) SetWebhookBase(base string) {
 	s.inbound.mu.Lock()
 	defer s.inbound.mu.Unlock()
@@ -73,12 +74,20 @@ func (s *Server) Redeliver(ctx context.Context, sid string) error {
 	return s.deliver(ctx, params)
 }
 
-func (s *Server) deliver(ctx context.Context, params url.Values) error {
+// webhookBase returns what SetWebhookBase set.
+func (s *Server) webhookBase() (string, error) {
 	s.inbound.mu.Lock()
-	base := s.inbound.base
-	s.inbound.mu.Unlock()
-	if base == "" {
-		return errors.New("twiliosim: no webhook: call SetWebhookBase first")
+	defer s.inbound.mu.Unlock()
+	if s.inbound.base == "" {
+		return "", errors.New("twiliosim: no webhook: call SetWebhookBase first")
+	}
+	return s.inbound.base, nil
+}
+
+func (s *Server) deliver(ctx context.Context, params url.Values) error {
+	base, err := s.webhookBase()
+	if err != nil {
+		return err
 	}
 	body, err := s.post(ctx, base+webhookPath, params)
 	if err != nil {

@@ -1,11 +1,13 @@
 // Package twiliosim is a Twilio-compatible server and phone simulator. It
 // serves the part of Twilio's REST API that Leadline calls (creating
 // messages and calls), so the real twilio-go client can be pointed at it,
-// and it plays the phones: it texts the service's webhook, records every
-// text and call the service sends, answers calls by fetching and following
-// their TwiML (Say, Gather, Redirect, Dial, Hangup) while the test presses
-// keys, and posts message and call status callbacks. Every request it makes
-// is signed the way Twilio signs. Tests and `leadline demo` both run on it.
+// and it plays the phones: it texts and calls the service's webhooks,
+// records every text and call the service sends, answers calls, and plays
+// calls by fetching and following their TwiML (Say, Gather, Redirect, Dial,
+// Hangup) while the test presses keys or speaks, with dialled numbers
+// answering or not as the test says, and posts message and call status
+// callbacks. Every request it makes is signed the way Twilio signs. Tests
+// and `leadline demo` both run on it.
 package twiliosim
 
 import (
@@ -45,6 +47,7 @@ type Server struct {
 	faults   *faults
 	inbound  *inbound
 	calls    *calls
+	outcomes *outcomes
 	tasks    *tasks
 }
 
@@ -68,6 +71,7 @@ func New(opt Options) *Server {
 		faults:   newFaults(),
 		inbound:  newInbound(),
 		calls:    newCalls(),
+		outcomes: newOutcomes(),
 		tasks:    newTasks(),
 	}
 	if s.now == nil {

@@ -13,25 +13,30 @@ import (
 // fails the test instead of hanging it.
 const maxFetches = 20
 
-// Session is an answered call as the callee hears it. Said, Gathering,
-// Dialled and HungUp describe the latest step: the TwiML run by Answer, or
-// by the last Press or Silence, Redirects included. It is safe for
-// concurrent use; steps run one at a time.
+// Session is a call in progress as the phone at the far end from the
+// service hears it: an outbound call the callee answered, or an inbound
+// call the caller placed. Said, Gathering, Gather, Dialled, Whispered and
+// HungUp describe the latest step: the TwiML run by Answer or PlaceCall, or
+// by the last Press, Speak or Silence, Redirects and Dial actions included.
+// It is safe for concurrent use; steps run one at a time.
 type Session struct {
-	srv  *Server
-	call Call
+	srv     *Server
+	call    Call
+	inbound bool // placed by PlaceCall rather than by the service
 
 	step sync.Mutex // held while a step runs, so steps never overlap
 
-	mu  sync.Mutex
-	cur heard
+	mu    sync.Mutex
+	cur   heard
+	dials []DialInfo // every Dial of the call, oldest first
 }
 
 // heard is what one step did.
 type heard struct {
-	said, dialled []string
-	gather        *gather // non-nil while waiting for input
-	hungUp        bool
+	said, dialled, whispered []string
+	dials                    []DialInfo
+	gather                   *gather // non-nil while waiting for input
+	hungUp                   bool
 }
 
 // Answer picks up the queued call callSID: it posts Twilio's voice fields
@@ -64,18 +69,16 @@ func (s *Session) Said() []string {
 	return append([]string(nil), s.cur.said...)
 }
 
-// Gathering reports whether the call is waiting in a <Gather> for Press or
-// Silence.
+// Gathering reports whether the call is waiting in a <Gather> for Press,
+// Speak or Silence.
 func (s *Session) Gathering() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.cur.gather != nil && !s.cur.hungUp && !s.srv.calls.ended(s.call.SID)
 }
 
-// Dialled returns the numbers <Dial> connected the callee to in the latest
-// step. The dialled party is taken to answer and hang up at once: the call
-// goes on with the Dial's action, if it has one, posted with
-// DialCallStatus "completed", or else with the verbs after it.
+// Dialled returns the numbers of every <Dial> in the latest step, in order,
+// whether they answered or not; see Dials and DialOutcome.
 func (s *Session) Dialled() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -90,68 +93,6 @@ func (s *Session) HungUp() bool {
 	return s.cur.hungUp || s.srv.calls.ended(s.call.SID)
 }
 
-// Press enters digits (0-9, * and #) into the waiting <Gather>: it posts
-// the call's fields plus Digits to the Gather's action, resolved against
-// the URL of the document holding the Gather (that URL itself when there
-// is no action), and runs the TwiML it gets back as the new step. As on a
-// phone, Digits stops before the Gather's finishOnKey (default #) and at
-// numDigits keys; pressing only the finish key is the same as Silence.
-func (s *Session) Press(ctx context.Context, digits string) error {
-	s.step.Lock()
-	defer s.step.Unlock()
-	g, err := s.waiting()
-	if err != nil {
-		return err
-	}
-	if !g.dtmf {
-		return fmt.Errorf("twiliosim: call %s: the Gather does not listen for keys", s.call.SID)
-	}
-	if digits == "" || strings.Trim(digits, "0123456789*#") != "" {
-		return fmt.Errorf("twiliosim: press %q: want one or more of 0-9, * and #", digits)
-	}
-	entered := g.collect(digits)
-	if entered == "" {
-		return s.silence(ctx, g)
-	}
-	return s.play(ctx, func(p *player) error {
-		return p.fetch(ctx, g.action, url.Values{"Digits": {entered}})
-	})
-}
-
-// Silence lets the waiting <Gather> time out with no input. As on Twilio,
-// the call goes on with the verbs after the Gather in the same document,
-// or, if the Gather has actionOnEmptyResult="true", posts to its action
-// without Digits.
-func (s *Session) Silence(ctx context.Context) error {
-	s.step.Lock()
-	defer s.step.Unlock()
-	g, err := s.waiting()
-	if err != nil {
-		return err
-	}
-	return s.silence(ctx, g)
-}
-
-func (s *Session) silence(ctx context.Context, g *gather) error {
-	if g.onEmpty {
-		return s.play(ctx, func(p *player) error { return p.fetch(ctx, g.action, nil) })
-	}
-	return s.play(ctx, func(p *player) error { return p.run(ctx, g.base, g.rest) })
-}
-
-// waiting returns the Gather the call waits in.
-func (s *Session) waiting() (*gather, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	switch {
-	case s.cur.hungUp || s.srv.calls.ended(s.call.SID):
-		return nil, fmt.Errorf("twiliosim: call %s has ended", s.call.SID)
-	case s.cur.gather == nil:
-		return nil, fmt.Errorf("twiliosim: call %s is not in a Gather", s.call.SID)
-	}
-	return s.cur.gather, nil
-}
-
 // play runs one step with start, makes what it heard current and, if the
 // call ended, ends it and posts the status callback. The caller holds step.
 func (s *Session) play(ctx context.Context, start func(*player) error) error {
@@ -163,6 +104,7 @@ func (s *Session) play(ctx context.Context, start func(*player) error) error {
 	}
 	s.mu.Lock()
 	s.cur = p.heard
+	s.dials = append(s.dials, p.heard.dials...)
 	s.mu.Unlock()
 	if p.heard.hungUp {
 		err = errors.Join(err, s.srv.hangUp(ctx, s.call))
@@ -170,7 +112,19 @@ func (s *Session) play(ctx context.Context, start func(*player) error) error {
 	return err
 }
 
-// callFields are what Twilio posts with every request about a call.
+// fields are what Twilio posts with every request about the session's call.
+func (s *Session) fields(status string) url.Values {
+	f := s.srv.callFields(s.call, status)
+	if s.inbound {
+		f.Set("Direction", "inbound")
+		f.Set("Caller", s.call.From)
+		f.Set("Called", s.call.To)
+	}
+	return f
+}
+
+// callFields are what Twilio posts with every request about a call the
+// service placed.
 func (s *Server) callFields(c Call, status string) url.Values {
 	return url.Values{
 		"CallSid":    {c.SID},
@@ -193,10 +147,15 @@ type player struct {
 // fetch posts the call's fields and extra to target and runs the TwiML it
 // answers.
 func (p *player) fetch(ctx context.Context, target string, extra url.Values) error {
+	return p.fetchAs(ctx, target, "in-progress", extra)
+}
+
+// fetchAs is fetch with the CallStatus status.
+func (p *player) fetchAs(ctx context.Context, target, status string, extra url.Values) error {
 	if p.fetches++; p.fetches > maxFetches {
 		return fmt.Errorf("twiliosim: call %s: more than %d webhooks in one step; a Redirect loop?", p.sess.call.SID, maxFetches)
 	}
-	params := p.sess.srv.callFields(p.sess.call, "in-progress")
+	params := p.sess.fields(status)
 	for k, v := range extra {
 		params[k] = v
 	}
@@ -243,20 +202,17 @@ func (p *player) run(ctx context.Context, base string, verbs []verb) error {
 			}
 			return p.fetch(ctx, target, nil)
 		case "Dial":
-			p.heard.dialled = append(p.heard.dialled, numbers(v)...)
-			if action := strings.TrimSpace(v.attrs["action"]); action != "" {
-				target, err := resolve(base, action)
-				if err != nil {
-					return err
-				}
-				if err := postOnly(v); err != nil {
-					return err
-				}
-				return p.fetch(ctx, target, url.Values{
-					"DialCallSid":      {newSID("CA")},
-					"DialCallStatus":   {"completed"},
-					"DialCallDuration": {"0"},
-				})
+			d, err := parseDial(base, v)
+			if err != nil {
+				return err
+			}
+			result, err := p.dial(ctx, d)
+			if err != nil {
+				return err
+			}
+			if d.info.Action != "" {
+				// The action's TwiML replaces the rest of this document.
+				return p.fetch(ctx, d.info.Action, result)
 			}
 		case "Hangup":
 			p.heard.hungUp = true

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"strconv"
 	"strings"
 )
 
@@ -69,79 +68,6 @@ func parseVoiceTwiML(body []byte) ([]verb, error) {
 
 // said is what the callee hears from a <Say>.
 func said(v verb) string { return strings.TrimSpace(v.text) }
-
-// numbers returns what a <Dial> dials: its <Number>s, or its own text.
-func numbers(v verb) []string {
-	var out []string
-	for _, c := range v.children {
-		if c.name == "Number" {
-			out = append(out, strings.TrimSpace(c.text))
-		}
-	}
-	if len(out) == 0 {
-		if n := strings.TrimSpace(v.text); n != "" {
-			out = append(out, n)
-		}
-	}
-	return out
-}
-
-// gather is a <Gather> waiting for the callee.
-type gather struct {
-	action      string // absolute URL the result is posted to
-	numDigits   int    // 0 for no limit
-	finishOnKey string // "" for none
-	dtmf        bool   // whether keys are listened for
-	onEmpty     bool   // actionOnEmptyResult: post even with no input
-	base        string // URL of the document the Gather is in
-	rest        []verb // the verbs after it, run when nothing is entered
-}
-
-func newGather(base string, v verb, rest []verb) (*gather, error) {
-	if err := postOnly(v); err != nil {
-		return nil, err
-	}
-	g := &gather{finishOnKey: "#", base: base, rest: rest, dtmf: true}
-	action := base
-	if a, ok := v.attrs["action"]; ok && strings.TrimSpace(a) != "" {
-		var err error
-		if action, err = resolve(base, a); err != nil {
-			return nil, err
-		}
-	}
-	g.action = action
-	if n, ok := v.attrs["numDigits"]; ok {
-		d, err := strconv.Atoi(strings.TrimSpace(n))
-		if err != nil || d < 1 {
-			return nil, fmt.Errorf("twiliosim: <Gather numDigits=%q>: want a positive whole number", n)
-		}
-		g.numDigits = d
-	}
-	if k, ok := v.attrs["finishOnKey"]; ok {
-		g.finishOnKey = k
-	}
-	if in, ok := v.attrs["input"]; ok {
-		g.dtmf = strings.Contains(in, "dtmf")
-	}
-	g.onEmpty = v.attrs["actionOnEmptyResult"] == "true"
-	return g, nil
-}
-
-// collect returns the Digits Twilio reports for keys pressed: up to the
-// finish key, which is not included, or numDigits of them.
-func (g *gather) collect(keys string) string {
-	var got strings.Builder
-	for _, k := range keys {
-		if g.finishOnKey != "" && string(k) == g.finishOnKey {
-			break
-		}
-		got.WriteRune(k)
-		if g.numDigits > 0 && got.Len() == g.numDigits {
-			break
-		}
-	}
-	return got.String()
-}
 
 // resolve returns ref, a URL in a TwiML document, against the URL the
 // document came from, as Twilio resolves action and Redirect URLs.

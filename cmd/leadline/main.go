@@ -24,6 +24,7 @@ Usage:
   leadline serve --config program.yaml   run the service (HTTP webhooks for Twilio)
   leadline check --config program.yaml   validate the config and its areas; exit 1 on error
   leadline demo                          run everything locally: embedded Redis, simulated phones
+  leadline pin < pin.txt                 print the pin_hash (bcrypt) of the PIN read from stdin
   leadline report --config program.yaml --from 2026-11-01 --to 2026-11-30 [--format table|csv|json]
                                          response times of referrals received in those days (reads REDIS_URL)
 
@@ -49,6 +50,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = serveCmd(ctx, args[1:], stderr, getenv)
 	case "check":
 		err = checkCmd(args[1:], stdout)
+	case "pin":
+		err = pinCmd(stdin, stdout)
 	case "report":
 		err = reportCmd(ctx, args[1:], stdout, getenv)
 	case "demo":

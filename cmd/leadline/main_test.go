@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/leadline/leadline/examples"
+	"github.com/leadline/leadline/program"
 )
 
 // writeSample copies the sample program to a temp dir, with edits applied
@@ -141,5 +142,19 @@ func TestDemoConversation(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+func TestPinPrintsAHashThatChecks(t *testing.T) {
+	code, out, errOut := runCmd(t, "2468\n", nil, "pin")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	hash := strings.TrimSpace(out)
+	if x := (program.Person{PINHash: hash}); !x.PINMatches("2468") || strings.Contains(hash, "2468") {
+		t.Errorf("pin printed %q", hash)
+	}
+	if code, _, errOut := runCmd(t, "12\n", nil, "pin"); code == 0 || !strings.Contains(errOut, "4 or more digits") {
+		t.Errorf("a short PIN: exit %d, %q", code, errOut)
 	}
 }

@@ -1,0 +1,233 @@
+package dispatch_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/leadline/leadline/dispatch"
+	"github.com/leadline/leadline/twiliosim"
+)
+
+// callLine rings the program number from a person's phone ("stranger" for
+// an unknown number).
+func (w *world) callLine(id string) *twiliosim.Session {
+	w.t.Helper()
+	c, err := w.sim.PlaceCall(context.Background(), w.phoneOf(id), w.prog.Phone)
+	if err != nil {
+		w.t.Fatalf("%s calls the line: %v", id, err)
+	}
+	return c
+}
+
+// hears checks what the call said at its latest step.
+func hears(t *testing.T, c *twiliosim.Session, wants ...string) string {
+	t.Helper()
+	said := strings.Join(c.Said(), " ")
+	for _, want := range wants {
+		if !strings.Contains(said, want) {
+			t.Errorf("the call does not say %q; it says: %s", want, said)
+		}
+	}
+	return said
+}
+
+func press(t *testing.T, c *twiliosim.Session, digits string) {
+	t.Helper()
+	if err := c.Press(context.Background(), digits); err != nil {
+		t.Fatalf("press %s: %v", digits, err)
+	}
+}
+
+// The officer's registered phone is recognised; where they are is said;
+// the on-call case manager picks up and is connected, which accepts.
+func TestVoiceLineRegisteredOfficerBySpeech(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	call := w.callLine("osmith")
+	hears(t, call, "Hello, Sam Smith.", "Press 1 for arrest diversion, 2 for social contact.")
+	press(t, call, "1")
+	hears(t, call, "Say where you are")
+	g, ok := call.Gather()
+	if !ok || !strings.Contains(g.Input, "speech") || !strings.Contains(g.Input, "dtmf") || !strings.Contains(g.Hints, "PPG Paints Arena") {
+		t.Fatalf("the location prompt gathers %+v", g)
+	}
+	if err := call.Speak(ctx, "Um, I'm at the PPG Paints Arena.", 0.92); err != nil {
+		t.Fatal(err)
+	}
+	hears(t, call, "PPG Paints Arena, West cohort.", "Press 1 to confirm")
+	press(t, call, "1")
+	said := hears(t, call, "Referral", "Connecting you to the case manager on call.")
+	code := codeIn(t, w.expect("osmith", "arrest diversion, West", "Paging"))
+	if !strings.Contains(said, strings.Join(strings.Split(code, ""), " ")) {
+		t.Errorf("the call does not spell the code %s: %s", code, said)
+	}
+	dials := call.Dials()
+	if len(dials) != 1 || len(dials[0].Numbers) != 1 || dials[0].Numbers[0] != w.phoneOf("ewalsh") ||
+		dials[0].CallerID != w.prog.Phone || dials[0].Timeout != 20 {
+		t.Fatalf("dials %+v", dials)
+	}
+	if wh := strings.Join(call.Whispered(), " "); !strings.Contains(wh, "You have accepted it") || !strings.Contains(wh, "Officer Sam Smith") {
+		t.Errorf("the case manager hears %q on picking up", wh)
+	}
+	hears(t, call, "The call has ended.")
+	if !call.HungUp() {
+		t.Error("the call did not end")
+	}
+	w.svc.Wait()
+	// The referral is exactly as if texted: the page text went out too.
+	w.expect("ewalsh", "LEAD page "+code, "PPG Paints Arena", "Sam Smith")
+	w.expect("ewalsh", "You accepted "+code)
+	w.expect("osmith", code+" accepted by Erin W.")
+	r := w.referral(code)
+	if r.State != dispatch.Accepted || r.AcceptedBy != "ewalsh" || r.Type != dispatch.Arrest || r.Cohort != "west" ||
+		r.Place != "PPG Paints Arena" || r.Officer != "osmith" {
+		t.Errorf("referral from the voice line: %+v", r)
+	}
+	w.quiet("osmith", "ewalsh", "bnguyen")
+}
+
+// An unknown number signs in with badge and PIN, and gives a place code on
+// the keypad.
+func TestVoiceLineUnknownCallerWithPIN(t *testing.T) {
+	w := newWorld(t)
+	call := w.callLine("stranger")
+	said := hears(t, call, "Enter your badge number")
+	for _, leak := range []string{"Leadline", "LEAD", "diversion", "police", "referral"} {
+		if strings.Contains(said, leak) {
+			t.Errorf("an unknown caller hears %q: %s", leak, said)
+		}
+	}
+	press(t, call, "2087#")
+	hears(t, call, "Enter your PIN")
+	press(t, call, "2468#")
+	hears(t, call, "Hello, Terry Lee.", "Press 1 for arrest diversion")
+	press(t, call, "2")
+	press(t, call, "107#")
+	hears(t, call, "PNC Park, North cohort.")
+	press(t, call, "1")
+	code := codeIn(t, w.expect("tlee", "social contact, North"))
+	hears(t, call, "The call has ended.")
+	w.svc.Wait()
+	w.expect("jrivera", "LEAD page "+code, "Terry Lee")
+	w.expect("jrivera", "You accepted")
+	if r := w.referral(code); r.Officer != "tlee" || r.Type != dispatch.Social || r.AcceptedBy != "jrivera" || r.Location != "place 107" {
+		t.Errorf("referral: %+v", r)
+	}
+	w.quiet("stranger")
+}
+
+// Three wrong badge-and-PIN pairs end the call; nothing is stored, and the
+// caller is never told which of the two was wrong.
+func TestVoiceLineWrongPINThreeTimes(t *testing.T) {
+	w := newWorld(t)
+	call := w.callLine("stranger")
+	for i := range 3 {
+		press(t, call, "2087#")
+		press(t, call, "1111#")
+		if i < 2 {
+			said := hears(t, call, "Those details do not match.", "Enter your badge number")
+			if strings.Contains(said, "PIN") {
+				t.Errorf("a failed sign-in says which part was wrong: %s", said)
+			}
+		}
+	}
+	hears(t, call, "Those details do not match. Goodbye.")
+	if !call.HungUp() {
+		t.Error("the call goes on after three failed sign-ins")
+	}
+	if n := w.rdb.ZCard(context.Background(), "leadline:{dispatch}:referrals").Val(); n != 0 {
+		t.Errorf("%d referrals stored", n)
+	}
+}
+
+// The first case manager does not pick up: the next in the chain is
+// dialled, and the one who answers gets the page's details by text.
+func TestVoiceLineFirstCaseManagerDoesNotAnswer(t *testing.T) {
+	w := newWorld(t)
+	w.sim.DialOutcome(w.phoneOf("ewalsh"), "no-answer")
+	call := w.callLine("osmith")
+	press(t, call, "2")
+	press(t, call, "101#")
+	hears(t, call, "PPG Paints Arena, West cohort.")
+	press(t, call, "1")
+	code := codeIn(t, w.expect("osmith", "Paging"))
+	hears(t, call, "No answer. Trying the next case manager.", "The call has ended.")
+	dials := call.Dials()
+	if len(dials) != 2 || dials[0].Numbers[0] != w.phoneOf("ewalsh") || dials[1].Numbers[0] != w.phoneOf("bnguyen") {
+		t.Fatalf("dials %+v", dials)
+	}
+	w.svc.Wait()
+	w.expect("ewalsh", "LEAD page "+code)
+	// Bao was never texted the page: the details come with the accept.
+	bao := w.expect("bnguyen") + "\n" + w.expect("bnguyen")
+	if !strings.Contains(bao, "LEAD page "+code) || !strings.Contains(bao, "You accepted "+code) {
+		t.Errorf("Bao's texts: %s", bao)
+	}
+	w.expect("osmith", "accepted by Bao N.")
+	w.expect("ewalsh", "accepted by Bao N.", "No need to respond")
+	if r := w.referral(code); r.AcceptedBy != "bnguyen" {
+		t.Errorf("referral: %+v", r)
+	}
+}
+
+// Nobody picks up: the officer is told the page stands, and a case
+// manager's later accept by text still reaches them.
+func TestVoiceLineNobodyAnswers(t *testing.T) {
+	w := newWorld(t)
+	for _, id := range []string{"ewalsh", "bnguyen", "msup"} {
+		w.sim.DialOutcome(w.phoneOf(id), "busy")
+	}
+	call := w.callLine("osmith")
+	press(t, call, "1")
+	press(t, call, "101#")
+	press(t, call, "1")
+	code := codeIn(t, w.expect("osmith", "Paging"))
+	hears(t, call, "The page stands")
+	if !call.HungUp() || len(call.Dials()) != 3 {
+		t.Fatalf("dials %+v, hung up %v", call.Dials(), call.HungUp())
+	}
+	w.svc.Wait()
+	w.expect("ewalsh", "LEAD page "+code)
+	w.text("bnguyen", "1 "+code+" 10")
+	w.expect("bnguyen", "You accepted")
+	w.expect("osmith", code+" accepted by Bao N., ETA 10 min.")
+}
+
+// Silence gets the question once more, then a polite end; a location that
+// cannot be understood by speech falls back to the keypad.
+func TestVoiceLineSilenceAndNoise(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	call := w.callLine("osmith")
+	if err := call.Silence(ctx); err != nil {
+		t.Fatal(err)
+	}
+	hears(t, call, "Press 1 for arrest diversion")
+	if err := call.Silence(ctx); err != nil {
+		t.Fatal(err)
+	}
+	hears(t, call, "Nothing was heard")
+	if !call.HungUp() {
+		t.Fatal("the call waits forever")
+	}
+
+	call = w.callLine("osmith")
+	press(t, call, "1")
+	if err := call.Speak(ctx, "somewhere by the river I think", 0.4); err != nil {
+		t.Fatal(err)
+	}
+	hears(t, call, "Sorry, I did not get that location.", "Enter a place code followed by pound.")
+	if g, _ := call.Gather(); g.Input != "dtmf" {
+		t.Errorf("after a failed speech the line gathers %q", g.Input)
+	}
+	press(t, call, "9")
+	hears(t, call, "Sorry, I did not get that location.")
+	press(t, call, "103#")
+	hears(t, call, "Market Square")
+	press(t, call, "2") // try again
+	hears(t, call, "Say where you are")
+	if n := w.rdb.ZCard(ctx, "leadline:{dispatch}:referrals").Val(); n != 0 {
+		t.Errorf("%d referrals stored before confirming", n)
+	}
+}
