@@ -11,7 +11,8 @@ import (
 )
 
 // The default chain, with nobody answering anything: text Jo, call Jo,
-// text Ana, call Ana, text the supervisor, call her, then tell the officer.
+// text Ana, call Ana, text the backup Chidi, call him, text the
+// supervisor, call her, then tell the officer.
 // Each step waits the cohort's ack_timeout (5m), and not a second less.
 func TestFullChainNobodyAnswers(t *testing.T) {
 	w := newWorld(t)
@@ -30,6 +31,8 @@ func TestFullChainNobodyAnswers(t *testing.T) {
 		{"call", "jrivera", ""},
 		{"sms", "aklein", code + ": paging the next case manager."},
 		{"call", "aklein", ""},
+		{"sms", "cobi", code + ": paging the next case manager."},
+		{"call", "cobi", ""},
 		{"sms", "msup", code + ": paging the next case manager."},
 		{"call", "msup", ""},
 	}
@@ -53,7 +56,7 @@ func TestFullChainNobodyAnswers(t *testing.T) {
 		if st.toOfficer != "" {
 			w.expect("osmith", st.toOfficer)
 		}
-		w.quiet("osmith", "jrivera", "aklein", "msup")
+		w.quiet("osmith", "jrivera", "aklein", "cobi", "msup")
 		if r := w.referral(code); r.State != dispatch.Paging || r.Step != i+1 || r.Escalations != i+1 {
 			t.Fatalf("after step %d: %+v", i+1, r)
 		}
@@ -61,20 +64,20 @@ func TestFullChainNobodyAnswers(t *testing.T) {
 	w.after(5 * time.Minute)
 	w.expect("osmith", code+": no case manager is available. Proceed under your agency's usual procedure.")
 	r := w.referral(code)
-	if r.State != dispatch.Unanswered || r.UnansweredAt.Sub(r.Received) != 30*time.Minute {
+	if r.State != dispatch.Unanswered || r.UnansweredAt.Sub(r.Received) != 40*time.Minute {
 		t.Errorf("at the end of the chain: %+v", r)
 	}
 	// Nothing further happens, however long we wait.
 	w.after(24 * time.Hour)
-	w.quiet("osmith", "jrivera", "aklein", "msup")
-	w.noCalls("jrivera", "aklein", "msup")
+	w.quiet("osmith", "jrivera", "aklein", "cobi", "msup")
+	w.noCalls("jrivera", "aklein", "cobi", "msup")
 
 	m := w.metrics()
 	for _, want := range []string{
 		`leadline_referrals_total{cohort="north",outcome="unanswered",type="arrest"} 1`,
-		`leadline_escalation_steps_total{cohort="north",why="timeout"} 5`,
-		`leadline_pages_sent_total{channel="sms",cohort="north"} 3`,
-		`leadline_pages_sent_total{channel="call",cohort="north"} 3`,
+		`leadline_escalation_steps_total{cohort="north",why="timeout"} 7`,
+		`leadline_pages_sent_total{channel="sms",cohort="north"} 4`,
+		`leadline_pages_sent_total{channel="call",cohort="north"} 4`,
 		`leadline_webhook_duration_seconds_count{route="/twilio/sms",status="200"} 1`,
 	} {
 		if !strings.Contains(m, want) {

@@ -114,20 +114,24 @@ func TestDeclinePagesNextThenNobody(t *testing.T) {
 	w.expect("aklein", code, "ARREST DIVERSION")
 	w.expect("osmith", code+": paging the next case manager.")
 
-	// Nobody is left in the rotation: the supervisors are next, at once.
+	// Nobody is left in the rotation: the backup, then the supervisors, at once.
 	w.text("aklein", "DECLINE "+code)
 	w.expect("aklein", "Declined")
+	w.expect("cobi", code, "ARREST DIVERSION")
+	w.expect("osmith", code+": paging the next case manager.")
+	w.text("cobi", "2")
+	w.expect("cobi", "Declined")
 	w.expect("msup", code, "ARREST DIVERSION")
 	w.expect("osmith", code+": paging the next case manager.")
 	w.text("msup", "n")
 	w.expect("msup", "Declined")
 	w.expect("osmith", code+": no case manager is available. Proceed under your agency's usual procedure.", "+14125550199")
 	r := w.referral(code)
-	if r.State != dispatch.Unanswered || r.UnansweredAt.IsZero() || strings.Join(r.Declined, ",") != "jrivera,aklein,msup" {
+	if r.State != dispatch.Unanswered || r.UnansweredAt.IsZero() || strings.Join(r.Declined, ",") != "jrivera,aklein,cobi,msup" {
 		t.Errorf("after everyone declined: %+v", r)
 	}
-	w.quiet("osmith", "jrivera", "aklein", "msup")
-	w.noCalls("jrivera", "aklein", "msup")
+	w.quiet("osmith", "jrivera", "aklein", "cobi", "msup")
+	w.noCalls("jrivera", "aklein", "cobi", "msup")
 
 	// A late yes is still welcome.
 	w.text("aklein", "1 "+code+" 30")
@@ -301,7 +305,7 @@ func TestBusyTwilioIsRetried(t *testing.T) {
 
 func TestReferralStoredEvenWhenPagingFails(t *testing.T) {
 	w := newWorld(t)
-	for _, id := range []string{"jrivera", "aklein"} {
+	for _, id := range []string{"jrivera", "aklein", "cobi"} {
 		w.sim.FailSends(w.phoneOf(id), -1, 500, 20500)
 	}
 	w.text("osmith", "AD "+northPoint)
@@ -309,8 +313,9 @@ func TestReferralStoredEvenWhenPagingFails(t *testing.T) {
 	if r := w.referral(code); r.State != dispatch.Paging {
 		t.Fatalf("referral not stored as paging: %+v", r)
 	}
-	// Retries run out for both case managers, by text and by call: the
-	// supervisor is paged, and when nobody answers the officer is told.
+	// Retries run out for the case managers and the backup, by text and by
+	// call: the supervisor is paged, and when nobody answers the officer is told.
+	w.expect("osmith", "paging the next")
 	w.expect("osmith", "paging the next")
 	w.expect("osmith", "paging the next")
 	w.expect("msup", code)
@@ -322,7 +327,7 @@ func TestReferralStoredEvenWhenPagingFails(t *testing.T) {
 	w.svc.Wait()
 	w.expect("osmith", "no case manager is available")
 	r := w.referral(code)
-	if r.State != dispatch.Unanswered || r.Escalations != 5 || len(r.Failed) != 0 {
+	if r.State != dispatch.Unanswered || r.Escalations != 7 || len(r.Failed) != 0 {
 		t.Errorf("referral after every page failed: %+v", r)
 	}
 }

@@ -93,6 +93,8 @@ func (s *Service) targets(ctx context.Context, r *Referral, st program.Step, pre
 		if id != "" {
 			ids = []string{id}
 		}
+	case program.Backup:
+		ids = s.prog.Backups(r.Cohort)
 	case program.Supervisors:
 		ids = s.prog.Supervisors(r.Cohort)
 	}

@@ -304,7 +304,7 @@ func (s *Service) dialQueue(ctx context.Context, r *Referral) ([]string, error) 
 		return nil, err
 	}
 	var q []string
-	for _, id := range append(rot, s.prog.Supervisors(r.Cohort)...) {
+	for _, id := range slices.Concat(rot, s.prog.Backups(r.Cohort), s.prog.Supervisors(r.Cohort)) {
 		if _, ok := s.prog.Person(id); ok && !slices.Contains(q, id) &&
 			!slices.Contains(r.Declined, id) && !slices.Contains(r.Failed, id+"/call") {
 			q = append(q, id)

@@ -29,6 +29,8 @@ const (
 	Same Target = "same"
 	// Next is the next person in the rotation not yet paged.
 	Next Target = "next"
+	// Backup is every backup case manager of the cohort at once.
+	Backup Target = "backup"
 	// Supervisors is every supervisor of the cohort at once.
 	Supervisors Target = "supervisors"
 )
@@ -41,10 +43,11 @@ type Step struct {
 	Wait time.Duration
 }
 
-// DefaultSteps is the chain of the escalation issue: text the on-call case
-// manager, call them, text then call the next in the rotation, then the
+// DefaultSteps is the default chain: text the on-call case manager, call
+// them, text then call the next in the rotation, then the backups, then the
 // supervisors; after the last step the officer gets the fallback text.
-var DefaultSteps = []string{"sms on_call", "call same", "sms next", "call same", "sms supervisors", "call same"}
+// Steps with nobody (no backups) are skipped at once.
+var DefaultSteps = []string{"sms on_call", "call same", "sms next", "call same", "sms backup", "call same", "sms supervisors", "call same"}
 
 // DefaultFallback is what the officer is told when nobody answers, unless
 // the program says otherwise.
@@ -79,9 +82,9 @@ func parseStep(text string, wait time.Duration) (Step, error) {
 		return Step{}, fmt.Errorf("channel %q must be sms or call", f[0])
 	}
 	switch st.To {
-	case OnCall, Same, Next, Supervisors:
+	case OnCall, Same, Next, Backup, Supervisors:
 	default:
-		return Step{}, fmt.Errorf("target %q must be on_call, same, next or supervisors", f[1])
+		return Step{}, fmt.Errorf("target %q must be on_call, same, next, backup or supervisors", f[1])
 	}
 	if len(f) == 3 {
 		d, err := time.ParseDuration(f[2])
@@ -109,8 +112,12 @@ func parseDays(s string) (time.Duration, error) {
 	return d, nil
 }
 
-// Supervisors are the supervisors who cover a cohort, in config order.
+// Supervisors are the cohort's supervisors: those it names, or else every
+// supervisor who covers it, in config order.
 func (p *Program) Supervisors(cohort string) []string {
+	if c, ok := p.byCohort[cohort]; ok && len(c.SupervisorIDs) > 0 {
+		return c.SupervisorIDs
+	}
 	var ids []string
 	for _, x := range p.People {
 		if x.Role == Supervisor && slices.Contains(x.Cohort, cohort) {
@@ -118,4 +125,12 @@ func (p *Program) Supervisors(cohort string) []string {
 		}
 	}
 	return ids
+}
+
+// Backups are the cohort's backup case managers.
+func (p *Program) Backups(cohort string) []string {
+	if c, ok := p.byCohort[cohort]; ok {
+		return c.Backup
+	}
+	return nil
 }

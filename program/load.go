@@ -39,6 +39,8 @@ type fileConfig struct {
 		Phone        string `yaml:"phone"`
 		SupportPhone string `yaml:"support_phone"`
 		Fallback     string `yaml:"fallback"`
+		// WeeklySummary is "sunday 18:00" or "off".
+		WeeklySummary string `yaml:"weekly_summary"`
 	} `yaml:"program"`
 	Retention struct {
 		Details string `yaml:"details"`
@@ -52,7 +54,15 @@ type fileConfig struct {
 	Cohorts []struct {
 		ID         string   `yaml:"id"`
 		Name       string   `yaml:"name"`
-		Rotation   []string `yaml:"rotation"`
+		Rotation    []string `yaml:"rotation"`
+		Backup      []string `yaml:"backup"`
+		Supervisors []string `yaml:"supervisors"`
+		Shift       struct {
+			Every   string `yaml:"every"`
+			Handoff string `yaml:"handoff"`
+			Weekday string `yaml:"weekday"`
+			Start   string `yaml:"start"`
+		} `yaml:"shift"`
 		Escalation struct {
 			AckTimeout string   `yaml:"ack_timeout"`
 			Steps      []string `yaml:"steps"`
@@ -119,6 +129,11 @@ func load(name string, read func(string) ([]byte, error)) (*Program, error) {
 		v.add("program.phone", "must be a valid number in E.164 form (+ and country code): "+err.Error())
 	} else {
 		p.Phone, p.Region = pn, phone.Region(pn)
+	}
+	if ws, err := parseWeeklySummary(fc.Program.WeeklySummary); err != nil {
+		v.add("program.weekly_summary", err.Error())
+	} else {
+		p.WeeklySummary = ws
 	}
 	p.Fallback = fc.Program.Fallback
 	if p.Fallback == "" {
@@ -215,6 +230,24 @@ func load(name string, read func(string) ([]byte, error)) (*Program, error) {
 		if dup := firstDuplicate(c.Rotation); dup != "" {
 			v.add(item, fmt.Sprintf("rotation: %s is listed twice", dup))
 		}
+		for _, list := range []struct {
+			name string
+			ids  []string
+			want Role
+		}{{"backup", c.Backup, CaseManager}, {"supervisors", c.Supervisors, Supervisor}} {
+			for _, id := range list.ids {
+				switch r, ok := ids[id]; {
+				case !ok:
+					v.add(item, fmt.Sprintf("%s: unknown person %q", list.name, id))
+				case r == Officer:
+					v.add(item, fmt.Sprintf("%s: %s is an officer", list.name, id))
+				}
+			}
+		}
+		shift, err := parseShift(c.Shift.Every, c.Shift.Handoff, c.Shift.Weekday, c.Shift.Start)
+		if err != nil {
+			v.add(item, err.Error())
+		}
 		esc := Escalation{AckTimeout: DefaultAckTimeout}
 		if s := c.Escalation.AckTimeout; s != "" {
 			d, err := time.ParseDuration(s)
@@ -239,7 +272,8 @@ func load(name string, read func(string) ([]byte, error)) (*Program, error) {
 			}
 			esc.Steps = append(esc.Steps, st)
 		}
-		p.Cohorts = append(p.Cohorts, Cohort{ID: c.ID, Name: c.Name, Rotation: c.Rotation, Escalation: esc})
+		p.Cohorts = append(p.Cohorts, Cohort{ID: c.ID, Name: c.Name, Rotation: c.Rotation, Escalation: esc,
+			Shift: shift, Backup: c.Backup, SupervisorIDs: c.Supervisors})
 	}
 	if len(fc.Cohorts) == 0 {
 		v.add("cohorts", "at least one cohort is required")

@@ -120,7 +120,7 @@ func TestLoadReportsEveryError(t *testing.T) {
 		}, []string{`cohorts[0] (north): escalation.steps[1] "fax same": channel "fax" must be sms or call`}},
 		{"unknown step target", func(s string) string {
 			return strings.Replace(s, "{ack_timeout: 3m}", "{steps: [sms on_call, call boss]}", 1)
-		}, []string{`escalation.steps[1] "call boss": target "boss" must be on_call, same, next or supervisors`}},
+		}, []string{`escalation.steps[1] "call boss": target "boss" must be on_call, same, next, backup or supervisors`}},
 		{"first step pages same", func(s string) string {
 			return strings.Replace(s, "{ack_timeout: 3m}", "{steps: [call same]}", 1)
 		}, []string{`escalation.steps[0] "call same": the first step cannot page "same"`}},
@@ -206,7 +206,7 @@ func TestEscalationConfig(t *testing.T) {
 	}
 	// A cohort that says nothing gets the default chain and timeout.
 	south, _ := p.Cohort("south")
-	if len(south.Escalation.Steps) != len(DefaultSteps) || south.Escalation.Steps[1] != (Step{Call, Same, DefaultAckTimeout}) {
+	if len(south.Escalation.Steps) != len(DefaultSteps) || south.Escalation.Steps[1] != (Step{Call, Same, DefaultAckTimeout}) || south.Escalation.Steps[4].To != Backup {
 		t.Errorf("south steps %v", south.Escalation.Steps)
 	}
 	if p.Fallback != "Call the crisis line." || p.Retention != (Retention{30 * 24 * time.Hour, 17520 * time.Hour}) {

@@ -65,6 +65,14 @@ type Cohort struct {
 	Name       string
 	Rotation   []string // person IDs in rotation order
 	Escalation Escalation
+	// Shift is how the rotation hands over; nil keeps the first member on
+	// call.
+	Shift *Shift
+	// Backup case managers are paged by the chain's "backup" steps.
+	Backup []string
+	// SupervisorIDs, if set, are the cohort's supervisors; otherwise every
+	// supervisor whose cohorts include it.
+	SupervisorIDs []string
 }
 
 // Program is a validated configuration. It is read-only after Load.
@@ -76,6 +84,8 @@ type Program struct {
 	SupportPhone string
 	Fallback     string // told to an officer when nobody answers
 	Retention    Retention
+	// WeeklySummary is when members get next week's shifts.
+	WeeklySummary WeeklySummary
 	Region       string // default region for numbers written without a country code
 	Areas        *geo.Areas
 	Places       *geo.Places
