@@ -52,8 +52,8 @@ type fileConfig struct {
 	} `yaml:"areas"`
 	Places  string `yaml:"places"`
 	Cohorts []struct {
-		ID         string   `yaml:"id"`
-		Name       string   `yaml:"name"`
+		ID          string   `yaml:"id"`
+		Name        string   `yaml:"name"`
 		Rotation    []string `yaml:"rotation"`
 		Backup      []string `yaml:"backup"`
 		Supervisors []string `yaml:"supervisors"`

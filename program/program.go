@@ -86,11 +86,11 @@ type Program struct {
 	Retention    Retention
 	// WeeklySummary is when members get next week's shifts.
 	WeeklySummary WeeklySummary
-	Region       string // default region for numbers written without a country code
-	Areas        *geo.Areas
-	Places       *geo.Places
-	Cohorts      []Cohort
-	People       []Person
+	Region        string // default region for numbers written without a country code
+	Areas         *geo.Areas
+	Places        *geo.Places
+	Cohorts       []Cohort
+	People        []Person
 
 	byPhone  map[string]*Person
 	byID     map[string]*Person
