@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/leadline/leadline/dispatch"
+	"github.com/leadline/leadline/oncall"
 )
 
 // The default chain, with nobody answering anything: text Jo, call Jo,
@@ -316,16 +317,18 @@ func TestStoredButNotPagedIsRescued(t *testing.T) {
 	w := newWorld(t)
 	// Paging fails because the on-call list cannot be read at all.
 	ctx := context.Background()
-	rot := w.rdb.LRange(ctx, "leadline:{oncall}:cohort:north:rotation", 0, -1).Val()
-	w.rdb.Del(ctx, "leadline:{oncall}:cohort:north:rotation")
-	w.rdb.Set(ctx, "leadline:{oncall}:cohort:north:rotation", "not a list", 0)
+	const key = "leadline:{oncall}:cohort:north:schedule"
+	w.rdb.Del(ctx, key)
+	w.rdb.Set(ctx, key, "not a schedule", 0)
 	w.text("osmith", "AD "+northPoint)
 	code := codeIn(t, w.expect("osmith", "Paging"))
 	if r := w.referral(code); r.State != dispatch.Paging || r.Step != -1 {
 		t.Fatalf("stored referral: %+v", r)
 	}
-	w.rdb.Del(ctx, "leadline:{oncall}:cohort:north:rotation")
-	w.rdb.RPush(ctx, "leadline:{oncall}:cohort:north:rotation", rot)
+	w.rdb.Del(ctx, key)
+	if err := oncall.New(w.rdb, w.prog, nil, nil).Seed(ctx); err != nil {
+		t.Fatal(err)
+	}
 	w.after(10 * time.Second)
 	w.expect("jrivera", "LEAD page "+code)
 }

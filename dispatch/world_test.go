@@ -78,12 +78,7 @@ func newWorld(t testing.TB) *world {
 	}
 	rdb, _ := redistest.Start(t)
 	ctx := context.Background()
-	store := oncall.New(rdb)
-	rot := map[string][]string{}
-	for _, c := range prog.Cohorts {
-		rot[c.ID] = c.Rotation
-	}
-	if err := store.Seed(ctx, rot); err != nil {
+	if err := oncall.New(rdb, prog, nil, nil).Seed(ctx); err != nil {
 		t.Fatal(err)
 	}
 	sim := twiliosim.New(twiliosim.Options{AccountSID: testSID, AuthToken: testToken})
@@ -107,7 +102,7 @@ func newInstance(t testing.TB, prog *program.Program, rdb *redis.Client, sim *tw
 	}
 	url := "http://" + l.Addr().String()
 	reg := prometheus.NewRegistry()
-	svc, err := dispatch.NewService(dispatch.Config{Program: prog, Redis: rdb, OnCall: oncall.New(rdb), Texter: tw, Caller: tw,
+	svc, err := dispatch.NewService(dispatch.Config{Program: prog, Redis: rdb, OnCall: oncall.New(rdb, prog, clk.Now, log), Texter: tw, Caller: tw,
 		PublicURL: url, Clock: clk.Now, Log: log, Metrics: reg})
 	if err != nil {
 		t.Fatal(err)

@@ -43,18 +43,14 @@ func newReportWorld(t *testing.T) *reportWorld {
 		t.Fatal(err)
 	}
 	rdb, addr := redistest.Start(t)
-	store := oncall.New(rdb)
-	rot := map[string][]string{}
-	for _, c := range prog.Cohorts {
-		rot[c.ID] = c.Rotation
-	}
-	if err := store.Seed(context.Background(), rot); err != nil {
-		t.Fatal(err)
-	}
 	sim := twiliosim.New(twiliosim.Options{AccountSID: demoSID, AuthToken: demoToken})
 	t.Cleanup(sim.Close)
 	tw := phone.NewClient(phone.ClientConfig{AccountSID: demoSID, AuthToken: demoToken, APIURL: sim.URL()})
 	w := &reportWorld{t: t, prog: prog, redis: "redis://" + addr + "/0", config: config}
+	store := oncall.New(rdb, prog, w.clock, nil)
+	if err := store.Seed(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	w.svc, err = dispatch.NewService(dispatch.Config{Program: prog, Redis: rdb, OnCall: store, Texter: tw, Caller: tw,
 		PublicURL: "http://127.0.0.1:1", Clock: w.clock, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {

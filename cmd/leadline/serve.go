@@ -94,12 +94,8 @@ func (sv service) run(ctx context.Context, l net.Listener) error {
 	if err := sv.rdb.Ping(ping).Err(); err != nil {
 		return fmt.Errorf("redis: %w", err)
 	}
-	store := oncall.New(sv.rdb)
-	rotations := map[string][]string{}
-	for _, c := range sv.prog.Cohorts {
-		rotations[c.ID] = c.Rotation
-	}
-	if err := store.Seed(ctx, rotations); err != nil {
+	store := oncall.New(sv.rdb, sv.prog, sv.clock, sv.log)
+	if err := store.Seed(ctx); err != nil {
 		return err
 	}
 	reg := prometheus.NewRegistry()

@@ -74,7 +74,7 @@ func TestServiceStopsGracefully(t *testing.T) {
 		t.Error("still serving after shutdown")
 	}
 	// The rotation was seeded from the config.
-	if got := rdb.LRange(context.Background(), "leadline:{oncall}:cohort:north:rotation", 0, -1).Val(); len(got) != 2 || got[0] != "jrivera" {
-		t.Errorf("north rotation in Redis = %v", got)
+	if got := rdb.HGet(context.Background(), "leadline:{oncall}:cohort:north:schedule", "rotation").Val(); got != "jrivera aklein" {
+		t.Errorf("north rotation in Redis = %q", got)
 	}
 }
