@@ -9,6 +9,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/leadline/leadline/oncall"
 	"github.com/leadline/leadline/program"
 )
 
@@ -147,26 +148,45 @@ func (s *Service) byAcceptor(ctx context.Context, p *program.Person, r *Referral
 	return reply, nil
 }
 
-// whoIsOnCall answers WHO: the person on call in each cohort the asker is
-// in.
+// whoIsOnCall answers WHO: who is on call now in each cohort the asker
+// belongs to, until when, and the asker's own next shift.
 func (s *Service) whoIsOnCall(ctx context.Context, p *program.Person) (string, error) {
+	now := s.now()
 	var lines []string
+	var next oncall.Shift
 	for _, c := range s.prog.Cohorts {
-		ids, err := s.oncall.Rotation(ctx, c.ID)
+		if !s.member(p, &c) {
+			continue
+		}
+		sh, err := s.oncall.At(ctx, c.ID, now)
+		if err != nil && !errors.Is(err, oncall.ErrNobody) {
+			return "", err
+		}
+		name := "nobody"
+		if sh.Person == p.ID {
+			name = "you"
+		} else if sh.Person != "" {
+			name = s.shortName(sh.Person)
+		}
+		lines = append(lines, c.Name+": "+name+s.until(sh.To))
+		mine, ok, err := s.oncall.NextShiftOf(ctx, c.ID, p.ID, now)
 		if err != nil {
 			return "", err
 		}
-		if !slices.Contains(ids, p.ID) && !slices.Contains(p.Cohort, c.ID) {
-			continue
+		if ok && (next.From.IsZero() || mine.From.Before(next.From)) {
+			next = mine
 		}
-		name := "nobody"
-		if id, err := s.oncall.Current(ctx, c.ID); err == nil {
-			name = s.shortName(id)
-			if id == p.ID {
-				name = "you"
-			}
-		}
-		lines = append(lines, c.Name+": "+name)
 	}
-	return s.who(lines), nil
+	reply := s.who(lines)
+	if !next.From.IsZero() {
+		reply += " Your next shift: " + s.prog.CohortName(next.Cohort) + " from " + s.when(next.From) + "."
+	}
+	return reply, nil
+}
+
+// member reports whether p is in cohort c: its rotation, backups or
+// supervisors.
+func (s *Service) member(p *program.Person, c *program.Cohort) bool {
+	return slices.Contains(c.Rotation, p.ID) || slices.Contains(c.Backup, p.ID) ||
+		slices.Contains(s.prog.Supervisors(c.ID), p.ID)
 }

@@ -335,7 +335,15 @@ func TestReferralStoredEvenWhenPagingFails(t *testing.T) {
 func TestWho(t *testing.T) {
 	w := newWorld(t)
 	w.text("jrivera", "WHO")
-	w.expect("jrivera", "North: you", "South: Dev P.")
+	w.expect("jrivera", "North: you until further notice", "South: Dev P. until further notice")
 	w.text("msup", "who")
-	w.expect("msup", "North: Jo R.", "East: Bao N.", "South: Dev P.", "West: Erin W.")
+	w.expect("msup", "North: Jo R.", "East: Chidi O. until Mon 30 Nov 09:00", "South: Dev P.", "West: Erin W.")
+	// Chidi is on call for East this week, is North's backup, and is on
+	// call again the week after next.
+	w.text("cobi", "WHO")
+	got := w.expect("cobi", "North: Jo R. until further notice", "East: you until Mon 30 Nov 09:00",
+		"Your next shift: East from Mon 7 Dec 09:00.")
+	if strings.Index(got, "North") > strings.Index(got, "East") {
+		t.Errorf("cohorts out of config order: %s", got)
+	}
 }

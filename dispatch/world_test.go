@@ -35,13 +35,14 @@ const (
 // server signed-checking every request, and the phone simulator reached
 // through the real twilio-go client. Tests talk to it as people do: by text.
 type world struct {
-	t     testing.TB
-	prog  *program.Program
-	rdb   *redis.Client
-	sim   *twiliosim.Server
-	svc   *dispatch.Service
-	clock *clock
-	url   string
+	t      testing.TB
+	prog   *program.Program
+	rdb    *redis.Client
+	sim    *twiliosim.Server
+	svc    *dispatch.Service
+	oncall *oncall.Store
+	clock  *clock
+	url    string
 }
 
 // start is when every world's clock starts: a Monday afternoon.
@@ -102,7 +103,8 @@ func newInstance(t testing.TB, prog *program.Program, rdb *redis.Client, sim *tw
 	}
 	url := "http://" + l.Addr().String()
 	reg := prometheus.NewRegistry()
-	svc, err := dispatch.NewService(dispatch.Config{Program: prog, Redis: rdb, OnCall: oncall.New(rdb, prog, clk.Now, log), Texter: tw, Caller: tw,
+	store := oncall.New(rdb, prog, clk.Now, log)
+	svc, err := dispatch.NewService(dispatch.Config{Program: prog, Redis: rdb, OnCall: store, Texter: tw, Caller: tw,
 		PublicURL: url, Clock: clk.Now, Log: log, Metrics: reg})
 	if err != nil {
 		t.Fatal(err)
@@ -114,7 +116,7 @@ func newInstance(t testing.TB, prog *program.Program, rdb *redis.Client, sim *tw
 	srv.Start()
 	t.Cleanup(srv.Close)
 	sim.SetWebhookBase(url)
-	return &world{t: t, prog: prog, rdb: rdb, sim: sim, svc: svc, clock: clk, url: url}
+	return &world{t: t, prog: prog, rdb: rdb, sim: sim, svc: svc, oncall: store, clock: clk, url: url}
 }
 
 func (w *world) phoneOf(id string) string {
@@ -222,6 +224,15 @@ func (w *world) fire() {
 	w.t.Helper()
 	if _, err := w.svc.FireTimers(context.Background()); err != nil {
 		w.t.Fatalf("fire timers: %v", err)
+	}
+	w.svc.Wait()
+}
+
+// handoffs tells the on-call handoffs that are due, as serve's poll would.
+func (w *world) handoffs() {
+	w.t.Helper()
+	if _, err := w.oncall.FireHandoffs(context.Background(), w.svc.Handoff); err != nil {
+		w.t.Fatalf("fire handoffs: %v", err)
 	}
 	w.svc.Wait()
 }

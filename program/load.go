@@ -132,6 +132,9 @@ func load(name string, read func(string) ([]byte, error)) (*Program, error) {
 	}
 	if ws, err := parseWeeklySummary(fc.Program.WeeklySummary); err != nil {
 		v.add("program.weekly_summary", err.Error())
+	} else if p.TimeZone != nil && !ws.Off && skippedByDST(p.TimeZone, ws.Hour, ws.Minute) {
+		v.add("program.weekly_summary", fmt.Sprintf("%02d:%02d does not happen on the day the clocks go forward in %s: pick another time",
+			ws.Hour, ws.Minute, p.TimeZone))
 	} else {
 		p.WeeklySummary = ws
 	}

@@ -136,6 +136,26 @@ func TestLoadReportsEveryError(t *testing.T) {
 		{"pin_hash on a case manager", func(s string) string {
 			return strings.Replace(s, `role: case_manager}`, `role: case_manager, pin_hash: "`+testPINHash+`"}`, 1)
 		}, []string{"people[0] (jrivera): pin_hash: only officers sign in to the voice line"}},
+		{"weekly summary in the DST gap", func(s string) string {
+			return strings.Replace(s, `support_phone: "412-555-0199"`, `support_phone: "412-555-0199"
+  weekly_summary: sunday 02:30`, 1)
+		}, []string{"program.weekly_summary: 02:30 does not happen on the day the clocks go forward in America/New_York"}},
+		{"bad weekly summary", func(s string) string {
+			return strings.Replace(s, `support_phone: "412-555-0199"`, `support_phone: "412-555-0199"
+  weekly_summary: weekly`, 1)
+		}, []string{`program.weekly_summary: "weekly": want a day and time like "sunday 18:00", or off`}},
+		{"bad shift", func(s string) string {
+			return strings.Replace(s, "rotation: [aklein]", "rotation: [aklein]\n    shift: {every: 3x, start: 2026-11-02}", 1)
+		}, []string{`cohorts[1] (south): shift.every "3x": want hours, days or weeks`}},
+		{"shift without start", func(s string) string {
+			return strings.Replace(s, "rotation: [aklein]", "rotation: [aklein]\n    shift: {every: 1w}", 1)
+		}, []string{"cohorts[1] (south): shift.start is required"}},
+		{"unknown backup", func(s string) string {
+			return strings.Replace(s, "rotation: [aklein]", "rotation: [aklein]\n    backup: [nobody]", 1)
+		}, []string{`cohorts[1] (south): backup: unknown person "nobody"`}},
+		{"officer as supervisor", func(s string) string {
+			return strings.Replace(s, "rotation: [aklein]", "rotation: [aklein]\n    supervisors: [osmith]", 1)
+		}, []string{"cohorts[1] (south): supervisors: osmith is an officer"}},
 		{"officer without badge", func(s string) string {
 			return strings.Replace(s, `badge: "4411", `, "", 1)
 		}, []string{"people[3] (osmith): an officer needs badge and agency"}},
@@ -246,6 +266,39 @@ func TestPINs(t *testing.T) {
 	for _, bad := range []string{"", "123", "12a4", "12 34"} {
 		if _, err := HashPIN(bad); err == nil {
 			t.Errorf("HashPIN(%q) accepted", bad)
+		}
+	}
+}
+
+func TestShiftConfig(t *testing.T) {
+	yaml := strings.Replace(goodYAML, "rotation: [aklein]", `rotation: [aklein]
+    shift: {every: 2w, handoff: "08:30", weekday: friday, start: 2026-11-02}
+    backup: [jrivera]
+    supervisors: [msup]`, 1)
+	p, err := loadYAML(t, yaml)
+	if err != nil {
+		t.Fatal(err)
+	}
+	south, _ := p.Cohort("south")
+	// The first Friday on or after Monday 2 November.
+	want := Shift{Every: 14 * 24 * time.Hour, First: time.Date(2026, 11, 6, 8, 30, 0, 0, time.UTC)}
+	if south.Shift == nil || *south.Shift != want {
+		t.Errorf("south shift %+v, want %+v", south.Shift, want)
+	}
+	if got := p.Backups("south"); len(got) != 1 || got[0] != "jrivera" {
+		t.Errorf("backups %v", got)
+	}
+	if p.WeeklySummary != DefaultWeeklySummary {
+		t.Errorf("weekly summary %+v", p.WeeklySummary)
+	}
+	for in, want := range map[string]time.Duration{"12h": 12 * time.Hour, "1d": 24 * time.Hour, "3d": 72 * time.Hour, "1w": 168 * time.Hour} {
+		if got, err := parseEvery(in); err != nil || got != want {
+			t.Errorf("parseEvery(%q) = %v, %v", in, got, err)
+		}
+	}
+	for _, bad := range []string{"30m", "0d", "-1w", "1y", "90s"} {
+		if _, err := parseEvery(bad); err == nil {
+			t.Errorf("parseEvery(%q) accepted", bad)
 		}
 	}
 }

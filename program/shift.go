@@ -118,3 +118,17 @@ func parseWeeklySummary(s string) (WeeklySummary, error) {
 	}
 	return WeeklySummary{}, fmt.Errorf("%q: want a day and time like \"sunday 18:00\", or off", s)
 }
+
+// skippedByDST reports whether the wall-clock time h:m is skipped on some
+// day of the coming year in loc. A job set then would not fire that day.
+func skippedByDST(loc *time.Location, h, m int) bool {
+	day := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for range 366 {
+		t := time.Date(day.Year(), day.Month(), day.Day(), h, m, 0, 0, loc)
+		if t.Hour() != h || t.Minute() != m {
+			return true
+		}
+		day = day.AddDate(0, 0, 1)
+	}
+	return false
+}

@@ -1,6 +1,7 @@
-// Package webhooks is Leadline's HTTP face: the endpoints Twilio calls, and
-// the health checks. It checks that every Twilio request is signed, turns
-// it into a call on a small interface, and writes the answer as TwiML. It
+// Package webhooks is Leadline's HTTP face: the endpoints Twilio calls, the
+// health checks, and the admin API. It checks that every Twilio request is
+// signed, turns it into a call on a small interface, and writes the answer
+// as TwiML; admin requests need a bearer token and are answered in JSON. It
 // knows nothing of referrals.
 package webhooks
 
@@ -56,6 +57,18 @@ type Config struct {
 	// Ready reports whether the service can take work (Redis reachable).
 	Ready func(context.Context) error
 	Log   *slog.Logger
+
+	// AdminToken, if set, turns on the admin API under /admin/oncall: every
+	// request must carry it as "Authorization: Bearer <token>". Without it
+	// (or without OnCall) those paths are 404 like any unknown path.
+	AdminToken string
+	// OnCall is what the admin API reads and changes.
+	OnCall OnCallAdmin
+	// Cohorts are the program's cohort IDs, in config order: "all cohorts"
+	// to the admin API.
+	Cohorts []string
+	// Now is the clock; nil for the wall clock.
+	Now func() time.Time
 }
 
 // maxBody is far above any Twilio webhook (a 1,600-character SMS with its
@@ -77,6 +90,9 @@ func New(cfg Config) *Server {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
 	s := &Server{echo: echo.New(), cfg: cfg, validator: twclient.NewRequestValidator(cfg.AuthToken), log: cfg.Log}
 	e := s.echo
@@ -97,6 +113,9 @@ func New(cfg Config) *Server {
 	tw.POST("/voice", s.voice)
 	tw.POST("/voice/*", s.voice)
 	tw.POST("/status", s.status)
+	if cfg.AdminToken != "" && cfg.OnCall != nil {
+		s.adminRoutes()
+	}
 	return s
 }
 

@@ -1,6 +1,7 @@
 // Command leadline is the LEAD dispatch line: `serve` runs it, `check`
 // validates a program config, `demo` runs it all locally with a simulated
-// phone network. It only parses flags and wires packages together.
+// phone network, `oncall` shows and overrides who is on call. It only
+// parses flags and wires packages together.
 package main
 
 import (
@@ -27,9 +28,11 @@ Usage:
   leadline pin < pin.txt                 print the pin_hash (bcrypt) of the PIN read from stdin
   leadline report --config program.yaml --from 2026-11-01 --to 2026-11-30 [--format table|csv|json]
                                          response times of referrals received in those days (reads REDIS_URL)
+  leadline oncall show|next|override|overrides --config program.yaml …
+                                         who is on call, and overrides (reads REDIS_URL; leadline oncall help)
 
 Environment (serve): LEADLINE_ADDR, REDIS_URL, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN,
-LEADLINE_PUBLIC_URL, LEADLINE_TWILIO_API_URL. See README.md.
+LEADLINE_PUBLIC_URL, LEADLINE_TWILIO_API_URL, LEADLINE_ADMIN_TOKEN. See README.md.
 `
 
 func main() {
@@ -54,6 +57,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = pinCmd(stdin, stdout)
 	case "report":
 		err = reportCmd(ctx, args[1:], stdout, getenv)
+	case "oncall":
+		err = oncallCmd(ctx, args[1:], stdout, stderr, getenv)
 	case "demo":
 		err = demoCmd(ctx, args[1:], stdin, stdout)
 	case "help", "-h", "--help":

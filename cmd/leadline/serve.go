@@ -15,6 +15,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/leadline/leadline/dispatch"
+	"github.com/leadline/leadline/jobs"
 	"github.com/leadline/leadline/oncall"
 	"github.com/leadline/leadline/phone"
 	"github.com/leadline/leadline/program"
@@ -68,7 +69,7 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer, getenv func(
 	}
 	log.Info("leadline serving", "addr", l.Addr().String(), "program", prog.Name, "cohorts", len(prog.Cohorts))
 	return service{prog: prog, rdb: rdb, twilio: phone.NewClient(twilio), publicURL: getenv("LEADLINE_PUBLIC_URL"),
-		authToken: getenv("TWILIO_AUTH_TOKEN"), log: log}.run(ctx, l)
+		authToken: getenv("TWILIO_AUTH_TOKEN"), adminToken: getenv("LEADLINE_ADMIN_TOKEN"), log: log}.run(ctx, l)
 }
 
 // service is everything `serve` and `demo` run, wired together.
@@ -78,16 +79,18 @@ type service struct {
 	twilio    *phone.Client
 	publicURL string
 	authToken string
-	log       *slog.Logger
-	clock     func() time.Time // nil for the wall clock; the demo's can jump ahead
+	// adminToken is the bearer token of the admin API; "" turns it off.
+	adminToken string
+	log        *slog.Logger
+	clock      func() time.Time // nil for the wall clock; the demo's can jump ahead
 }
 
 // timerPoll is how often an instance looks for due timers: well within the
 // promise that timers fire within 1 s of their due time.
 const timerPoll = 250 * time.Millisecond
 
-// run serves on l and fires timers until ctx is done, then finishes the
-// texts and calls under way.
+// run serves on l, fires escalation and handoff timers and runs the weekly
+// summary until ctx is done, then finishes the texts and calls under way.
 func (sv service) run(ctx context.Context, l net.Listener) error {
 	ping, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
@@ -106,12 +109,26 @@ func (sv service) run(ctx context.Context, l net.Listener) error {
 		return err
 	}
 	defer d.Wait()
-	var timers sync.WaitGroup
-	defer timers.Wait()
-	timers.Go(func() { d.RunTimers(ctx, timerPoll) })
+	cron := jobs.New(sv.rdb, sv.prog.TimeZone, sv.clock, sv.log)
+	if ws := sv.prog.WeeklySummary; !ws.Off {
+		spec := fmt.Sprintf("%d %d * * %d", ws.Minute, ws.Hour, ws.Weekday)
+		if err := cron.Add("weekly-summary", spec, d.WeeklySummary); err != nil {
+			return err
+		}
+	}
+	var background sync.WaitGroup
+	defer background.Wait()
+	background.Go(func() { d.RunTimers(ctx, timerPoll) })
+	background.Go(func() { store.RunHandoffs(ctx, timerPoll, d.Handoff) })
+	background.Go(func() { cron.Run(ctx) })
+	cohorts := make([]string, 0, len(sv.prog.Cohorts))
+	for _, c := range sv.prog.Cohorts {
+		cohorts = append(cohorts, c.ID)
+	}
 	srv := webhooks.New(webhooks.Config{
 		PublicURL: sv.publicURL, AuthToken: sv.authToken, SMS: d, Voice: d, Status: d, Metrics: reg, Log: sv.log,
-		Ready: func(ctx context.Context) error { return sv.rdb.Ping(ctx).Err() },
+		Ready:      func(ctx context.Context) error { return sv.rdb.Ping(ctx).Err() },
+		AdminToken: sv.adminToken, OnCall: store, Cohorts: cohorts, Now: sv.clock,
 	})
 	return srv.Serve(ctx, l)
 }
