@@ -229,7 +229,7 @@ func TestBadTextsGetUsageAndChangeNothing(t *testing.T) {
 	for _, tt := range []struct{ who, body, want string }{
 		{"osmith", "hello?", "Not understood. Refer: AD"},
 		{"osmith", "AD", "Not understood"},
-		{"osmith", "AD somewhere over there", "Location not understood"},
+		{"osmith", "AD somewhere over there", "Location not found"},
 		{"osmith", "AD https://maps.app.goo.gl/AbCdEf", "Short map links"},
 		{"osmith", "CANCEL", "Not understood"},
 		{"jrivera", "maybe later", "Not understood. Leadline: 1 [code]"},

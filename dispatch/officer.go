@@ -28,6 +28,8 @@ func (s *Service) officerText(ctx context.Context, o *program.Person, body strin
 		return s.refer(ctx, o, cmd)
 	case vYes:
 		return s.confirmOutside(ctx, o)
+	case vChoose:
+		return s.choose(ctx, o, cmd.minutes)
 	case vStatus:
 		return s.officerStatus(ctx, o, cmd.code)
 	case vCancel:
@@ -37,49 +39,118 @@ func (s *Service) officerText(ctx context.Context, o *program.Person, body strin
 }
 
 func (s *Service) refer(ctx context.Context, o *program.Person, cmd command) (string, error) {
-	loc, err := geo.ParseLocation(cmd.location, s.prog.Places)
+	cands, err := s.resolver.Resolve(ctx, cmd.location)
 	if err != nil {
 		return s.locationHelp(errors.Is(err, geo.ErrShortLink)), nil
 	}
-	r := &Referral{Type: cmd.refType, Officer: o.ID, Location: cmd.location,
-		Lat: loc.Point.Lat(), Lon: loc.Point.Lon(), Place: loc.Place, Notes: cmd.notes}
-	if cohort, ok := s.prog.Areas.Locate(loc.Point); ok {
-		r.Cohort = cohort
+	r := &Referral{Type: cmd.refType, Officer: o.ID, Location: cmd.location, Notes: cmd.notes}
+	if len(cands) > 1 {
+		// Different cohorts page different people: ask, never guess.
+		cands = cands[:min(len(cands), maxChoices)]
+		if err := s.propose(ctx, o, proposal{Referral: *r, Choices: cands}); err != nil {
+			return "", err
+		}
+		return s.didYouMean(cands), nil
+	}
+	return s.referAt(ctx, o, r, cands[0])
+}
+
+// referAt starts r at candidate c, or, for a point outside every area,
+// proposes the nearest cohort and waits for the officer's YES.
+func (s *Service) referAt(ctx context.Context, o *program.Person, r *Referral, c geo.Candidate) (string, error) {
+	r.Lat, r.Lon, r.Place, r.NearBoundary = c.Point.Lat(), c.Point.Lon(), c.Place, c.NearBoundary
+	if c.Place == "" && c.Label != r.Location {
+		r.Place = c.Label // an address or intersection as the data writes it
+	}
+	if c.Cohort != "" {
+		r.Cohort = c.Cohort
 		return s.start(ctx, r)
 	}
 	// Nobody is paged for a point outside every area until the officer says
 	// so: a wrong cohort pages the wrong person.
-	r.Cohort, r.OutsideMetres = s.prog.Areas.Nearest(loc.Point)
-	p := proposal{Referral: *r, Expires: s.now().Add(proposalTTL)}
-	data, err := json.Marshal(p)
-	if err != nil {
-		return "", fmt.Errorf("encode proposal: %w", err)
-	}
-	if err := s.rdb.Set(ctx, proposalKey(o.ID), data, proposalTTL).Err(); err != nil {
-		return "", fmt.Errorf("store proposal: %w", err)
+	r.Cohort, r.OutsideMetres = s.prog.Areas.Nearest(c.Point)
+	if err := s.propose(ctx, o, proposal{Referral: *r}); err != nil {
+		return "", err
 	}
 	return s.outsideArea(r.Cohort, r.OutsideMetres), nil
 }
 
-// proposal is a referral outside every area, waiting for the officer's YES.
+// propose keeps a referral waiting for the officer's answer.
+func (s *Service) propose(ctx context.Context, o *program.Person, p proposal) error {
+	p.Expires = s.now().Add(proposalTTL)
+	data, err := json.Marshal(p)
+	if err != nil {
+		return fmt.Errorf("encode proposal: %w", err)
+	}
+	if err := s.rdb.Set(ctx, proposalKey(o.ID), data, proposalTTL).Err(); err != nil {
+		return fmt.Errorf("store proposal: %w", err)
+	}
+	return nil
+}
+
+// proposal is a referral waiting for the officer: YES for one outside every
+// area, or a number to pick one of Choices.
 type proposal struct {
 	Referral Referral
+	Choices  []geo.Candidate `json:",omitempty"`
 	Expires  time.Time
 }
 
-func (s *Service) confirmOutside(ctx context.Context, o *program.Person) (string, error) {
+// takeProposal takes the officer's waiting proposal, if any and in time.
+func (s *Service) takeProposal(ctx context.Context, o *program.Person) (*proposal, error) {
 	data, err := s.rdb.GetDel(ctx, proposalKey(o.ID)).Bytes()
 	if errors.Is(err, redis.Nil) {
-		return nothingToConfirm, nil
+		return nil, nil
 	}
 	if err != nil {
-		return "", fmt.Errorf("take proposal: %w", err)
+		return nil, fmt.Errorf("take proposal: %w", err)
 	}
 	var p proposal
 	if err := json.Unmarshal(data, &p); err != nil {
-		return "", fmt.Errorf("decode proposal: %w", err)
+		return nil, fmt.Errorf("decode proposal: %w", err)
 	}
 	if s.now().After(p.Expires) {
+		return nil, nil
+	}
+	return &p, nil
+}
+
+// choose answers "Did you mean 1) … 2) …?".
+func (s *Service) choose(ctx context.Context, o *program.Person, n int) (string, error) {
+	p, err := s.takeProposal(ctx, o)
+	if err != nil {
+		return "", err
+	}
+	if p == nil || len(p.Choices) == 0 {
+		if p != nil {
+			// A YES-proposal: a number does not answer it; keep it.
+			if err := s.propose(ctx, o, *p); err != nil {
+				return "", err
+			}
+		}
+		return nothingToChoose, nil
+	}
+	if n > len(p.Choices) {
+		if err := s.propose(ctx, o, *p); err != nil {
+			return "", err
+		}
+		return s.didYouMean(p.Choices), nil
+	}
+	return s.referAt(ctx, o, &p.Referral, p.Choices[n-1])
+}
+
+func (s *Service) confirmOutside(ctx context.Context, o *program.Person) (string, error) {
+	p, err := s.takeProposal(ctx, o)
+	if err != nil {
+		return "", err
+	}
+	if p == nil || len(p.Choices) > 0 {
+		if p != nil {
+			if err := s.propose(ctx, o, *p); err != nil {
+				return "", err
+			}
+			return s.didYouMean(p.Choices), nil
+		}
 		return nothingToConfirm, nil
 	}
 	return s.start(ctx, &p.Referral)

@@ -22,6 +22,7 @@ const (
 	vArrived
 	vDone
 	vWho
+	vChoose
 )
 
 // command is a parsed text. Only the fields of its verb are set.
@@ -64,8 +65,15 @@ func parseOfficer(body string) (command, error) {
 	case "HELP", "?", "INFO":
 		return command{verb: vHelp}, nil
 	}
+	// A bare number answers "Did you mean 1) … 2) …?".
+	if n, err := strconv.Atoi(first); err == nil && rest == "" && n >= 1 && n <= 9 {
+		return command{verb: vChoose, minutes: n}, nil
+	}
 	return command{}, errUsage
 }
+
+// maxChoices is how many candidates an officer is asked to choose from.
+const maxChoices = 3
 
 func parseRefer(t Type, rest string) (command, error) {
 	loc, notes := splitNotes(rest)

@@ -17,6 +17,7 @@ func TestParseOfficer(t *testing.T) {
 		{"arrest 40.4473,-80.0076/notes", command{verb: vRefer, refType: Arrest, location: "40.4473,-80.0076", notes: "notes"}},
 		{"SC Market Square\nsitting on the steps,  asked for help",
 			command{verb: vRefer, refType: Social, location: "Market Square", notes: "sitting on the steps, asked for help"}},
+		{"2", command{verb: vChoose, minutes: 2}},
 		{"Social 103 / by the fountain\nsecond line", command{verb: vRefer, refType: Social, location: "103", notes: "by the fountain second line"}},
 		{"AD https://www.google.com/maps/place/X/@40.44,-80.00,17z/data=!3d40.4471!4d-80.0079 / blue hoodie",
 			command{verb: vRefer, refType: Arrest, location: "https://www.google.com/maps/place/X/@40.44,-80.00,17z/data=!3d40.4471!4d-80.0079", notes: "blue hoodie"}},
@@ -46,7 +47,7 @@ func TestParseOfficer(t *testing.T) {
 func TestParseOfficerRejects(t *testing.T) {
 	for _, body := range []string{
 		"", "   ", "AD", "AD / notes only", "SC\n", "hello", "CANCEL", "CANCEL R7K2 now",
-		"STATUS 1234", "STATUS R0K2", "YES please", "1", "accept",
+		"STATUS 1234", "STATUS R0K2", "YES please", "0", "10", "1 2", "accept",
 	} {
 		if got, err := parseOfficer(body); err == nil {
 			t.Errorf("parseOfficer(%q) = %+v, want usage error", body, got)

@@ -13,7 +13,7 @@ import (
 // referred, what the officer wrote, and who was paged. They go when the
 // program's details retention runs out; times, type, cohort, outcome and who
 // accepted stay as the de-identified record reports are made of.
-var detailFields = []string{"officer", "location", "lat", "lon", "place", "notes", "outside_m",
+var detailFields = []string{"officer", "location", "lat", "lon", "place", "notes", "outside_m", "near_boundary",
 	"paged", "paged_list", "declined", "missed", "failed"}
 
 // purge removes the details of an ended referral whose details retention has

@@ -62,6 +62,9 @@ type Referral struct {
 	// OutsideMetres is how far outside its cohort the point was when the
 	// officer asked to page it anyway; 0 when inside.
 	OutsideMetres float64
+	// NearBoundary: the point is just outside Cohort's area, within the
+	// program's tolerance, and in no other.
+	NearBoundary bool
 
 	Step        int      // index of the escalation step now running; -1 before the first
 	Escalations int      // steps taken after the first page
@@ -119,6 +122,9 @@ func (r *Referral) fields() []any {
 		"outside_m", strconv.FormatFloat(r.OutsideMetres, 'f', 0, 64),
 		"step", strconv.Itoa(r.Step),
 	}
+	if r.NearBoundary {
+		f = append(f, "near_boundary", "1")
+	}
 	for s, name := range timeFields {
 		if t := *r.timePtr(s); !t.IsZero() {
 			f = append(f, name, formatTime(t))
@@ -133,6 +139,7 @@ func referralFrom(h map[string]string) (*Referral, error) {
 		Officer: h["officer"], Location: h["location"], Place: h["place"], Notes: h["notes"],
 		Paged: strings.Fields(h["paged"]), PagedList: strings.Fields(h["paged_list"]), Declined: strings.Fields(h["declined"]),
 		Missed: strings.Fields(h["missed"]), Failed: strings.Fields(h["failed"]), AcceptedBy: h["accepted_by"], Outcome: h["outcome"],
+		NearBoundary: h["near_boundary"] == "1",
 	}
 	var err error
 	parse := func(name string, dst *float64) {

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/leadline/leadline/geo"
 	"github.com/leadline/leadline/oncall"
 	"github.com/leadline/leadline/phone"
 	"github.com/leadline/leadline/program"
@@ -48,6 +49,9 @@ type Config struct {
 	// Metrics is where the service's Prometheus metrics are registered;
 	// nil for nowhere.
 	Metrics prometheus.Registerer
+	// Geocoder, if set, is tried for locations the program's own data
+	// does not resolve.
+	Geocoder geo.Geocoder
 	// SendTimeout bounds the retries of one outbound text or call (default 2m).
 	SendTimeout time.Duration
 }
@@ -64,6 +68,7 @@ type Service struct {
 	log       *slog.Logger
 	timers    *timers.Queue
 	metrics   *metrics
+	resolver  *geo.Resolver
 
 	sendTimeout time.Duration
 	sends       sync.WaitGroup
@@ -84,6 +89,7 @@ func NewService(c Config) (*Service, error) {
 		s.sendTimeout = 2 * time.Minute
 	}
 	s.timers = timers.New(s.rdb, timersBase, timers.Options{Clock: s.now, Log: s.log})
+	s.resolver = s.prog.Resolver(c.Geocoder)
 	m, err := newMetrics(c.Metrics)
 	if err != nil {
 		return nil, err

@@ -19,11 +19,11 @@ import (
 const strangerReply = "This number does not accept messages."
 
 func (s *Service) officerUsage() string {
-	return "Not understood. Refer: AD <lat,lon | map link | place> / notes (arrest diversion) or SC ... (social contact). Also STATUS, CANCEL <code>, HELP."
+	return "Not understood. Refer: AD <address | streets | place | lat,lon | map link> / notes (arrest diversion) or SC ... (social contact). Also STATUS, CANCEL <code>, HELP."
 }
 
 func (s *Service) officerHelp() string {
-	t := "Leadline: AD <location> / notes = arrest diversion, SC <location> / notes = social contact. Location: 40.4473,-80.0076, a map link or a place code. STATUS [code], CANCEL <code>."
+	t := "Leadline: AD <location> / notes = arrest diversion, SC <location> / notes = social contact. Location: 1200 Main St, 5th & Wood, a place, 40.4473,-80.0076 or a map link. STATUS [code], CANCEL <code>."
 	if s.prog.SupportPhone != "" {
 		t += " Help: " + s.prog.SupportPhone
 	}
@@ -46,8 +46,33 @@ func (s *Service) locationHelp(shortLink bool) string {
 	if shortLink {
 		return "Short map links can't be opened. Send AD or SC with lat,lon (e.g. 40.4473,-80.0076), the full map link or a place code."
 	}
-	return "Location not understood. Send AD or SC with lat,lon (e.g. 40.4473,-80.0076), a map link, a geo: link or a place code."
+	return "Location not found. Send AD or SC with an address (1200 Main St), streets (5th & Wood), a place name or code, lat,lon (40.4473,-80.0076) or a map link."
 }
+
+// didYouMean asks the officer to pick among candidates in different
+// cohorts.
+func (s *Service) didYouMean(cands []geo.Candidate) string {
+	var b strings.Builder
+	b.WriteString("Did you mean")
+	for i, c := range cands {
+		cohort := "outside every area"
+		if c.Cohort != "" {
+			cohort = s.prog.CohortName(c.Cohort)
+		}
+		fmt.Fprintf(&b, " %d) %s (%s)", i+1, c.Label, cohort)
+	}
+	b.WriteString("? Reply ")
+	for i := range cands {
+		if i > 0 {
+			b.WriteString(" or ")
+		}
+		b.WriteString(strconv.Itoa(i + 1))
+	}
+	b.WriteString(".")
+	return b.String()
+}
+
+const nothingToChoose = "Nothing is waiting for a choice. To refer: AD <location> / notes."
 
 func (s *Service) referralReceived(r *Referral) string {
 	return fmt.Sprintf("%s: %s, %s. Paging the on-call case manager. STATUS %s or CANCEL %s.",
@@ -66,6 +91,9 @@ func (s *Service) page(r *Referral) string {
 	fmt.Fprintf(&b, "LEAD page %s: %s, %s", r.Code, strings.ToUpper(r.Type.Label()), s.prog.CohortName(r.Cohort))
 	if r.OutsideMetres > 0 {
 		fmt.Fprintf(&b, " (outside area by %s)", geo.FormatDistance(r.OutsideMetres))
+	}
+	if r.NearBoundary {
+		b.WriteString(" (near the boundary)")
 	}
 	at := r.Location
 	if r.Place != "" && !strings.EqualFold(r.Place, r.Location) {
@@ -236,6 +264,7 @@ const (
 	spokenPlaceCode     = "Enter a place code followed by pound."
 	spokenNotUnderstood = "Sorry, I did not get that location."
 	spokenConfirm       = "Press 1 to confirm and page, 2 to try again."
+	spokenChoose        = "Press the number of the right one, or 0 to try again."
 	spokenNothingHeard  = "Nothing was heard. Please call again or send a text. Goodbye."
 	spokenTextInstead   = "Please send the location by text instead. Goodbye."
 	spokenNotRecorded   = "Sorry, that was not recorded. Please call again or send a text. Goodbye."
@@ -260,4 +289,18 @@ func (s *Service) spokenWhisper(r *Referral) string {
 	}
 	return fmt.Sprintf("Leadline: %s, %s cohort, referral %s. You have accepted it; details are in a text. Connecting you to %s.",
 		r.Type.Label(), s.prog.CohortName(r.Cohort), spokenCode(r.Code), who)
+}
+
+// spokenChoices reads out candidates in different cohorts.
+func (s *Service) spokenChoices(cands []geo.Candidate) string {
+	var b strings.Builder
+	b.WriteString("Did you mean:")
+	for i, c := range cands {
+		cohort := "outside every area"
+		if c.Cohort != "" {
+			cohort = s.prog.CohortName(c.Cohort) + " cohort"
+		}
+		fmt.Fprintf(&b, " %d, %s, %s.", i+1, c.Label, cohort)
+	}
+	return b.String()
 }

@@ -2,6 +2,7 @@ package dispatch
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -60,6 +61,8 @@ func (s *Service) lineStep(ctx context.Context, step string, form url.Values) (s
 		return s.lineType(ctx, callSID, c, input)
 	case "line/where":
 		return s.lineWhere(ctx, callSID, c, input, get("SpeechResult"))
+	case "line/choose":
+		return s.lineChoose(ctx, callSID, c, input)
 	case "line/confirm":
 		return s.lineConfirm(ctx, callSID, c, input)
 	case "line/connect":
@@ -139,6 +142,8 @@ func (s *Service) prompt(stage string, before ...string) []twiml.Element {
 		action = s.publicURL + "/twilio/voice/line/where"
 	case "confirm":
 		g, text = &twiml.VoiceGather{Input: "dtmf", NumDigits: "1"}, spokenConfirm
+	case "choose":
+		g, text = &twiml.VoiceGather{Input: "dtmf", NumDigits: "1"}, spokenChoose
 	}
 	g.Action, g.Method, g.Timeout = action, "POST", "8"
 	for _, b := range before {
@@ -151,8 +156,14 @@ func (s *Service) prompt(stage string, before ...string) []twiml.Element {
 // reprompt asks the current stage's question again.
 func (s *Service) reprompt(c lineCall, before ...string) (string, error) {
 	stage := c["stage"]
-	if stage == "confirm" {
+	switch stage {
+	case "confirm":
 		before = append(before, c["readback"])
+	case "choose":
+		var cands []geo.Candidate
+		if json.Unmarshal([]byte(c["choices"]), &cands) == nil {
+			before = append(before, s.spokenChoices(cands))
+		}
 	}
 	return voice(s.prompt(stage, before...)...)
 }
@@ -226,7 +237,7 @@ func (s *Service) lineWhere(ctx context.Context, callSID string, c lineCall, dig
 	if text == "" {
 		return s.silence(ctx, callSID, c)
 	}
-	loc, err := geo.ParseLocation(text, s.prog.Places)
+	cands, err := s.resolver.Resolve(ctx, text)
 	if err != nil {
 		tries, err := s.rdb.HIncrBy(ctx, callKey(callSID), "where_tries", 1).Result()
 		if err != nil {
@@ -238,21 +249,58 @@ func (s *Service) lineWhere(ctx context.Context, callSID string, c lineCall, dig
 		// Speech failed: keys are surer.
 		return s.next(ctx, callSID, "code", []string{spokenNotUnderstood})
 	}
-	place := loc.Place
-	if place == "" {
+	if len(cands) > 1 {
+		cands = cands[:min(len(cands), maxChoices)]
+		data, err := json.Marshal(cands)
+		if err != nil {
+			return "", fmt.Errorf("encode choices: %w", err)
+		}
+		return s.next(ctx, callSID, "choose", []string{s.spokenChoices(cands)}, "choices", string(data), "given", given)
+	}
+	return s.lineCandidate(ctx, callSID, given, cands[0])
+}
+
+// lineChoose takes the caller's pick among candidates in different cohorts.
+func (s *Service) lineChoose(ctx context.Context, callSID string, c lineCall, digits string) (string, error) {
+	var cands []geo.Candidate
+	if err := json.Unmarshal([]byte(c["choices"]), &cands); err != nil {
+		return "", fmt.Errorf("decode choices: %w", err)
+	}
+	n, err := strconv.Atoi(digits)
+	switch {
+	case digits == "":
+		return s.silence(ctx, callSID, c)
+	case digits == "0":
+		return s.next(ctx, callSID, "where", nil)
+	case err != nil || n < 1 || n > len(cands):
+		return voice(s.prompt("choose", spokenWrongKey, s.spokenChoices(cands))...)
+	}
+	return s.lineCandidate(ctx, callSID, c["given"], cands[n-1])
+}
+
+// lineCandidate reads back where the referral will be and asks to confirm.
+func (s *Service) lineCandidate(ctx context.Context, callSID, given string, c geo.Candidate) (string, error) {
+	place := c.Label
+	if place == "" || place == given {
 		place = "That location"
 	}
-	cohort, inside := s.prog.Areas.Locate(loc.Point)
-	outside := 0.0
+	cohort, outside := c.Cohort, 0.0
 	readback := fmt.Sprintf("%s, %s cohort.", place, s.prog.CohortName(cohort))
-	if !inside {
-		cohort, outside = s.prog.Areas.Nearest(loc.Point)
+	if c.NearBoundary {
+		readback = fmt.Sprintf("%s, near the %s boundary.", place, s.prog.CohortName(cohort))
+	}
+	if cohort == "" {
+		cohort, outside = s.prog.Areas.Nearest(c.Point)
 		readback = fmt.Sprintf("%s is outside every cohort area. The nearest is %s, %s away.",
 			place, s.prog.CohortName(cohort), geo.FormatDistance(outside))
 	}
+	near := ""
+	if c.NearBoundary {
+		near = "1"
+	}
 	return s.next(ctx, callSID, "confirm", []string{readback}, "readback", readback, "given", given,
-		"lat", strconv.FormatFloat(loc.Point.Lat(), 'f', -1, 64), "lon", strconv.FormatFloat(loc.Point.Lon(), 'f', -1, 64),
-		"place", loc.Place, "cohort", cohort, "outside_m", strconv.FormatFloat(outside, 'f', 0, 64))
+		"lat", strconv.FormatFloat(c.Point.Lat(), 'f', -1, 64), "lon", strconv.FormatFloat(c.Point.Lon(), 'f', -1, 64),
+		"place", c.Label, "cohort", cohort, "outside_m", strconv.FormatFloat(outside, 'f', 0, 64), "near", near)
 }
 
 func (s *Service) lineConfirm(ctx context.Context, callSID string, c lineCall, digits string) (string, error) {
@@ -277,6 +325,7 @@ func (s *Service) lineConfirm(ctx context.Context, callSID string, c lineCall, d
 	r.Lat, _ = strconv.ParseFloat(c["lat"], 64)
 	r.Lon, _ = strconv.ParseFloat(c["lon"], 64)
 	r.OutsideMetres, _ = strconv.ParseFloat(c["outside_m"], 64)
+	r.NearBoundary = c["near"] == "1"
 	reply, err := s.start(ctx, r)
 	if err != nil {
 		s.rdb.HDel(context.WithoutCancel(ctx), callKey(callSID), "confirmed")

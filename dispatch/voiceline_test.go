@@ -231,3 +231,26 @@ func TestVoiceLineSilenceAndNoise(t *testing.T) {
 		t.Errorf("%d referrals stored before confirming", n)
 	}
 }
+
+// On the phone too, ambiguity is asked back: the candidates are read out
+// and the caller presses the number of the right one.
+func TestVoiceLineAsksBackAmbiguity(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	call := w.callLine("osmith")
+	press(t, call, "2")
+	if err := call.Speak(ctx, "one hundred Main Street", 0.8); err != nil {
+		t.Fatal(err)
+	}
+	hears(t, call, "Did you mean: 1, 100 Main St, Millvale, outside every area. 2, 100 Main St, Pittsburgh, East cohort.",
+		"Press the number of the right one")
+	press(t, call, "7")
+	hears(t, call, "not an option", "Did you mean")
+	press(t, call, "2")
+	hears(t, call, "100 Main St, Pittsburgh, East cohort.", "Press 1 to confirm")
+	press(t, call, "1")
+	code := codeIn(t, w.expect("osmith", "social contact, East"))
+	if r := w.referral(code); r.Place != "100 Main St, Pittsburgh" || r.Cohort != "east" {
+		t.Errorf("referral: %+v", r)
+	}
+}

@@ -91,7 +91,7 @@ func newWorld(t testing.TB) *world {
 // newInstance starts one instance of Leadline (dispatch and its webhooks
 // server) against rdb and the phone simulator sim; several on one Redis are
 // several instances of Leadline. Texts from the phones go to the newest.
-func newInstance(t testing.TB, prog *program.Program, rdb *redis.Client, sim *twiliosim.Server, clk *clock) *world {
+func newInstance(t testing.TB, prog *program.Program, rdb *redis.Client, sim *twiliosim.Server, clk *clock, opts ...func(*dispatch.Config)) *world {
 	t.Helper()
 	tw := phone.NewClient(phone.ClientConfig{AccountSID: testSID, AuthToken: testToken, APIURL: sim.URL(),
 		RetryBase: time.Millisecond, MaxAttempts: 3})
@@ -104,8 +104,12 @@ func newInstance(t testing.TB, prog *program.Program, rdb *redis.Client, sim *tw
 	url := "http://" + l.Addr().String()
 	reg := prometheus.NewRegistry()
 	store := oncall.New(rdb, prog, clk.Now, log)
-	svc, err := dispatch.NewService(dispatch.Config{Program: prog, Redis: rdb, OnCall: store, Texter: tw, Caller: tw,
-		PublicURL: url, Clock: clk.Now, Log: log, Metrics: reg})
+	cfg := dispatch.Config{Program: prog, Redis: rdb, OnCall: store, Texter: tw, Caller: tw,
+		PublicURL: url, Clock: clk.Now, Log: log, Metrics: reg}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	svc, err := dispatch.NewService(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

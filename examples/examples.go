@@ -4,7 +4,7 @@ package examples
 
 import "embed"
 
-// FS holds program.yaml, cohorts.geojson and places.csv.
+// FS holds program.yaml, cohorts.geojson, places.csv and addresses.csv.
 //
-//go:embed program.yaml cohorts.geojson places.csv
+//go:embed program.yaml cohorts.geojson places.csv addresses.csv
 var FS embed.FS

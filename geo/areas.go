@@ -1,10 +1,10 @@
 package geo
 
 import (
+	"sync"
 	"time"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/planar"
 )
 
 // AreaOptions says how to read an areas file.
@@ -29,14 +29,16 @@ type Cohort struct {
 }
 
 // Areas are the cohorts' service areas, ready for point lookups. A nil
-// *Areas has no cohorts.
+// *Areas has no cohorts. An Areas must not be copied.
 type Areas struct {
 	cohorts []Cohort // sorted by ID
 	byID    map[string]int
-	// polys lists every polygon with its bounds in cohort order, so a scan
-	// can reject most polygons with four comparisons and overlapping areas
-	// resolve to the same cohort every time.
+	// polys lists every polygon with its bounds in cohort order, so where
+	// areas overlap the lowest index, and so the smallest cohort ID, wins.
 	polys []indexedPolygon
+
+	indexOnce sync.Once
+	idx       *areaIndex // built on first lookup; see index
 }
 
 type indexedPolygon struct {
@@ -62,6 +64,15 @@ func (a *Areas) Has(id string) bool {
 	return ok
 }
 
+// Bound returns the bounds of every cohort's area: the zero Bound when
+// there are none.
+func (a *Areas) Bound() orb.Bound {
+	if a == nil {
+		return orb.Bound{}
+	}
+	return a.index().bound
+}
+
 // Locate returns the cohort whose area contains p. Points on an outer
 // boundary count as inside; points in a hole, or exactly on its edge, do not
 // (orb/planar's rule). Where areas overlap, the cohort
@@ -70,11 +81,8 @@ func (a *Areas) Locate(p orb.Point) (cohort string, ok bool) {
 	if a == nil {
 		return "", false
 	}
-	for i := range a.polys {
-		ip := &a.polys[i]
-		if ip.bound.Contains(p) && planar.PolygonContains(ip.poly, p) {
-			return a.cohorts[ip.cohort].ID, true
-		}
+	if i := a.index().locate(a.polys, p); i >= 0 {
+		return a.cohorts[a.polys[i].cohort].ID, true
 	}
 	return "", false
 }

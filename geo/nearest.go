@@ -7,8 +7,9 @@ import (
 )
 
 // Nearest returns the cohort with the area closest to p and the distance in
-// metres from p to that area's nearest edge: 0 when p is inside. With no
-// areas it returns "" and +Inf.
+// metres from p to that area's nearest edge: 0 when p is inside. Between
+// cohorts equally near, the smallest ID wins. With no areas it returns ""
+// and +Inf.
 //
 // Distances use an equirectangular projection centred on p, which is
 // accurate to well under 1% within 100 km: plenty to tell an officer how far
@@ -21,17 +22,57 @@ func (a *Areas) Nearest(p orb.Point) (cohort string, metres float64) {
 		return id, 0
 	}
 	pr := newLocalProjection(p)
-	best, bestSq := "", math.Inf(1)
-	for i := range a.polys {
-		ip := &a.polys[i]
-		if pr.boundDistSq(ip.bound) >= bestSq {
-			continue
+	best, bestSq := -1, math.Inf(1)
+	a.index().nearby(pr, func(i int, boxSq float64) bool {
+		if boxSq > bestSq {
+			return false // no edge in this box or any later one is nearer
 		}
-		if d := pr.polygonDistSq(ip.poly, bestSq); d < bestSq {
-			best, bestSq = a.cohorts[ip.cohort].ID, d
+		// Ties go to the lowest polygon index, as for overlaps in Locate.
+		if d := pr.polygonDistSq(a.polys[i].poly, math.Inf(1)); d < bestSq || d == bestSq && i < best {
+			best, bestSq = i, d
 		}
+		return true
+	})
+	if best < 0 {
+		return "", math.Inf(1)
 	}
-	return best, math.Sqrt(bestSq)
+	return a.cohorts[a.polys[best].cohort].ID, math.Sqrt(bestSq)
+}
+
+// Near returns the cohort within tolerance metres of p, measured as
+// Nearest does, for a point just outside every area: a location a few
+// metres off a boundary, as geocoders and phones give. It reports false
+// when p is inside a cohort (use Locate), when no cohort is that near, and
+// when two or more are, since a point between cohorts is not guessed.
+func (a *Areas) Near(p orb.Point, tolerance float64) (cohort string, ok bool) {
+	if a == nil || !(tolerance >= 0) {
+		return "", false
+	}
+	if _, in := a.Locate(p); in {
+		return "", false
+	}
+	pr := newLocalProjection(p)
+	tolSq := tolerance * tolerance
+	found, ambiguous := -1, false
+	a.index().nearby(pr, func(i int, boxSq float64) bool {
+		if boxSq > tolSq {
+			return false
+		}
+		c := a.polys[i].cohort
+		if c == found || pr.polygonDistSq(a.polys[i].poly, math.Inf(1)) > tolSq {
+			return true
+		}
+		if found >= 0 {
+			ambiguous = true
+			return false
+		}
+		found = c
+		return true
+	})
+	if found < 0 || ambiguous {
+		return "", false
+	}
+	return a.cohorts[found].ID, true
 }
 
 // localProjection maps lon/lat to metres east and north of an origin.

@@ -2,12 +2,14 @@ package geo
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -21,12 +23,13 @@ type Place struct {
 	Point      orb.Point
 }
 
-// Places are the landmarks of a program, found by code or by name. A nil
-// *Places is valid and finds nothing.
+// Places are the landmarks of a program, found by code, name or alias. A
+// nil *Places is valid and finds nothing.
 type Places struct {
 	list   []Place
 	byCode map[string]int // normalised code -> index into list
-	byName map[string]int // normalised name -> index into list
+	byName map[string]int // normalised name or alias -> index into list
+	typos  []typoKey      // names and aliases long enough to match with a typo
 }
 
 // PlaceError is one problem in a places file. Line is 1-based; 0 when the
@@ -58,9 +61,12 @@ func LoadPlaces(path string) (*Places, error) {
 	return ParsePlaces(path, data)
 }
 
-// ParsePlaces reads CSV rows of code,name,lat,lon; name is the file name to
-// use in errors. A first row whose lat is not a number is a header and is
-// skipped. On failure the error joins a *PlaceError for every problem found.
+// ParsePlaces reads CSV rows of code,name,lat,lon and an optional fifth
+// column of aliases, other names for the place separated by ";" ("the
+// arena;civic arena"); name is the file name to use in errors. A first row
+// whose lat is not a number is a header and is skipped. Codes (ignoring
+// case) and names and aliases (as normaliseName leaves them) must be
+// unique. On failure the error joins a *PlaceError for every problem found.
 func ParsePlaces(name string, data []byte) (*Places, error) {
 	// Spreadsheets often save CSV with a byte-order mark, which would
 	// otherwise become part of the first code.
@@ -71,7 +77,7 @@ func ParsePlaces(name string, data []byte) (*Places, error) {
 
 	ps := &Places{byCode: map[string]int{}, byName: map[string]int{}}
 	codeLine := map[string]int{}
-	nameLine := map[string]int{}
+	nameLine := map[string]int{} // for names and aliases
 	var errs []error
 	fail := func(line int, format string, args ...any) {
 		errs = append(errs, &PlaceError{File: name, Line: line, Reason: fmt.Sprintf(format, args...)})
@@ -97,28 +103,37 @@ func ParsePlaces(name string, data []byte) (*Places, error) {
 		if first && len(rec) >= 3 && !isNumber(rec[2]) {
 			continue
 		}
-		if len(rec) != 4 {
-			fail(line, "has %d columns, want 4 (code,name,lat,lon)", len(rec))
+		if len(rec) != 4 && len(rec) != 5 {
+			fail(line, "has %d columns, want 4 or 5 (code,name,lat,lon[,aliases])", len(rec))
 			continue
 		}
-		p, reasons := readPlace(rec)
+		p, aliases, reasons := readPlace(rec)
 		for _, reason := range reasons {
 			fail(line, "%s", reason)
 		}
 		if len(reasons) > 0 {
 			continue
 		}
-		code, norm := strings.ToLower(p.Code), normaliseName(p.Name)
+		code := strings.ToLower(p.Code)
 		if prev, dup := codeLine[code]; dup {
 			fail(line, "code %q is already used on line %d", p.Code, prev)
 			continue
 		}
-		if prev, dup := nameLine[norm]; dup {
-			fail(line, "name %q is already used on line %d", p.Name, prev)
+		norms, taken := rowNames(p.Name, aliases, nameLine)
+		for _, reason := range taken {
+			fail(line, "%s", reason)
+		}
+		if len(taken) > 0 {
 			continue
 		}
-		codeLine[code], nameLine[norm] = line, line
-		ps.byCode[code], ps.byName[norm] = len(ps.list), len(ps.list)
+		i := len(ps.list)
+		codeLine[code], ps.byCode[code] = line, i
+		for _, norm := range norms {
+			nameLine[norm], ps.byName[norm] = line, i
+			if r := []rune(norm); typoLength(r) {
+				ps.typos = append(ps.typos, typoKey{name: r, place: i})
+			}
+		}
 		ps.list = append(ps.list, p)
 	}
 	if len(errs) == 0 && len(ps.list) == 0 {
@@ -130,8 +145,29 @@ func ParsePlaces(name string, data []byte) (*Places, error) {
 	return ps, nil
 }
 
-// readPlace checks one row's fields, returning every problem with them.
-func readPlace(rec []string) (Place, []string) {
+// rowNames normalises a row's name and aliases, once each, and says which
+// an earlier row already uses (in lines, by normalised name).
+func rowNames(name string, aliases []string, lines map[string]int) (norms, taken []string) {
+	for i, n := range append([]string{name}, aliases...) {
+		norm := normaliseName(n)
+		if slices.Contains(norms, norm) {
+			continue
+		}
+		norms = append(norms, norm)
+		if prev, used := lines[norm]; used {
+			what := "alias"
+			if i == 0 {
+				what = "name"
+			}
+			taken = append(taken, fmt.Sprintf("%s %q is already used on line %d", what, n, prev))
+		}
+	}
+	return norms, taken
+}
+
+// readPlace checks one row's fields, returning the place, its aliases and
+// every problem with them.
+func readPlace(rec []string) (Place, []string, []string) {
 	var reasons []string
 	if rec[0] == "" {
 		reasons = append(reasons, "has no code")
@@ -151,7 +187,19 @@ func readPlace(rec []string) (Place, []string) {
 	if latErr == nil && lonErr == nil && lat == 0 && lon == 0 {
 		reasons = append(reasons, "is at 0,0, which is not a real place")
 	}
-	return Place{Code: rec[0], Name: rec[1], Point: orb.Point{lon, lat}}, reasons
+	var aliases []string
+	if len(rec) == 5 {
+		for a := range strings.SplitSeq(rec[4], ";") {
+			switch a = strings.TrimSpace(a); {
+			case a == "": // "a;;b" or a trailing ";"
+			case normaliseName(a) == "":
+				reasons = append(reasons, fmt.Sprintf("alias %q has no letters or digits", a))
+			default:
+				aliases = append(aliases, a)
+			}
+		}
+	}
+	return Place{Code: rec[0], Name: rec[1], Point: orb.Point{lon, lat}}, aliases, reasons
 }
 
 func parseDegrees(what, s string, limit float64) (float64, error) {
@@ -170,10 +218,36 @@ func isNumber(s string) bool {
 	return err == nil
 }
 
-// Lookup finds a place by code (ignoring case) or, failing that, by name
-// (ignoring case, punctuation and extra spaces: "mt. oliver" finds
-// "Mt Oliver").
+// Lookup finds the one place s means (see Match): false when there is
+// none, or more than one within a typo.
 func (p *Places) Lookup(s string) (Place, bool) {
+	if pl, ok := p.exact(s); ok {
+		return pl, true
+	}
+	if m := p.nearly(s); len(m) == 1 {
+		return m[0], true
+	}
+	return Place{}, false
+}
+
+// Match returns every place the text may mean: the place whose code,
+// name or alias matches exactly, alone; otherwise every place within one
+// typo, sorted by name. nil when none.
+//
+// Codes match ignoring case, and only exactly. Names and aliases match
+// ignoring case, punctuation and extra spaces ("mt. oliver" finds "Mt
+// Oliver"), or with one typo (a letter missing, extra, wrong, or two
+// swapped) when both the text and the name have at least 5 letters or
+// digits.
+func (p *Places) Match(s string) []Place {
+	if pl, ok := p.exact(s); ok {
+		return []Place{pl}
+	}
+	return p.nearly(s)
+}
+
+// exact finds the place whose code, name or alias is s.
+func (p *Places) exact(s string) (Place, bool) {
 	if p == nil {
 		return Place{}, false
 	}
@@ -181,12 +255,32 @@ func (p *Places) Lookup(s string) (Place, bool) {
 	if i, ok := p.byCode[strings.ToLower(s)]; ok {
 		return p.list[i], true
 	}
-	if norm := normaliseName(s); norm != "" {
-		if i, ok := p.byName[norm]; ok {
-			return p.list[i], true
-		}
+	if i, ok := p.byName[normaliseName(s)]; ok {
+		return p.list[i], true
 	}
 	return Place{}, false
+}
+
+// nearly returns the places whose name or alias is within one typo of s
+// but not s, sorted by name.
+func (p *Places) nearly(s string) []Place {
+	if p == nil {
+		return nil
+	}
+	text := []rune(normaliseName(s))
+	if !typoLength(text) {
+		return nil
+	}
+	var found []Place
+	for _, k := range p.typos {
+		if oneTypo(text, k.name) && !slices.Contains(found, p.list[k.place]) {
+			found = append(found, p.list[k.place])
+		}
+	}
+	slices.SortFunc(found, func(a, b Place) int {
+		return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.Code, b.Code))
+	})
+	return found
 }
 
 // Len returns the number of places.

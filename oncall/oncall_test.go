@@ -33,9 +33,15 @@ func loadProgram(t *testing.T, tz, cohorts string) *program.Program {
 	if err != nil {
 		t.Fatal(err)
 	}
-	places, _ := examples.FS.ReadFile("places.csv")
-	p, err := program.LoadFS(fstest.MapFS{"program.yaml": {Data: []byte(s)}, "cohorts.geojson": {Data: areas},
-		"places.csv": {Data: places}}, "program.yaml")
+	fsys := fstest.MapFS{"program.yaml": {Data: []byte(s)}, "cohorts.geojson": {Data: areas}}
+	for _, name := range []string{"places.csv", "addresses.csv"} {
+		data, err := examples.FS.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fsys[name] = &fstest.MapFile{Data: data}
+	}
+	p, err := program.LoadFS(fsys, "program.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

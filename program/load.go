@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -50,7 +53,14 @@ type fileConfig struct {
 		File           string `yaml:"file"`
 		CohortProperty string `yaml:"cohort_property"`
 	} `yaml:"areas"`
-	Places  string `yaml:"places"`
+	Places        string `yaml:"places"`
+	AddressPoints string `yaml:"address_points"`
+	// BoundaryTolerance is a distance like "50m".
+	BoundaryTolerance string `yaml:"boundary_tolerance"`
+	Geocoder          struct {
+		URL  string `yaml:"url"`
+		Kind string `yaml:"kind"`
+	} `yaml:"geocoder"`
 	Cohorts []struct {
 		ID          string   `yaml:"id"`
 		Name        string   `yaml:"name"`
@@ -297,6 +307,34 @@ func load(name string, read func(string) ([]byte, error)) (*Program, error) {
 			v.errs = append(v.errs, err)
 		} else {
 			p.Places = pl
+		}
+	}
+	if fc.AddressPoints != "" {
+		if data, err := read(fc.AddressPoints); err != nil {
+			v.add("address_points", err.Error())
+		} else if a, err := geo.ParseAddresses(bytes.NewReader(data), fc.AddressPoints); err != nil {
+			v.errs = append(v.errs, err)
+		} else {
+			p.Addresses = a
+		}
+	}
+	p.Tolerance = geo.DefaultTolerance
+	if t := fc.BoundaryTolerance; t != "" {
+		m, ok := strings.CutSuffix(strings.TrimSpace(t), "m")
+		f, err := strconv.ParseFloat(strings.TrimSpace(m), 64)
+		if !ok || err != nil || f < 0 || f > 1000 {
+			v.add("boundary_tolerance", fmt.Sprintf("%q: want metres like 50m (0m to turn it off, at most 1000m)", t))
+		} else {
+			p.Tolerance = f
+		}
+	}
+	if g := fc.Geocoder; g.URL != "" || g.Kind != "" {
+		p.Geocoder = GeocoderConfig{URL: g.URL, Kind: g.Kind}
+		if g.Kind != "nominatim" && g.Kind != "pelias" {
+			v.add("geocoder.kind", fmt.Sprintf("%q: want nominatim or pelias", g.Kind))
+		}
+		if u, err := url.Parse(g.URL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			v.add("geocoder.url", fmt.Sprintf("%q: want an http(s) URL", g.URL))
 		}
 	}
 	if p.Areas != nil {

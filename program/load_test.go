@@ -2,6 +2,7 @@ package program
 
 import (
 	"bytes"
+	"regexp"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -156,6 +157,15 @@ func TestLoadReportsEveryError(t *testing.T) {
 		{"officer as supervisor", func(s string) string {
 			return strings.Replace(s, "rotation: [aklein]", "rotation: [aklein]\n    supervisors: [osmith]", 1)
 		}, []string{"cohorts[1] (south): supervisors: osmith is an officer"}},
+		{"bad boundary tolerance", func(s string) string {
+			return s + "boundary_tolerance: fifty\n"
+		}, []string{`boundary_tolerance: "fifty": want metres like 50m`}},
+		{"bad geocoder", func(s string) string {
+			return s + "geocoder: {url: nominatim.example.org, kind: google}\n"
+		}, []string{`geocoder.kind: "google": want nominatim or pelias`, `geocoder.url: "nominatim.example.org": want an http(s) URL`}},
+		{"missing address file", func(s string) string {
+			return s + "address_points: gone.csv\n"
+		}, []string{"program.yaml: address_points:", "gone.csv"}},
 		{"officer without badge", func(s string) string {
 			return strings.Replace(s, `badge: "4411", `, "", 1)
 		}, []string{"people[3] (osmith): an officer needs badge and agency"}},
@@ -307,6 +317,17 @@ func TestSampleProgramLoads(t *testing.T) {
 	p, err := LoadFS(examples.FS, "program.yaml")
 	if err != nil {
 		t.Fatal(err)
+	}
+	if p.Addresses.Len() < 100 || p.Tolerance != 50 {
+		t.Errorf("sample: %d address points, tolerance %v", p.Addresses.Len(), p.Tolerance)
+	}
+	var b strings.Builder
+	if err := p.WriteSummary(&b); err != nil {
+		t.Fatal(err)
+	}
+	// The Millvale and Sharpsburg points lie outside Pittsburgh's cohorts.
+	if !regexp.MustCompile(`Address points: 1\d\d loaded, [1-9]\d* outside every cohort area`).MatchString(b.String()) {
+		t.Errorf("summary:\n%s", b.String())
 	}
 	if len(p.Cohorts) != 4 || p.Places.Len() == 0 {
 		t.Errorf("sample program: %d cohorts, %d places", len(p.Cohorts), p.Places.Len())

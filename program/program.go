@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/paulmach/orb"
+
 	"github.com/leadline/leadline/geo"
 )
 
@@ -89,8 +91,13 @@ type Program struct {
 	Region        string // default region for numbers written without a country code
 	Areas         *geo.Areas
 	Places        *geo.Places
-	Cohorts       []Cohort
-	People        []Person
+	Addresses     *geo.Addresses // nil without address_points
+	// Tolerance is how far outside a cohort, in metres, a point in no
+	// other still counts as the cohort's (0 for not at all).
+	Tolerance float64
+	Geocoder  GeocoderConfig // zero for none
+	Cohorts   []Cohort
+	People    []Person
 
 	byPhone  map[string]*Person
 	byID     map[string]*Person
@@ -134,5 +141,32 @@ func (p *Program) index() {
 	p.byCohort = make(map[string]*Cohort, len(p.Cohorts))
 	for i := range p.Cohorts {
 		p.byCohort[p.Cohorts[i].ID] = &p.Cohorts[i]
+	}
+}
+
+// GeocoderConfig names an external geocoder: a Nominatim- or
+// Pelias-compatible search URL.
+type GeocoderConfig struct {
+	URL  string
+	Kind string // "nominatim" or "pelias"
+}
+
+// nearMargin is how far beyond the program's areas, in degrees (about 50
+// km), a point still counts as near the program: a number pair is read
+// lon-first only if that order, and not the other, lands that near.
+const nearMargin = 0.5
+
+// Resolver is how officers' location texts are read for this program:
+// coordinates, links, places, address points, then geocoder (may be nil).
+func (p *Program) Resolver(geocoder geo.Geocoder) *geo.Resolver {
+	b := p.Areas.Bound()
+	b = orb.Bound{Min: orb.Point{b.Min[0] - nearMargin, b.Min[1] - nearMargin}, Max: orb.Point{b.Max[0] + nearMargin, b.Max[1] + nearMargin}}
+	tol := p.Tolerance
+	if tol == 0 {
+		tol = -1 // turned off; the Resolver's zero means its default
+	}
+	return &geo.Resolver{
+		Parser:    geo.Parser{Places: p.Places, Near: b.Contains},
+		Addresses: p.Addresses, Areas: p.Areas, Tolerance: tol, Geocoder: geocoder,
 	}
 }

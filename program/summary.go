@@ -33,6 +33,19 @@ func (p *Program) WriteSummary(w io.Writer) error {
 	}
 	fmt.Fprintf(w, "\nPeople (%d): %d case managers, %d supervisors, %d officers\n",
 		len(p.People), count[CaseManager], count[Supervisor], count[Officer])
-	_, err := fmt.Fprintf(w, "Places: %d\n", p.Places.Len())
+	fmt.Fprintf(w, "Places: %d\n", p.Places.Len())
+	if p.Addresses != nil {
+		outside := 0
+		for pt := range p.Addresses.Points {
+			if _, ok := p.Areas.Locate(pt); !ok {
+				outside++
+			}
+		}
+		fmt.Fprintf(w, "Address points: %d loaded, %d outside every cohort area\n", p.Addresses.Len(), outside)
+	}
+	if p.Geocoder.URL != "" {
+		fmt.Fprintf(w, "Geocoder: %s (%s), after local data\n", p.Geocoder.URL, p.Geocoder.Kind)
+	}
+	_, err := fmt.Fprintf(w, "Boundary tolerance: %.0f m\n", p.Tolerance)
 	return err
 }

@@ -55,7 +55,7 @@ func (b *syncBuffer) String() string {
 func newAdminWorld(t *testing.T, token string) *adminWorld {
 	t.Helper()
 	fsys := fstest.MapFS{}
-	for _, name := range []string{"program.yaml", "cohorts.geojson", "places.csv"} {
+	for _, name := range []string{"program.yaml", "cohorts.geojson", "places.csv", "addresses.csv"} {
 		data, err := examples.FS.ReadFile(name)
 		if err != nil {
 			t.Fatal(err)

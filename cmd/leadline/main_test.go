@@ -18,7 +18,7 @@ import (
 func writeSample(t *testing.T, edit func(string) string) string {
 	t.Helper()
 	dir := t.TempDir()
-	for _, name := range []string{"program.yaml", "cohorts.geojson", "places.csv"} {
+	for _, name := range []string{"program.yaml", "cohorts.geojson", "places.csv", "addresses.csv"} {
 		data, err := examples.FS.ReadFile(name)
 		if err != nil {
 			t.Fatal(err)

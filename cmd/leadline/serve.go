@@ -15,6 +15,8 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/leadline/leadline/dispatch"
+	"github.com/leadline/leadline/geo"
+	"github.com/leadline/leadline/geocode"
 	"github.com/leadline/leadline/jobs"
 	"github.com/leadline/leadline/oncall"
 	"github.com/leadline/leadline/phone"
@@ -103,7 +105,11 @@ func (sv service) run(ctx context.Context, l net.Listener) error {
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	d, err := dispatch.NewService(dispatch.Config{Program: sv.prog, Redis: sv.rdb, OnCall: store,
+	var geocoder geo.Geocoder
+	if g := sv.prog.Geocoder; g.URL != "" {
+		geocoder = geocode.New(geocode.Config{URL: g.URL, Kind: g.Kind, Bound: sv.prog.Areas.Bound(), Redis: sv.rdb})
+	}
+	d, err := dispatch.NewService(dispatch.Config{Program: sv.prog, Redis: sv.rdb, OnCall: store, Geocoder: geocoder,
 		Texter: sv.twilio, Caller: sv.twilio, PublicURL: sv.publicURL, Log: sv.log, Metrics: reg, Clock: sv.clock})
 	if err != nil {
 		return err

@@ -1,0 +1,166 @@
+package dispatch_test
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/paulmach/orb"
+
+	"github.com/leadline/leadline/dispatch"
+	"github.com/leadline/leadline/geocode"
+)
+
+// Officers say where they are the way they say it: addresses,
+// intersections, landmarks with typos, DMS, pairs lon-first.
+func TestOfficerLocationForms(t *testing.T) {
+	for _, tt := range []struct {
+		text, cohort, at string
+	}{
+		{"AD 5th & Wood / by the bank", "West", "At: Fifth Ave & Wood St, Pittsburgh (5th & Wood)"},
+		{"AD wood st at fifth ave", "West", "At: Wood St & Fifth Ave, Pittsburgh (wood st at fifth ave)"},
+		{"SC 301 wood street", "West", "At: 301 Wood St, Pittsburgh (301 wood street)"},
+		{"SC PPG Paint Arena", "West", "At: PPG Paints Arena (PPG Paint Arena)"},
+		{"SC the arena", "West", "At: PPG Paints Arena (the arena)"},
+		{"AD -80.0076,40.4473", "North", "At: 40.4473,-80.0076 (-80.0076,40.4473)"},
+		{`AD 40°26'50.5"N 80°00'27.4"W`, "North", "https://maps.google.com/?q=40.447361,-80.007611"},
+		{"AD 40 26.842 N 80 0.457 W", "North", "https://maps.google.com/?q=40.447367,-80.007617"},
+	} {
+		t.Run(tt.text, func(t *testing.T) {
+			w := newWorld(t)
+			w.text("osmith", tt.text)
+			code := codeIn(t, w.expect("osmith", tt.cohort, "Paging"))
+			oncall := map[string]string{"West": "ewalsh", "North": "jrivera"}[tt.cohort]
+			w.expect(oncall, "LEAD page "+code, tt.at)
+		})
+	}
+}
+
+// Two or more candidates in different cohorts are asked back, never
+// guessed; nothing is stored until the officer picks.
+func TestAmbiguousAddressIsAskedBack(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	w.text("osmith", "AD 100 Main St / by the bridge")
+	w.expect("osmith", "Did you mean 1) 100 Main St, Millvale (outside every area) 2) 100 Main St, Pittsburgh (East) 3) 100 Main St, Sharpsburg (outside every area)? Reply 1 or 2 or 3.")
+	if n := w.rdb.ZCard(ctx, "leadline:{dispatch}:referrals").Val(); n != 0 {
+		t.Fatalf("%d referrals stored before the officer chose", n)
+	}
+	w.text("osmith", "4")
+	w.expect("osmith", "Did you mean 1)")
+	w.text("osmith", "2")
+	code := codeIn(t, w.expect("osmith", "East", "Paging"))
+	w.expect("cobi", "LEAD page "+code, "At: 100 Main St, Pittsburgh (100 Main St)", "by the bridge")
+	w.text("osmith", "2")
+	w.expect("osmith", "Nothing is waiting for a choice")
+
+	// Choosing a candidate outside every area leads to the usual YES.
+	w.text("osmith", "SC 100 Main St")
+	w.expect("osmith", "Did you mean")
+	w.text("osmith", "3")
+	w.expect("osmith", "Outside every cohort area. Nearest:", "YES")
+	w.quiet("osmith", "jrivera", "cobi", "bnguyen")
+}
+
+func TestUnknownLocationShowsTheForms(t *testing.T) {
+	w := newWorld(t)
+	w.text("osmith", "AD 99 Nowhere Lane")
+	w.expect("osmith", "Location not found", "1200 Main St", "5th & Wood", "place name or code", "lat,lon", "map link")
+}
+
+// A point a few metres outside a cohort, and near no other, is that
+// cohort's; the page says it is near the boundary.
+func TestNearTheBoundary(t *testing.T) {
+	w := newWorld(t)
+	p, cohort := pointJustOutside(t, w)
+	w.text("osmith", fmt.Sprintf("SC %.6f,%.6f", p.Lat(), p.Lon()))
+	name := w.prog.CohortName(cohort)
+	code := codeIn(t, w.expect("osmith", name, "Paging"))
+	r := w.referral(code)
+	if r.Cohort != cohort || !r.NearBoundary {
+		t.Fatalf("referral: %+v", r)
+	}
+	oncall, err := w.oncall.Current(context.Background(), cohort)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.expect(oncall, "LEAD page "+code, "(near the boundary)")
+}
+
+// pointJustOutside walks out of the sample's areas from a few points
+// inside until it is 10–40 m outside one cohort and near no other.
+func pointJustOutside(t *testing.T, w *world) (orb.Point, string) {
+	t.Helper()
+	a := w.prog.Areas
+	for _, start := range []orb.Point{{-80.0076, 40.4473}, {-79.9892, 40.4394}, {-79.9197, 40.4846}, {-79.9666, 40.4283}} {
+		for _, dir := range [][2]float64{{1, 0}, {-1, 0}, {0, 1}, {0, -1}} {
+			step := orb.Point{dir[0] * 5 / (111320 * math.Cos(start.Lat()*math.Pi/180)), dir[1] * 5 / 110540}
+			q := start
+			for range 4000 {
+				q = orb.Point{q[0] + step[0], q[1] + step[1]}
+				if _, in := a.Locate(q); in {
+					continue
+				}
+				cohort, m := a.Nearest(q)
+				if m < 10 {
+					continue
+				}
+				if c, ok := a.Near(q, 50); ok && m <= 40 && c == cohort {
+					return q, cohort
+				}
+				break
+			}
+		}
+	}
+	t.Skip("no point just outside a cohort found")
+	return orb.Point{}, ""
+}
+
+// A place the program's data does not know goes to the external geocoder
+// (a Nominatim-compatible server here), bounded to the program's area.
+func TestGeocoderAfterLocalData(t *testing.T) {
+	var asked atomic.Int32
+	nominatim := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		asked.Add(1)
+		if r.URL.Path != "/search" || r.URL.Query().Get("bounded") != "1" {
+			http.Error(w, "bad request", http.StatusBadRequest)
+			return
+		}
+		if strings.Contains(strings.ToLower(r.URL.Query().Get("q")), "heinz hall") {
+			fmt.Fprint(w, `[{"lat":"40.4425","lon":"-80.0000","display_name":"Heinz Hall, Penn Avenue, Pittsburgh"}]`)
+			return
+		}
+		fmt.Fprint(w, `[]`)
+	}))
+	defer nominatim.Close()
+	base := newWorld(t)
+	gc := geocode.New(geocode.Config{URL: nominatim.URL, Kind: "nominatim", Bound: base.prog.Areas.Bound(), Redis: base.rdb})
+	w := newInstance(t, base.prog, base.rdb, base.sim, base.clock, func(c *dispatch.Config) { c.Geocoder = gc })
+
+	w.text("osmith", "SC Heinz Hall / lobby")
+	code := codeIn(t, w.expect("osmith", "Paging"))
+	r := w.referral(code)
+	if r.Place != "Heinz Hall, Penn Avenue, Pittsburgh" || r.Lat != 40.4425 {
+		t.Errorf("geocoded referral: %+v", r)
+	}
+	// Local data first: a place code never reaches the geocoder.
+	before := asked.Load()
+	w.text("osmith", "SC 101")
+	w.expect("osmith", "West")
+	if asked.Load() != before {
+		t.Error("a place code was sent to the geocoder")
+	}
+	// Cached: the same text again asks nobody.
+	w.text("osmith", "SC heinz hall")
+	w.expect("osmith", "Paging")
+	w.text("osmith", "SC Nowhere Special")
+	w.expect("osmith", "Location not found")
+	if got := asked.Load() - before; got != 1 {
+		t.Errorf("geocoder asked %d times for a cached and an unknown place, want 1", got)
+	}
+}
