@@ -239,6 +239,7 @@ func (p *printer) intro() {
 	fmt.Fprintln(p.out, "Try:  osmith AD 40.4473,-80.0076 / male 30s red jacket   (North Side)")
 	fmt.Fprintln(p.out, "      jrivera 1 15          aklein 2          osmith STATUS          osmith HELP")
 	fmt.Fprintln(p.out, "      tlee SC 101 / by the arena entrance     (a place code from the sample places)")
+	fmt.Fprintln(p.out, "      osmith AD 5th & Wood      osmith SC 100 Main St   (addresses; the second asks which one)")
 	fmt.Fprintln(p.out, "      wait 5m   (jump the clock: an unanswered page escalates)   jrivera answer   jrivera press 1")
 	fmt.Fprintln(p.out, "Ctrl-D to quit.")
 }

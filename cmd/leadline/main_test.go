@@ -128,7 +128,7 @@ func TestDemoEscalation(t *testing.T) {
 }
 
 func TestDemoConversation(t *testing.T) {
-	script := "osmith AD 40.4473,-80.0076 / red jacket\njrivera 1 15\nosmith status\nstranger hi\nnobody hi\n"
+	script := "osmith AD 40.4473,-80.0076 / red jacket\njrivera 1 15\nosmith status\nstranger hi\nnobody hi\nosmith SC 100 Main St\n"
 	code, out, errOut := runCmd(t, script, nil, "demo")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
@@ -138,6 +138,7 @@ func TestDemoConversation(t *testing.T) {
 		"to Sam Smith (osmith, officer):", "accepted by Jo R., ETA 15 min.",
 		"to stranger:", "This number does not accept messages.",
 		`(no person "nobody"`,
+		"Did you mean 1) 100 Main St, Millvale",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out)
