@@ -199,7 +199,7 @@ func (s *Service) linePIN(ctx context.Context, callSID string, c lineCall, pin s
 	if pin == "" {
 		return s.silence(ctx, callSID, c)
 	}
-	if o, ok := s.prog.OfficerByBadge(c["badge"]); ok && o.PINMatches(pin) {
+	if o, ok := s.prog.SignIn(c["badge"], pin); ok {
 		return s.next(ctx, callSID, "type", []string{"Hello, " + o.Name + "."}, "officer", o.ID)
 	}
 	tries, err := s.rdb.HIncrBy(ctx, callKey(callSID), "sign_ins", 1).Result()

@@ -266,6 +266,14 @@ func TestPINs(t *testing.T) {
 	if _, ok := p.OfficerByBadge("9999"); ok {
 		t.Error("an unknown badge found an officer")
 	}
+	for _, tt := range []struct {
+		badge, pin string
+		ok         bool
+	}{{"4411", "2468", true}, {"4411", "2469", false}, {"9999", "2468", false}, {"9999", "", false}, {"", "", false}} {
+		if o, ok := p.SignIn(tt.badge, tt.pin); ok != tt.ok || (ok && o.ID != "osmith") {
+			t.Errorf("SignIn(%q, %q) = %v, %v", tt.badge, tt.pin, o, ok)
+		}
+	}
 	h, err := HashPIN("8642")
 	if err != nil {
 		t.Fatal(err)
