@@ -117,7 +117,7 @@ func pointJustOutside(t *testing.T, w *world) (orb.Point, string) {
 			}
 		}
 	}
-	t.Skip("no point just outside a cohort found")
+	t.Fatal("no point just outside a cohort found: the test cannot check the tolerance")
 	return orb.Point{}, ""
 }
 

@@ -134,42 +134,52 @@ func (s *Store) read(ctx context.Context, cohort string, t time.Time) (state, er
 	if err != nil {
 		return state{}, fmt.Errorf("on call for %s: %w", cohort, err)
 	}
-	st := state{sched: schedule{rotation: strings.Fields(h.Val()["rotation"]), loc: s.prog.TimeZone}}
-	if m, _ := strconv.Atoi(h.Val()["every"]); m > 0 {
-		st.sched.every = time.Duration(m) * time.Minute
-		st.sched.first, err = time.Parse(wallFormat, h.Val()["first"])
-		if err != nil {
-			return state{}, fmt.Errorf("schedule of %s is corrupt: %w", cohort, err)
-		}
+	sched, err := s.parseSchedule(cohort, h.Val())
+	if err != nil {
+		return state{}, err
 	}
-	if len(before.Val()) == 1 {
-		o, err := parseOverride(cohort, before.Val()[0])
-		if err != nil {
-			return state{}, err
-		}
-		if o.To.After(t) {
-			st.covering = &o
-		} else {
-			st.ended = o.To
-		}
+	overrides, err := parseOverrides(cohort, append(before.Val(), after.Val()...))
+	if err != nil {
+		return state{}, err
 	}
-	if len(after.Val()) == 1 {
-		o, err := parseOverride(cohort, after.Val()[0])
-		if err != nil {
-			return state{}, err
-		}
-		st.nextOver = o.From
-	}
-	return st, nil
+	return stateAt(sched, overrides, t), nil
 }
 
-// At is the shift under way in cohort at t. ErrNobody when nobody is on
-// call (an empty rotation).
-func (s *Store) At(ctx context.Context, cohort string, t time.Time) (Shift, error) {
-	st, err := s.read(ctx, cohort, t)
-	if err != nil {
-		return Shift{}, err
+func (s *Store) parseSchedule(cohort string, h map[string]string) (schedule, error) {
+	sched := schedule{rotation: strings.Fields(h["rotation"]), loc: s.prog.TimeZone}
+	if m, _ := strconv.Atoi(h["every"]); m > 0 {
+		var err error
+		sched.every = time.Duration(m) * time.Minute
+		sched.first, err = time.Parse(wallFormat, h["first"])
+		if err != nil {
+			return schedule{}, fmt.Errorf("schedule of %s is corrupt: %w", cohort, err)
+		}
 	}
+	return sched, nil
+}
+
+// stateAt is the state at t given overrides sorted by start; they hold at
+// least the last override starting by t and the first starting after it.
+func stateAt(sched schedule, overrides []Shift, t time.Time) state {
+	st := state{sched: sched}
+	for i := range overrides {
+		o := overrides[i]
+		switch {
+		case o.From.After(t):
+			if st.nextOver.IsZero() {
+				st.nextOver = o.From
+			}
+		case o.To.After(t):
+			st.covering = &o
+		default:
+			st.ended = o.To // overrides never overlap: the last one ended latest
+		}
+	}
+	return st
+}
+
+// shift is the shift under way at t.
+func (st state) shift(cohort string, t time.Time) (Shift, error) {
 	if st.covering != nil {
 		return *st.covering, nil
 	}
@@ -194,6 +204,16 @@ func (s *Store) At(ctx context.Context, cohort string, t time.Time) (Shift, erro
 		return sh, fmt.Errorf("%s: %w", cohort, ErrNobody)
 	}
 	return sh, nil
+}
+
+// At is the shift under way in cohort at t. ErrNobody when nobody is on
+// call (an empty rotation).
+func (s *Store) At(ctx context.Context, cohort string, t time.Time) (Shift, error) {
+	st, err := s.read(ctx, cohort, t)
+	if err != nil {
+		return Shift{}, err
+	}
+	return st.shift(cohort, t)
 }
 
 // Current is the person on call for cohort now.
@@ -248,12 +268,31 @@ func (s *Store) Next(ctx context.Context, cohort, after string, skip []string) (
 	return "", fmt.Errorf("%s after %s: %w", cohort, after, ErrNobody)
 }
 
-// Upcoming is n shifts of cohort from the one under way at `from`.
+// Upcoming is n shifts of cohort from the one under way at `from`, from
+// one read of the schedule and its overrides.
 func (s *Store) Upcoming(ctx context.Context, cohort string, from time.Time, n int) ([]Shift, error) {
+	var h *redis.MapStringStringCmd
+	var members *redis.StringSliceCmd
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		h = p.HGetAll(ctx, scheduleKey(cohort))
+		members = p.ZRange(ctx, overridesKey(cohort), 0, -1)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("shifts of %s: %w", cohort, err)
+	}
+	sched, err := s.parseSchedule(cohort, h.Val())
+	if err != nil {
+		return nil, err
+	}
+	overrides, err := parseOverrides(cohort, members.Val())
+	if err != nil {
+		return nil, err
+	}
 	var out []Shift
 	t := from
 	for range n {
-		sh, err := s.At(ctx, cohort, t)
+		sh, err := stateAt(sched, overrides, t).shift(cohort, t)
 		if err != nil && !errors.Is(err, ErrNobody) {
 			return nil, err
 		}
@@ -366,8 +405,13 @@ func (s *Store) Overrides(ctx context.Context, cohort string) ([]Shift, error) {
 	if err != nil {
 		return nil, fmt.Errorf("overrides of %s: %w", cohort, err)
 	}
-	out := make([]Shift, 0, len(ms))
-	for _, m := range ms {
+	return parseOverrides(cohort, ms)
+}
+
+// parseOverrides reads zset members, kept in their order.
+func parseOverrides(cohort string, members []string) ([]Shift, error) {
+	out := make([]Shift, 0, len(members))
+	for _, m := range members {
 		o, err := parseOverride(cohort, m)
 		if err != nil {
 			return nil, err
