@@ -7,20 +7,9 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/leadline/leadline/phone"
 	"github.com/leadline/leadline/program"
 )
-
-// How far along Twilio's statuses are. A callback is acted on only if it
-// moves its message or call forward: late or repeated callbacks arrive in
-// any order and must never move a page backwards.
-var statusRank = map[string]int{
-	// messages
-	"accepted": 1, "scheduled": 1, "queued": 1, "sending": 2, "sent": 3,
-	"delivered": 4, "undelivered": 4, "failed": 4, "read": 5, "canceled": 4,
-	// calls
-	"initiated": 2, "ringing": 3, "in-progress": 4,
-	"completed": 5, "busy": 5, "no-answer": 5,
-}
 
 // advanceStatus sets the record's status if the new one ranks higher, and
 // returns the record's code, person and step then, or nothing when it did
@@ -68,8 +57,8 @@ func (s *Service) Status(ctx context.Context, form url.Values) error {
 			return nil
 		}
 	}
-	rank, known := statusRank[status]
-	if !known {
+	rank := phone.StatusRank(status)
+	if rank == 0 {
 		return nil
 	}
 	res, err := advanceStatus.Run(ctx, s.rdb, []string{key}, status, rank, pageRecordTTL.Milliseconds()).StringSlice()
