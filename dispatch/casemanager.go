@@ -23,6 +23,16 @@ func (s *Service) caseManagerText(ctx context.Context, p *program.Person, body s
 		return s.caseManagerHelp(), nil
 	case vWho:
 		return s.whoIsOnCall(ctx, p)
+	case vAppt:
+		return s.appointment(ctx, p, cmd)
+	case vLang, vTZ:
+		return s.participantSetting(ctx, p, cmd)
+	case vFollowed:
+		r, reply, err := s.caseReferral(ctx, p, cmd.code)
+		if r == nil {
+			return reply, err
+		}
+		return s.followedUp(ctx, p, r)
 	}
 	r, reply, err := s.pagedReferral(ctx, p, cmd.code)
 	if r == nil {
@@ -82,8 +92,9 @@ func (s *Service) accept(ctx context.Context, p *program.Person, r *Referral, et
 		set = append(set, "eta", eta)
 	}
 	// Accepting after the officer was told nobody would is still good news.
+	now := s.now()
 	c := change{from: []State{Paging, Unanswered}, guardField: "paged_list", guardMode: "in", guardValue: p.ID,
-		event: event(s.now(), "accepted", p.ID, strconv.Itoa(eta)), set: set}.to(Accepted, s.now())
+		event: event(now, "accepted", p.ID, strconv.Itoa(eta)), set: set, timers: s.followUpTimers(r, now)}.to(Accepted, now)
 	fresh, applied, err := s.applyFresh(ctx, r.Code, c)
 	if err != nil {
 		return "", false, err
@@ -92,6 +103,7 @@ func (s *Service) accept(ctx context.Context, p *program.Person, r *Referral, et
 		return s.alreadyTaken(fresh, p.ID), false, nil
 	}
 	s.log.Info("referral accepted", "code", r.Code, "by", p.ID)
+	s.owe(ctx, fresh)
 	if r.State == Paging {
 		s.metrics.referrals.WithLabelValues(r.Cohort, string(r.Type), "accepted").Inc()
 	}

@@ -234,7 +234,7 @@ func TestOutOfOrderCallbacks(t *testing.T) {
 	if r := w.referral(code); r.Step != 0 || len(r.Missed) != 0 {
 		t.Fatalf("callbacks moved the referral: %+v", r)
 	}
-	got, _ := w.rdb.HGet(ctx, "leadline:{dispatch}:msg:"+page.SID, "status").Result()
+	got, _ := w.rdb.HGet(ctx, "leadline:{outbox}:sid:"+page.SID, "status").Result()
 	if got != "delivered" {
 		t.Errorf("page status %q, want delivered", got)
 	}

@@ -75,14 +75,13 @@ func TestCaseManagerFollowsThrough(t *testing.T) {
 func TestRetriedWebhookChangesNothing(t *testing.T) {
 	w := newWorld(t)
 	sid := w.text("osmith", "AD "+northPoint)
-	first := w.expect("osmith", "Paging")
+	w.expect("osmith", "Paging")
 	w.expect("jrivera", "LEAD page")
 	w.svc.Wait()
+	// The first delivery's reply went out by REST: the retry is not
+	// answered again.
 	if err := w.sim.Redeliver(context.Background(), sid); err != nil {
 		t.Fatal(err)
-	}
-	if again := w.expect("osmith"); again != first {
-		t.Errorf("retry answered %q, first answer was %q", again, first)
 	}
 	w.quiet("jrivera", "aklein", "osmith")
 	if n := w.sim.Attempts(w.phoneOf("jrivera")); n != 1 {
@@ -99,7 +98,6 @@ func TestRetriedWebhookChangesNothing(t *testing.T) {
 	if err := w.sim.Redeliver(context.Background(), acc); err != nil {
 		t.Fatal(err)
 	}
-	w.expect("jrivera", "You accepted")
 	w.quiet("osmith", "jrivera")
 }
 
@@ -225,7 +223,12 @@ func TestOfficerStatusCancelHelp(t *testing.T) {
 
 func TestBadTextsGetUsageAndChangeNothing(t *testing.T) {
 	w := newWorld(t)
-	before := w.rdb.DBSize(context.Background()).Val()
+	before := 0
+	for _, k := range w.rdb.Keys(context.Background(), "leadline:*").Val() {
+		if !strings.HasPrefix(k, "leadline:{outbox}:") {
+			before++
+		}
+	}
 	for _, tt := range []struct{ who, body, want string }{
 		{"osmith", "hello?", "Not understood. Refer: AD"},
 		{"osmith", "AD", "Not understood"},
@@ -240,15 +243,20 @@ func TestBadTextsGetUsageAndChangeNothing(t *testing.T) {
 		w.text(tt.who, tt.body)
 		w.expect(tt.who, tt.want)
 	}
-	// Only the MessageSid records of those texts were written.
-	keys := w.rdb.Keys(context.Background(), "leadline:*").Val()
-	for _, k := range keys {
-		if !strings.HasPrefix(k, "leadline:{dispatch}:sms:") && !strings.HasPrefix(k, "leadline:{oncall}:") {
+	// Only the MessageSid records of those texts were written, besides
+	// the outbox's records of the replies.
+	n := 0
+	for _, k := range w.rdb.Keys(context.Background(), "leadline:*").Val() {
+		switch {
+		case strings.HasPrefix(k, "leadline:{outbox}:"):
+		case strings.HasPrefix(k, "leadline:{dispatch}:sms:"), strings.HasPrefix(k, "leadline:{oncall}:"):
+			n++
+		default:
 			t.Errorf("a bad text stored %s", k)
 		}
 	}
-	if len(keys) != int(before)+9 {
-		t.Errorf("%d keys after 9 bad texts, had %d", len(keys), before)
+	if n != before+9 {
+		t.Errorf("%d keys after 9 bad texts, had %d", n, before)
 	}
 	w.quiet("osmith", "jrivera")
 }

@@ -154,16 +154,6 @@ func (s *Service) takeStep(ctx context.Context, r *Referral, from, j int, st pro
 	return nil
 }
 
-// pageBySMS texts the page to p. Its delivery reports come to /twilio/status,
-// matched to the step by the message record.
-func (s *Service) pageBySMS(ctx context.Context, r *Referral, step int, p *program.Person) {
-	body := s.page(r)
-	s.background(ctx, func(ctx context.Context) (string, error) {
-		return s.texter.SendSMS(ctx, phone.SMS{From: s.prog.Phone, To: p.Phone, Body: body,
-			StatusCallback: s.publicURL + "/twilio/status"})
-	}, func(ctx context.Context, o outcome) { s.paged(ctx, r, step, p, program.SMS, o) })
-}
-
 // pageByCall calls p; when they answer, /twilio/voice/page reads the page
 // out. The call's state is kept in Redis by CallSid, never in its URLs.
 func (s *Service) pageByCall(ctx context.Context, r *Referral, step int, p *program.Person) {
@@ -173,7 +163,7 @@ func (s *Service) pageByCall(ctx context.Context, r *Referral, step int, p *prog
 		}
 		return s.caller.Call(ctx, phone.Call{From: s.prog.Phone, To: p.Phone, Ring: ringTime,
 			URL: s.publicURL + "/twilio/voice/page", StatusCallback: s.publicURL + "/twilio/status"})
-	}, func(ctx context.Context, o outcome) { s.paged(ctx, r, step, p, program.Call, o) })
+	}, func(ctx context.Context, o outcome) { s.paged(ctx, r.Code, r.Cohort, step, p, program.Call, o) })
 }
 
 // pageRecordTTL is how long a page's message or call record is kept for its
@@ -181,26 +171,26 @@ func (s *Service) pageByCall(ctx context.Context, r *Referral, step int, p *prog
 const pageRecordTTL = 24 * time.Hour
 
 // paged records a page that went out, or moves on if it could not.
-func (s *Service) paged(ctx context.Context, r *Referral, step int, p *program.Person, by program.Channel, o outcome) {
+func (s *Service) paged(ctx context.Context, code, cohort string, step int, p *program.Person, by program.Channel, o outcome) {
 	if o.err != nil {
-		s.log.Warn("page not sent", "code", r.Code, "to", phone.Mask(p.Phone), "by", by, "final", phone.IsFinal(o.err), "err", o.err)
-		if err := s.missed(ctx, r.Code, step, p.ID, by, phone.IsFinal(o.err)); err != nil {
-			s.log.Error("move on after failed page", "code", r.Code, "err", err)
+		s.log.Warn("page not sent", "code", code, "to", phone.Mask(p.Phone), "by", by, "final", phone.IsFinal(o.err), "err", o.err)
+		if err := s.missed(ctx, code, step, p.ID, by, phone.IsFinal(o.err)); err != nil {
+			s.log.Error("move on after failed page", "code", code, "err", err)
 		}
 		return
 	}
-	s.metrics.pages.WithLabelValues(r.Cohort, string(by)).Inc()
-	key := messageKey(o.sid)
+	s.metrics.pages.WithLabelValues(cohort, string(by)).Inc()
+	early := o.status
 	if by == program.Call {
-		key = callKey(o.sid)
+		var err error
+		early, err = recordPage.Run(ctx, s.rdb, []string{callKey(o.sid)}, code, p.ID, step, pageRecordTTL.Milliseconds()).Text()
+		if err != nil {
+			s.log.Error("record page", "code", code, "err", err)
+			return
+		}
 	}
-	early, err := recordPage.Run(ctx, s.rdb, []string{key}, r.Code, p.ID, step, pageRecordTTL.Milliseconds()).Text()
-	if err != nil {
-		s.log.Error("record page", "code", r.Code, "err", err)
-		return
-	}
-	if err := s.pageStatus(ctx, r.Code, step, p.ID, by, early); err != nil {
-		s.log.Error("act on early status", "code", r.Code, "err", err)
+	if err := s.pageStatus(ctx, code, step, p.ID, by, early); err != nil {
+		s.log.Error("act on early status", "code", code, "err", err)
 	}
 }
 
@@ -250,6 +240,14 @@ func (s *Service) giveUp(ctx context.Context, r *Referral, from int) error {
 	return nil
 }
 
+// ignoreGone makes a timer for a referral no longer stored a no-op.
+func ignoreGone(err error) error {
+	if errors.Is(err, errNotFound) {
+		return nil
+	}
+	return err
+}
+
 // FireTimers takes every escalation and retention step that is due, once
 // across all instances, and returns how many it took.
 func (s *Service) FireTimers(ctx context.Context) (int, error) {
@@ -278,6 +276,15 @@ func (s *Service) onTimer(ctx context.Context, t timers.Timer) error {
 		return err
 	case "purge":
 		return s.purge(ctx, rest)
+	case "follow":
+		code, n, _ := strings.Cut(rest, ":")
+		return ignoreGone(s.followUpReminder(ctx, code, atoiOr(n, 0)))
+	case "due":
+		return ignoreGone(s.followUpDeadline(ctx, rest))
+	case "ask", "appt", "note":
+		return s.participantTimer(ctx, t.ID)
+	case "forget":
+		return s.forget(ctx, rest)
 	}
 	s.log.Error("unknown timer", "timer", t.ID)
 	return nil

@@ -23,6 +23,10 @@ const (
 	vDone
 	vWho
 	vChoose
+	vAppt
+	vLang
+	vTZ
+	vFollowed
 )
 
 // command is a parsed text. Only the fields of its verb are set.
@@ -34,6 +38,8 @@ type command struct {
 	code     string
 	minutes  int
 	outcome  string
+	action   string // APPT: "set", "cancel" or "move"
+	text     string // APPT: what follows the code and action, as typed; LANG, TZ: the setting
 }
 
 // errUsage means the text was not understood; the sender gets a usage reply.
@@ -129,8 +135,50 @@ func parseCaseManager(body string) (command, error) {
 		}
 	case "HELP", "?", "INFO":
 		return command{verb: vHelp}, nil
+	case "APPT", "APPOINTMENT":
+		return parseAppt(rest)
+	case "INTAKE", "FOLLOWED", "FOLLOWUP":
+		return withCode(vFollowed, rest, false)
+	case "LANG", "LANGUAGE":
+		return codeAndSetting(vLang, rest)
+	case "TZ":
+		return codeAndSetting(vTZ, rest)
 	}
 	return command{}, errUsage
+}
+
+// parseAppt reads "<code> <phone> <date> <time> [@ place]", "<code>
+// CANCEL" or "<code> MOVE <date> <time> [@ place]"; the phone, date, time
+// and place are read by the handler, which knows the program's region and
+// zone.
+func parseAppt(rest string) (command, error) {
+	code, more := splitVerb(rest)
+	if !isCode(code) || more == "" {
+		return command{}, errUsage
+	}
+	c := command{verb: vAppt, code: code, action: "set", text: more}
+	switch action, after := splitVerb(more); action {
+	case "CANCEL":
+		if after != "" {
+			return command{}, errUsage
+		}
+		c.action, c.text = "cancel", ""
+	case "MOVE":
+		if after == "" {
+			return command{}, errUsage
+		}
+		c.action, c.text = "move", after
+	}
+	return c, nil
+}
+
+// codeAndSetting reads "<code> <setting>".
+func codeAndSetting(v verb, rest string) (command, error) {
+	f := strings.Fields(rest)
+	if len(f) != 2 || !isCode(strings.ToUpper(f[0])) {
+		return command{}, errUsage
+	}
+	return command{verb: v, code: strings.ToUpper(f[0]), text: f[1]}, nil
 }
 
 // codeAndMinutes reads "[code] [minutes]" in either order.

@@ -14,7 +14,7 @@ import (
 // program's details retention runs out; times, type, cohort, outcome and who
 // accepted stay as the de-identified record reports are made of.
 var detailFields = []string{"officer", "location", "lat", "lon", "place", "notes", "outside_m", "near_boundary",
-	"paged", "paged_list", "declined", "missed", "failed"}
+	"paged", "paged_list", "declined", "missed", "failed", "participant", "appt_place", "p_tz"}
 
 // purge removes the details of an ended referral whose details retention has
 // run out, and sets its record to expire when records retention does. A

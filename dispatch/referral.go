@@ -78,6 +78,22 @@ type Referral struct {
 	Outcome     string
 
 	Received, PagingAt, AcceptedAt, OnSceneAt, ClosedAt, CancelledAt, UnansweredAt time.Time
+
+	// After the hand-off: when the intake or first follow-up was recorded,
+	// and when it was reported overdue.
+	FollowedAt, OverdueAt time.Time
+
+	// The participant's appointment, set by the case manager. Participant
+	// is their number (E.164), kept only while needed (see forget).
+	Participant string
+	Lang        string // participant texts' language: "en" or "es"
+	TZ          string // the participant's zone, if not the program's
+	Appt        time.Time
+	ApptPlace   string
+	ApptVer     int    // bumped by every change, so stale reminders know they are
+	ApptState   string // apptSet, apptConfirmed, apptReschedule, apptCancelled
+	ApptBy      string // the case manager told of the participant's answers
+	ApptTold    int    // the ApptVer the participant was last told of; 0 for none
 }
 
 // timeFields maps each state to the hash field holding when it was reached.
@@ -140,6 +156,8 @@ func referralFrom(h map[string]string) (*Referral, error) {
 		Paged: strings.Fields(h["paged"]), PagedList: strings.Fields(h["paged_list"]), Declined: strings.Fields(h["declined"]),
 		Missed: strings.Fields(h["missed"]), Failed: strings.Fields(h["failed"]), AcceptedBy: h["accepted_by"], Outcome: h["outcome"],
 		NearBoundary: h["near_boundary"] == "1",
+		Participant:  h["participant"], Lang: h["p_lang"], TZ: h["p_tz"], ApptPlace: h["appt_place"],
+		ApptState: h["appt_state"], ApptBy: h["appt_by"],
 	}
 	var err error
 	parse := func(name string, dst *float64) {
@@ -158,6 +176,13 @@ func referralFrom(h map[string]string) (*Referral, error) {
 	atoi("eta", &r.ETAMinutes)
 	atoi("step", &r.Step)
 	atoi("escalations", &r.Escalations)
+	atoi("appt_ver", &r.ApptVer)
+	atoi("appt_told", &r.ApptTold)
+	for name, dst := range map[string]*time.Time{"followed_at": &r.FollowedAt, "overdue_at": &r.OverdueAt, "appt_at": &r.Appt} {
+		if v := h[name]; v != "" && err == nil {
+			*dst, err = time.Parse(time.RFC3339Nano, v)
+		}
+	}
 	for s, name := range timeFields {
 		if v := h[name]; v != "" && err == nil {
 			*r.timePtr(s), err = time.Parse(time.RFC3339Nano, v)

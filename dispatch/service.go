@@ -18,6 +18,7 @@ import (
 
 	"github.com/leadline/leadline/geo"
 	"github.com/leadline/leadline/oncall"
+	"github.com/leadline/leadline/outbox"
 	"github.com/leadline/leadline/phone"
 	"github.com/leadline/leadline/program"
 	"github.com/leadline/leadline/timers"
@@ -52,8 +53,12 @@ type Config struct {
 	// Geocoder, if set, is tried for locations the program's own data
 	// does not resolve.
 	Geocoder geo.Geocoder
-	// SendTimeout bounds the retries of one outbound text or call (default 2m).
+	// SendTimeout bounds the retries of one outbound call (default 2m).
 	SendTimeout time.Duration
+	// Outbox tunes the outbox every text goes through; its clock, log,
+	// metrics and hooks are the service's, and its Rate defaults to the
+	// program's max_messages_per_second.
+	Outbox outbox.Options
 }
 
 // Service handles texts to the program number.
@@ -69,6 +74,7 @@ type Service struct {
 	timers    *timers.Queue
 	metrics   *metrics
 	resolver  *geo.Resolver
+	outbox    *outbox.Box
 
 	sendTimeout time.Duration
 	sends       sync.WaitGroup
@@ -95,12 +101,11 @@ func NewService(c Config) (*Service, error) {
 		return nil, err
 	}
 	s.metrics = m
+	if s.outbox, err = s.newOutbox(c); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
-
-// Wait blocks until the texts being sent have been sent or given up on.
-// Call it before exiting; tests call it to know the service is idle.
-func (s *Service) Wait() { s.sends.Wait() }
 
 // Lookup returns a referral by code.
 func (s *Service) Lookup(ctx context.Context, code string) (*Referral, error) {
@@ -112,43 +117,33 @@ func (s *Service) Lookup(ctx context.Context, code string) (*Referral, error) {
 const inboundTTL = 24 * time.Hour
 
 // pending marks a MessageSid whose text is being handled right now.
-const pending = "\x00pending"
+const pending = "pending"
 
 // strangerReplies is how many times an hour an unknown number is answered.
 const strangerReplies = 3
 
-// ReceiveSMS handles one inbound text and returns the reply to its sender
-// ("" for none). Whatever it stores is stored before it returns. The same
-// messageSID a second time changes nothing and gets the same reply. On
-// error the reply, if any, tells the sender that nothing was recorded.
+// ReceiveSMS handles one inbound text. Whatever it stores, the reply to
+// the sender included (queued in the outbox), is stored before it returns.
+// The same messageSID a second time changes nothing and sends nothing. It
+// returns a reply only when nothing could be stored: that one goes back as
+// TwiML, telling the sender that nothing was recorded.
 func (s *Service) ReceiveSMS(ctx context.Context, from, body, messageSID string) (string, error) {
-	person, known := s.prog.PersonByPhone(from)
-	if !known {
-		return s.stranger(ctx, from)
-	}
-	log := s.log.With("from", phone.Mask(from), "person", person.ID, "sid", messageSID)
+	log := s.log.With("from", phone.Mask(from), "sid", messageSID)
 	if messageSID != "" {
 		claimed, err := s.rdb.SetNX(ctx, inboundKey(messageSID), pending, inboundTTL).Result()
 		if err != nil {
 			return s.notRecorded(), fmt.Errorf("claim %s: %w", messageSID, err)
 		}
 		if !claimed {
-			prev, err := s.rdb.Get(ctx, inboundKey(messageSID)).Result()
-			if err != nil || prev == pending {
-				// Still being handled by another request: let that one answer.
-				return "", nil
-			}
+			// Handled, or being handled by another request: either way
+			// its reply is that request's to send.
 			log.Info("retried text ignored")
-			return prev, nil
+			return "", nil
 		}
 	}
-	var reply string
-	var err error
-	switch person.Role {
-	case program.Officer:
-		reply, err = s.officerText(ctx, person, body)
-	default:
-		reply, err = s.caseManagerText(ctx, person, body)
+	reply, kind, err := s.handle(ctx, from, body)
+	if err == nil && reply != "" {
+		err = s.reply(ctx, from, reply, messageSID, kind)
 	}
 	if err != nil {
 		if messageSID != "" {
@@ -158,11 +153,29 @@ func (s *Service) ReceiveSMS(ctx context.Context, from, body, messageSID string)
 		return s.notRecorded(), err
 	}
 	if messageSID != "" {
-		if err := s.rdb.Set(ctx, inboundKey(messageSID), reply, inboundTTL).Err(); err != nil {
-			log.Error("remember reply", "err", err)
+		if err := s.rdb.Set(ctx, inboundKey(messageSID), "done", inboundTTL).Err(); err != nil {
+			log.Error("remember text", "err", err)
 		}
 	}
-	return reply, nil
+	return "", nil
+}
+
+// handle acts on one inbound text and returns the reply to its sender and
+// what kind of text that reply is.
+func (s *Service) handle(ctx context.Context, from, body string) (string, string, error) {
+	person, known := s.prog.PersonByPhone(from)
+	if !known {
+		return s.unknownSender(ctx, from, body)
+	}
+	var reply string
+	var err error
+	switch person.Role {
+	case program.Officer:
+		reply, err = s.officerText(ctx, person, body)
+	default:
+		reply, err = s.caseManagerText(ctx, person, body)
+	}
+	return reply, kindTell, err
 }
 
 func (s *Service) notRecorded() string {
@@ -173,12 +186,12 @@ func (s *Service) notRecorded() string {
 	return t
 }
 
-// stranger answers an unknown number a few times an hour with a reply that
-// says nothing about the program, then not at all. The counter's key holds a
-// hash, not the number.
-func (s *Service) stranger(ctx context.Context, from string) (string, error) {
-	sum := sha256.Sum256([]byte(from))
-	key := strangerKey(hex.EncodeToString(sum[:8]), s.now().Unix()/3600)
+// countStranger counts a text from an unknown number and reports whether
+// to answer it: a few times an hour, with a reply that says nothing about
+// the program, then not at all. The counter's key holds a hash, not the
+// number.
+func (s *Service) countStranger(ctx context.Context, from, hash string) (bool, error) {
+	key := strangerKey(hash, s.now().Unix()/3600)
 	var n *redis.IntCmd
 	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		n = p.Incr(ctx, key)
@@ -186,24 +199,28 @@ func (s *Service) stranger(ctx context.Context, from string) (string, error) {
 		return nil
 	})
 	if err != nil {
-		return "", fmt.Errorf("count unknown sender: %w", err)
+		return false, fmt.Errorf("count unknown sender: %w", err)
 	}
 	s.log.Info("text from unknown number", "from", phone.Mask(from), "count", n.Val())
-	if n.Val() > strangerReplies {
-		return "", nil
-	}
-	return strangerReply, nil
+	return n.Val() <= strangerReplies, nil
+}
+
+// numberHash names a phone number in keys without spelling it out.
+func numberHash(number string) string {
+	sum := sha256.Sum256([]byte(number))
+	return hex.EncodeToString(sum[:8])
 }
 
 // outcome is what became of one outbound text or call.
 type outcome struct {
-	sid string
-	err error
+	sid    string
+	err    error
+	status string // a status Twilio reported before the SID was recorded
 }
 
 // background runs do in the background with the send timeout, so the
-// sender's reply never waits on Twilio, then hands its result to then
-// (which may be nil).
+// caller never waits on Twilio, then hands its result to then (which may
+// be nil).
 func (s *Service) background(ctx context.Context, do func(context.Context) (string, error), then func(context.Context, outcome)) {
 	ctx = context.WithoutCancel(ctx)
 	s.sends.Add(1)
@@ -213,22 +230,7 @@ func (s *Service) background(ctx context.Context, do func(context.Context) (stri
 		defer cancel()
 		sid, err := do(ctx)
 		if then != nil {
-			then(ctx, outcome{sid, err})
+			then(ctx, outcome{sid: sid, err: err})
 		}
 	}()
-}
-
-// tell texts a person by ID; a failure is logged, nothing more.
-func (s *Service) tell(ctx context.Context, personID, body string) {
-	p, ok := s.prog.Person(personID)
-	if !ok {
-		return
-	}
-	s.background(ctx, func(ctx context.Context) (string, error) {
-		return s.texter.SendSMS(ctx, phone.SMS{From: s.prog.Phone, To: p.Phone, Body: body})
-	}, func(_ context.Context, o outcome) {
-		if o.err != nil {
-			s.log.Warn("text not sent", "to", phone.Mask(p.Phone), "final", phone.IsFinal(o.err), "err", o.err)
-		}
-	})
 }

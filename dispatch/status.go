@@ -44,32 +44,51 @@ func unreached(status string) bool {
 	return false
 }
 
-// Status handles one of Twilio's status callbacks for a page text or call.
+// Status handles one of Twilio's status callbacks for a text or call.
 // A page that could not be delivered, or a call nobody took, moves the
 // referral on at once instead of waiting out the step. Callbacks for
 // anything else, late ones, repeated ones and ones that would go backwards
 // change nothing.
 func (s *Service) Status(ctx context.Context, form url.Values) error {
-	key, status, by := messageKey(form.Get("MessageSid")), form.Get("MessageStatus"), program.SMS
-	if form.Get("MessageSid") == "" {
-		key, status, by = callKey(form.Get("CallSid")), form.Get("CallStatus"), program.Call
-		if form.Get("CallSid") == "" {
-			return nil
-		}
+	if sid := form.Get("MessageSid"); sid != "" {
+		return s.messageStatus(ctx, sid, form.Get("MessageStatus"), form.Get("ErrorCode"))
 	}
+	sid, status := form.Get("CallSid"), form.Get("CallStatus")
 	rank := phone.StatusRank(status)
-	if rank == 0 {
+	if sid == "" || rank == 0 {
 		return nil
 	}
-	res, err := advanceStatus.Run(ctx, s.rdb, []string{key}, status, rank, pageRecordTTL.Milliseconds()).StringSlice()
+	res, err := advanceStatus.Run(ctx, s.rdb, []string{callKey(sid)}, status, rank, pageRecordTTL.Milliseconds()).StringSlice()
 	if err != nil {
-		return fmt.Errorf("record %s status: %w", by, err)
+		return fmt.Errorf("record call status: %w", err)
 	}
 	if len(res) < 3 {
 		return nil
 	}
-	return s.pageStatus(ctx, res[0], atoiOr(res[2], -2), res[1], by, status)
+	return s.pageStatus(ctx, res[0], atoiOr(res[2], -2), res[1], program.Call, status)
 }
+
+// messageStatus records a text's status in the outbox and acts on what it
+// means: a page not delivered moves its referral on, and a participant's
+// carrier saying they opted out stops texts to them.
+func (s *Service) messageStatus(ctx context.Context, sid, status, errorCode string) error {
+	m, moved, err := s.outbox.Status(ctx, sid, status, errorCode)
+	if err != nil || !moved {
+		return err
+	}
+	switch m.Kind {
+	case kindPage:
+		return s.pageStatus(ctx, m.Meta["code"], atoiOr(m.Meta["step"], -2), m.Meta["person"], program.SMS, status)
+	case kindAsk, kindReminder, kindPartReply:
+		if errorCode == optedOutCode {
+			return s.optedOut(ctx, m.To, stopCarrier)
+		}
+	}
+	return nil
+}
+
+// optedOutCode is Twilio's error for a recipient who texted STOP.
+const optedOutCode = "21610"
 
 // pageStatus acts on a page's status: one that did not reach its person
 // moves the referral on if nobody else at the step is left.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/paulmach/orb"
 
@@ -31,7 +32,8 @@ func (s *Service) officerHelp() string {
 }
 
 func (s *Service) caseManagerHelp() string {
-	t := "Leadline: 1 [code] [min] accept, 2 [code] decline, ETA <min>, ARRIVED, DONE ENGAGED|REFUSED|GONE, WHO."
+	t := "Leadline: 1 [code] [min] accept, 2 [code] decline, ETA <min>, ARRIVED, DONE ENGAGED|REFUSED|GONE, WHO, " +
+		"INTAKE|FOLLOWED <code>, APPT <code> <phone> <date> <time> [@ place] (or CANCEL, MOVE <date> <time>), LANG <code> en|es."
 	if s.prog.SupportPhone != "" {
 		t += " Help: " + s.prog.SupportPhone
 	}
@@ -302,5 +304,73 @@ func (s *Service) spokenChoices(cands []geo.Candidate) string {
 		}
 		fmt.Fprintf(&b, " %d, %s, %s.", i+1, c.Label, cohort)
 	}
+	return b.String()
+}
+
+// dated is a deadline with its date, however near: "Wed 23 Dec 09:00".
+func dated(t time.Time, loc *time.Location) string { return t.In(loc).Format("Mon 2 Jan 15:04") }
+
+// followUpWord is what a type's follow-up is called.
+func followUpWord(t Type) string {
+	if t == Arrest {
+		return "intake"
+	}
+	return "follow-up"
+}
+
+// followUpVerb is what the case manager texts when it is done.
+func followUpVerb(t Type) string {
+	if t == Arrest {
+		return "INTAKE"
+	}
+	return "FOLLOWED"
+}
+
+func (s *Service) followUpText(r *Referral, due time.Time) string {
+	today := s.now().In(s.prog.TimeZone)
+	left := daysLeft(time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, s.prog.TimeZone), due, s.prog.TimeZone)
+	return r.Code + " (" + r.Type.Label() + ", " + s.prog.CohortName(r.Cohort) + "): " + followUpWord(r.Type) +
+		" due " + dated(due, s.prog.TimeZone) + ", " + left + ". Text " + followUpVerb(r.Type) + " " + r.Code + " when done."
+}
+
+func (s *Service) overdueToSupervisor(r *Referral, due time.Time) string {
+	return r.Code + " (" + r.Type.Label() + ", " + s.prog.CohortName(r.Cohort) + "): " + followUpWord(r.Type) +
+		" was due " + dated(due, s.prog.TimeZone) + " and is not recorded. Case manager: " + s.shortName(r.AcceptedBy)
+}
+
+func (s *Service) overdueToCaseManager(r *Referral, due time.Time) string {
+	return r.Code + ": " + followUpWord(r.Type) + " was due " + dated(due, s.prog.TimeZone) + ". Supervisors were told. Text " +
+		followUpVerb(r.Type) + " " + r.Code + " once done."
+}
+
+// digestText is a daily digest, kept within two segments.
+func digestText(open, appts []string) string {
+	const limit = 300
+	var b strings.Builder
+	add := func(head string, items []string) {
+		if len(items) == 0 {
+			return
+		}
+		if b.Len() > 0 {
+			b.WriteString(" ")
+		}
+		b.WriteString(head)
+		for i, it := range items {
+			sep := ", "
+			if i == 0 {
+				sep = " "
+			}
+			more := " +" + strconv.Itoa(len(items)-i) + " more"
+			if b.Len()+len(sep)+len(it)+len(more) > limit {
+				b.WriteString(more)
+				break
+			}
+			b.WriteString(sep + it)
+		}
+		b.WriteString(".")
+	}
+	b.WriteString("Today:")
+	add("Open:", open)
+	add("Appointments:", appts)
 	return b.String()
 }

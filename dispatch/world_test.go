@@ -20,6 +20,7 @@ import (
 	"github.com/leadline/leadline/examples"
 	"github.com/leadline/leadline/internal/redistest"
 	"github.com/leadline/leadline/oncall"
+	"github.com/leadline/leadline/participant"
 	"github.com/leadline/leadline/phone"
 	"github.com/leadline/leadline/program"
 	"github.com/leadline/leadline/twiliosim"
@@ -65,6 +66,12 @@ func (c *clock) Now() time.Time {
 	return c.now
 }
 
+func (c *clock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = t
+}
+
 func (c *clock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -73,9 +80,18 @@ func (c *clock) Advance(d time.Duration) {
 
 func newWorld(t testing.TB) *world {
 	t.Helper()
+	return newWorldWith(t, nil)
+}
+
+// newWorldWith is newWorld with the sample program changed by edit first.
+func newWorldWith(t testing.TB, edit func(*program.Program)) *world {
+	t.Helper()
 	prog, err := program.LoadFS(examples.FS, "program.yaml")
 	if err != nil {
 		t.Fatal(err)
+	}
+	if edit != nil {
+		edit(prog)
 	}
 	rdb, _ := redistest.Start(t)
 	ctx := context.Background()
@@ -113,7 +129,11 @@ func newInstance(t testing.TB, prog *program.Program, rdb *redis.Client, sim *tw
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(svc.Wait)
+	// The outbox's workers run as in serve; Wait also drains it.
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); svc.RunOutbox(ctx) }()
+	t.Cleanup(func() { stop(); <-done; svc.Wait() })
 	srv := &httptest.Server{Listener: l, Config: &http.Server{Handler: webhooks.New(webhooks.Config{
 		PublicURL: url, AuthToken: testToken, SMS: svc, Voice: svc, Status: svc, Metrics: reg, Log: log,
 		Ready: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }}).Handler()}}
@@ -127,6 +147,9 @@ func (w *world) phoneOf(id string) string {
 	w.t.Helper()
 	if id == "stranger" {
 		return "+14125550999"
+	}
+	if strings.HasPrefix(id, "+") {
+		return id // a participant's number
 	}
 	p, ok := w.prog.Person(id)
 	if !ok {
@@ -172,6 +195,12 @@ func (w *world) expectMessage(id string, wants ...string) twiliosim.Message {
 	}
 	if !strings.HasPrefix(m.Body, "LEAD page") && doubledStop.MatchString(m.Body) {
 		w.t.Errorf("text to %s has a doubled full stop: %s", id, m.Body)
+	}
+	if _, staff := w.prog.PersonByPhone(m.To); !staff {
+		// What a participant text may say (DESIGN.md) holds for every one sent.
+		if err := participant.Check(m.Body); err != nil {
+			w.t.Errorf("text to a participant breaks the rules: %v\n%s", err, m.Body)
+		}
 	}
 	for _, want := range wants {
 		if !strings.Contains(m.Body, want) {
@@ -246,6 +275,31 @@ func (w *world) after(d time.Duration) {
 	w.t.Helper()
 	w.clock.Advance(d)
 	w.fire()
+}
+
+// at moves the clock to a local time in the program's zone ("2006-01-02
+// 15:04") and fires what came due.
+func (w *world) at(local string) {
+	w.t.Helper()
+	t, err := time.ParseInLocation("2006-01-02 15:04", local, w.prog.TimeZone)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	w.clock.Set(t)
+	w.fire()
+}
+
+// acceptedReferral is a referral of kind ("AD" or "SC") in North that
+// jrivera has accepted; the texts about it are read.
+func (w *world) acceptedReferral(kind string) string {
+	w.t.Helper()
+	w.text("osmith", kind+" "+northPoint)
+	code := codeIn(w.t, w.expect("osmith", "Paging"))
+	w.expect("jrivera", "LEAD page")
+	w.text("jrivera", "1 "+code)
+	w.expect("jrivera", "You accepted "+code)
+	w.expect("osmith", "accepted by")
+	return code
 }
 
 // call waits for the next call to a person.

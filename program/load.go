@@ -44,8 +44,13 @@ type fileConfig struct {
 		Fallback     string `yaml:"fallback"`
 		// WeeklySummary is "sunday 18:00" or "off".
 		WeeklySummary string `yaml:"weekly_summary"`
+		// DailyDigest is "08:00" or "off".
+		DailyDigest          string  `yaml:"daily_digest"`
+		MaxMessagesPerSecond float64 `yaml:"max_messages_per_second"`
 	} `yaml:"program"`
-	Retention struct {
+	FollowUp     map[string]followUpConfig `yaml:"follow_up"`
+	Participants participantsConfig        `yaml:"participants"`
+	Retention    struct {
 		Details string `yaml:"details"`
 		Records string `yaml:"records"`
 	} `yaml:"retention"`
@@ -148,6 +153,21 @@ func load(name string, read func(string) ([]byte, error)) (*Program, error) {
 	} else {
 		p.WeeklySummary = ws
 	}
+	if dd, err := parseDailyDigest(fc.Program.DailyDigest); err != nil {
+		v.add("program.daily_digest", err.Error())
+	} else if p.TimeZone != nil && !dd.Off && skippedByDST(p.TimeZone, dd.Hour, dd.Minute) {
+		v.add("program.daily_digest", fmt.Sprintf("%02d:%02d does not happen on the day the clocks go forward in %s: pick another time",
+			dd.Hour, dd.Minute, p.TimeZone))
+	} else {
+		p.DailyDigest = dd
+	}
+	if r := fc.Program.MaxMessagesPerSecond; r < 0 || r > 1000 {
+		v.add("program.max_messages_per_second", fmt.Sprintf("%v: want a rate from 0 (no cap) to 1000", r))
+	} else {
+		p.MaxMessagesPerSecond = r
+	}
+	v.followUps(p, fc.FollowUp)
+	v.participants(p, fc.Participants)
 	p.Fallback = fc.Program.Fallback
 	if p.Fallback == "" {
 		p.Fallback = DefaultFallback

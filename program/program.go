@@ -88,10 +88,17 @@ type Program struct {
 	Retention    Retention
 	// WeeklySummary is when members get next week's shifts.
 	WeeklySummary WeeklySummary
-	Region        string // default region for numbers written without a country code
-	Areas         *geo.Areas
-	Places        *geo.Places
-	Addresses     *geo.Addresses // nil without address_points
+	// DailyDigest is when case managers get their open follow-ups and
+	// today's appointments.
+	DailyDigest DailyDigest
+	// MaxMessagesPerSecond caps texts from the program number; 0 for no cap.
+	MaxMessagesPerSecond float64
+	FollowUps            map[string]FollowUp // by referral type
+	Participants         Participants
+	Region               string // default region for numbers written without a country code
+	Areas                *geo.Areas
+	Places               *geo.Places
+	Addresses            *geo.Addresses // nil without address_points
 	// Tolerance is how far outside a cohort, in metres, a point in no
 	// other still counts as the cohort's (0 for not at all).
 	Tolerance float64

@@ -28,6 +28,7 @@ type reportWorld struct {
 	t      *testing.T
 	prog   *program.Program
 	svc    *dispatch.Service
+	sim    *twiliosim.Server
 	mu     sync.Mutex
 	now    time.Time
 	redis  string
@@ -46,7 +47,7 @@ func newReportWorld(t *testing.T) *reportWorld {
 	sim := twiliosim.New(twiliosim.Options{AccountSID: demoSID, AuthToken: demoToken})
 	t.Cleanup(sim.Close)
 	tw := phone.NewClient(phone.ClientConfig{AccountSID: demoSID, AuthToken: demoToken, APIURL: sim.URL()})
-	w := &reportWorld{t: t, prog: prog, redis: "redis://" + addr + "/0", config: config}
+	w := &reportWorld{t: t, prog: prog, sim: sim, redis: "redis://" + addr + "/0", config: config}
 	store := oncall.New(rdb, prog, w.clock, nil)
 	if err := store.Seed(context.Background()); err != nil {
 		t.Fatal(err)
@@ -77,9 +78,18 @@ func (w *reportWorld) at(local string) {
 func (w *reportWorld) text(id, body string) string {
 	w.t.Helper()
 	p, _ := w.prog.Person(id)
-	reply, err := w.svc.ReceiveSMS(context.Background(), p.Phone, body, "")
-	if err != nil {
+	if _, err := w.svc.ReceiveSMS(context.Background(), p.Phone, body, ""); err != nil {
 		w.t.Fatalf("%s texts %q: %v", id, body, err)
+	}
+	// The reply goes out through the outbox; the last text to them is it.
+	w.svc.Wait()
+	reply := ""
+	for range w.sim.Unread(p.Phone) {
+		m, err := w.sim.NextMessage(context.Background(), p.Phone)
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		reply = m.Body
 	}
 	return reply
 }

@@ -122,8 +122,14 @@ func (sv service) run(ctx context.Context, l net.Listener) error {
 			return err
 		}
 	}
+	if dd := sv.prog.DailyDigest; !dd.Off {
+		if err := cron.Add("daily-digest", fmt.Sprintf("%d %d * * *", dd.Minute, dd.Hour), d.DailyDigest); err != nil {
+			return err
+		}
+	}
 	var background sync.WaitGroup
 	defer background.Wait()
+	background.Go(func() { d.RunOutbox(ctx) })
 	background.Go(func() { d.RunTimers(ctx, timerPoll) })
 	background.Go(func() { store.RunHandoffs(ctx, timerPoll, d.Handoff) })
 	background.Go(func() { cron.Run(ctx) })
