@@ -10,17 +10,38 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/leadline/leadline/outbox"
 )
 
 // BenchmarkTextToPage measures the core loop as an officer and a case
 // manager see it: from the officer's text reaching the webhook (signed, over
 // HTTP) to the page request arriving at the Twilio-compatible server, through
-// real Redis on loopback. Each iteration is one referral. It reports p50 and
-// p99 in milliseconds; run it with -benchtime=1000x or more.
+// real Redis on loopback and the outbox. Each iteration is one referral. It
+// reports p50 and p99 in milliseconds; run it with -benchtime=1000x or more.
+// "idle" has nothing else to send; "reminders-queued" starts with 20,000
+// reminders waiting in the outbox, which its workers send meanwhile.
 func BenchmarkTextToPage(b *testing.B) {
+	b.Run("idle", func(b *testing.B) { benchTextToPage(b, 0) })
+	b.Run("reminders-queued", func(b *testing.B) { benchTextToPage(b, 20_000) })
+}
+
+func benchTextToPage(b *testing.B, backlog int) {
 	w := newWorld(b)
 	ctx := context.Background()
 	officer, cm := w.phoneOf("osmith"), w.phoneOf("jrivera")
+	if backlog > 0 {
+		box, err := outbox.New(w.rdb, nil, outbox.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for i := range backlog {
+			m := outbox.Message{From: w.prog.Phone, To: "+1412" + strconv.Itoa(7000000+i), Body: "reminder", Priority: outbox.Reminder}
+			if _, err := box.Enqueue(ctx, m); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
 	lat := make([]time.Duration, 0, b.N)
 	b.ResetTimer()
 	for range b.N {
@@ -40,6 +61,10 @@ func BenchmarkTextToPage(b *testing.B) {
 		}
 	}
 	b.StopTimer()
+	if backlog > 0 {
+		left, _ := w.rdb.ZCard(ctx, "leadline:{outbox}:ready").Result()
+		b.ReportMetric(float64(left), "reminders-left")
+	}
 	w.svc.Wait()
 	slices.Sort(lat)
 	q := func(p float64) float64 {

@@ -1,6 +1,7 @@
 package outbox_test
 
 import (
+	"context"
 	"fmt"
 	"maps"
 	"slices"
@@ -95,6 +96,11 @@ func TestRateCapsEachSender(t *testing.T) {
 	}
 	if took := from[len(from)-1].Sub(from[0]); took < 2*time.Second {
 		t.Errorf("16 texts at %d/s took %v", rate, took)
+	}
+	// The cap's state is one of our keys, not redis_rate's "rate:…".
+	ctx := context.Background()
+	if e.rdb.Exists(ctx, "leadline:{outbox}:from:"+programPhone).Val() != 1 || len(e.rdb.Keys(ctx, "rate:*").Val()) != 0 {
+		t.Errorf("cap keys: %v", e.rdb.Keys(ctx, "*from*").Val())
 	}
 }
 

@@ -22,8 +22,8 @@
 //	leadline:{outbox}:inflight      zset: claimed ids scored by when the claim lapses (Unix ms)
 //	leadline:{outbox}:busy          hash: recipient → the id in flight to them
 //	leadline:{outbox}:sid:<sid>     hash: id, status, rank, code of a Twilio MessageSid; TTL
-//	rate:leadline:{outbox}:from:<n> string: the GCRA state of sender n's throughput cap; redis_rate
-//	                                 adds the "rate:" itself, and the tag keeps it in our slot
+//	leadline:{outbox}:from:<n>      string: the GCRA state of sender n's throughput cap (redis_rate's;
+//	                                 rateClient takes off the "rate:" it would put first)
 //
 // A message's life: queued (in ready) → sending (in inflight, its recipient
 // in busy) → sent, failed or skipped; or → retry (in later) → queued again
@@ -69,7 +69,7 @@ const (
 
 func msgKey(id string) string    { return prefix + "msg:" + id }
 func sidKey(sid string) string   { return prefix + "sid:" + sid }
-func rateKey(from string) string { return prefix + "from:" + from } // redis_rate prefixes "rate:"
+func rateKey(from string) string { return prefix + "from:" + from }
 
 // priorityStep separates the priorities' ready scores: enqueue times in
 // Unix ms stay below it until the year 2286.
@@ -265,7 +265,7 @@ func New(rdb redis.UniversalClient, s Sender, opt Options) (*Box, error) {
 		// is what a carrier's per-number cap means. A larger burst would let
 		// 2×Rate through in a second after a quiet spell.
 		b.limit = redis_rate.Limit{Rate: 1, Burst: 1, Period: time.Duration(float64(time.Second) / opt.Rate)}
-		b.limiter = redis_rate.NewLimiter(rdb)
+		b.limiter = redis_rate.NewLimiter(rateClient{rdb})
 	}
 	b.wake = make(chan struct{}, b.workers)
 	return b, nil

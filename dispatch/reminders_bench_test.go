@@ -1,0 +1,95 @@
+package dispatch
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/leadline/leadline/examples"
+	"github.com/leadline/leadline/internal/redistest"
+	"github.com/leadline/leadline/oncall"
+	"github.com/leadline/leadline/program"
+)
+
+// BenchmarkReminderMemory schedules 1,000,000 participant reminders (three
+// per appointment, the default cadence) through the code APPT runs, for
+// participants who have agreed to reminders, and reports the Redis memory
+// each costs: the timer itself, and its share of the appointment's fields,
+// the participant's record and the case manager's index.
+func BenchmarkReminderMemory(b *testing.B) {
+	const reminders = 1_000_000
+	prog, err := program.LoadFS(examples.FS, "program.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	rdb, _ := redistest.Start(b)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)
+	s, err := NewService(Config{Program: prog, Redis: rdb, OnCall: oncall.New(rdb, prog, nil, nil), Clock: func() time.Time { return now }})
+	if err != nil {
+		b.Fatal(err)
+	}
+	per := len(prog.Participants.Reminders)
+	appts := reminders / per
+	number := func(i int) string { return fmt.Sprintf("+1412%07d", i) }
+	// Their consent is already given: only what a scheduled reminder holds
+	// is measured, not consent requests waiting in the outbox.
+	for lo := 0; lo < appts; lo += 10_000 {
+		_, err := rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+			for i := lo; i < min(lo+10_000, appts); i++ {
+				p.HSet(ctx, participantKey(numberHash(number(i))), "phone", number(i), "consent", consentYes)
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	cm, _ := prog.Person("jrivera")
+	base := usedMemory(b, rdb)
+	b.ResetTimer()
+	for range b.N {
+		var wg sync.WaitGroup
+		for w := range 16 {
+			wg.Go(func() {
+				for i := w; i < appts; i += 16 {
+					r := &Referral{Code: fmt.Sprintf("%07d", i)}
+					at := now.Add(4*24*time.Hour + time.Duration(i%1000)*time.Minute)
+					if _, err := s.setAppointment(ctx, cm, r, number(i), at, "123 Center Ave"); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+	}
+	b.StopTimer()
+	pending, _ := s.timers.Pending(ctx)
+	used := usedMemory(b, rdb) - base
+	b.ReportMetric(float64(pending), "timers")
+	b.ReportMetric(float64(used)/float64(appts*per), "B/reminder")
+	b.ReportMetric(float64(used)/1e6, "MB")
+}
+
+func usedMemory(b *testing.B, rdb *redis.Client) int64 {
+	b.Helper()
+	info, err := rdb.Info(context.Background(), "memory").Result()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, line := range strings.Split(info, "\r\n") {
+		if v, ok := strings.CutPrefix(line, "used_memory:"); ok {
+			var n int64
+			fmt.Sscan(v, &n)
+			return n
+		}
+	}
+	b.Fatal("no used_memory in INFO")
+	return 0
+}
