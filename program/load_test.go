@@ -166,6 +166,28 @@ func TestLoadReportsEveryError(t *testing.T) {
 		{"missing address file", func(s string) string {
 			return s + "address_points: gone.csv\n"
 		}, []string{"program.yaml: address_points:", "gone.csv"}},
+		{"follow-up for an unknown type", func(s string) string {
+			return s + "follow_up:\n  community: {due: 7d}\n"
+		}, []string{"follow_up.community: unknown referral type: want arrest or social"}},
+		{"intake due after 30 days", func(s string) string {
+			return s + "follow_up:\n  arrest: {due: 45d, remind: [50d]}\n"
+		}, []string{"follow_up.arrest.due: an arrest diversion's intake is due within 30 days at most",
+			"follow_up.arrest.remind: every reminder must come before the due time"}},
+		{"sender names the program's purpose", func(s string) string {
+			return s + "participants: {sender: Allegheny LEAD}\n"
+		}, []string{`participants.sender: "Allegheny LEAD" names "LEAD": participant texts never say what the program is`}},
+		{"bad participant settings", func(s string) string {
+			return s + "participants: {hours: 8-21, reminders: [soon], keep: forever}\n"
+		}, []string{`participants.hours: "8-21": want a local time range like 08:00-21:00`,
+			"participants.reminders[0]:", "participants.keep:"}},
+		{"negative message rate", func(s string) string {
+			return strings.Replace(s, `support_phone: "412-555-0199"`, `support_phone: "412-555-0199"
+  max_messages_per_second: -1`, 1)
+		}, []string{"program.max_messages_per_second: -1: want a rate from 0 (no cap) to 1000"}},
+		{"daily digest in the DST gap", func(s string) string {
+			return strings.Replace(s, `support_phone: "412-555-0199"`, `support_phone: "412-555-0199"
+  daily_digest: "02:15"`, 1)
+		}, []string{"program.daily_digest: 02:15 does not happen on the day the clocks go forward"}},
 		{"officer without badge", func(s string) string {
 			return strings.Replace(s, `badge: "4411", `, "", 1)
 		}, []string{"people[3] (osmith): an officer needs badge and agency"}},

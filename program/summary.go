@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+	"time"
 )
 
 // WriteSummary prints what `leadline check` shows for a valid config: the
@@ -46,6 +47,43 @@ func (p *Program) WriteSummary(w io.Writer) error {
 	if p.Geocoder.URL != "" {
 		fmt.Fprintf(w, "Geocoder: %s (%s), after local data\n", p.Geocoder.URL, p.Geocoder.Kind)
 	}
-	_, err := fmt.Fprintf(w, "Boundary tolerance: %.0f m\n", p.Tolerance)
+	fmt.Fprintf(w, "Boundary tolerance: %.0f m\n", p.Tolerance)
+	for _, t := range []string{"arrest", "social"} {
+		if f, ok := p.FollowUps[t]; ok {
+			fmt.Fprintf(w, "Follow-up (%s): due %s after the accept, reminders at %s\n", t, days(f.Due), daysList(f.Remind))
+		}
+	}
+	pt := p.Participants
+	fmt.Fprintf(w, "Participant texts: signed %q, reminders %s before, %02d:%02d-%02d:%02d, numbers kept %s\n",
+		pt.Sender, daysList(pt.Reminders), int(pt.Window.From.Hours()), int(pt.Window.From.Minutes())%60,
+		int(pt.Window.To.Hours()), int(pt.Window.To.Minutes())%60, days(pt.Keep))
+	cap := "no cap"
+	if p.MaxMessagesPerSecond > 0 {
+		cap = fmt.Sprintf("at most %g a second", p.MaxMessagesPerSecond)
+	}
+	digest := "off"
+	if !p.DailyDigest.Off {
+		digest = fmt.Sprintf("%02d:%02d", p.DailyDigest.Hour, p.DailyDigest.Minute)
+	}
+	_, err := fmt.Fprintf(w, "Outbound texts: %s; daily digest %s\n", cap, digest)
 	return err
+}
+
+// days shows a duration in whole days when it is one ("30d"), else as Go does.
+func days(d time.Duration) string {
+	if d > 0 && d%(24*time.Hour) == 0 {
+		return fmt.Sprintf("%dd", d/(24*time.Hour))
+	}
+	return strings.TrimSuffix(strings.TrimSuffix(d.String(), "0s"), "0m")
+}
+
+func daysList(ds []time.Duration) string {
+	out := make([]string, len(ds))
+	for i, d := range ds {
+		out[i] = days(d)
+	}
+	if len(out) == 0 {
+		return "none"
+	}
+	return strings.Join(out, ", ")
 }

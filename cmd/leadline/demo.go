@@ -24,9 +24,10 @@ import (
 
 // The demo's simulated Twilio account; nothing leaves the machine.
 const (
-	demoSID      = "AC00000000000000000000000000demo"
-	demoToken    = "00000000000000000000000000demo00"
-	strangerFrom = "+14125550999"
+	demoSID         = "AC00000000000000000000000000demo"
+	demoToken       = "00000000000000000000000000demo00"
+	strangerFrom    = "+14125550999"
+	participantFrom = "+14125550177"
 )
 
 // demoCmd runs the whole service on an embedded Redis and the phone
@@ -124,6 +125,9 @@ func (p *printer) who(number string) string {
 	}
 	if number == strangerFrom {
 		return "stranger"
+	}
+	if number == participantFrom {
+		return "participant"
 	}
 	return phone.Mask(number)
 }
@@ -236,11 +240,14 @@ func (p *printer) intro() {
 	sort.Strings(ids)
 	fmt.Fprintln(p.out, strings.Join(ids, "\n"))
 	fmt.Fprintln(p.out, "  stranger (a number the program does not know)")
+	fmt.Fprintln(p.out, "  participant (412-555-0177, once a case manager makes an appointment for it)")
 	fmt.Fprintln(p.out, "Try:  osmith AD 40.4473,-80.0076 / male 30s red jacket   (North Side)")
 	fmt.Fprintln(p.out, "      jrivera 1 15          aklein 2          osmith STATUS          osmith HELP")
 	fmt.Fprintln(p.out, "      tlee SC 101 / by the arena entrance     (a place code from the sample places)")
 	fmt.Fprintln(p.out, "      osmith AD 5th & Wood      osmith SC 100 Main St   (addresses; the second asks which one)")
 	fmt.Fprintln(p.out, "      wait 5m   (jump the clock: an unanswered page escalates)   jrivera answer   jrivera press 1")
+	fmt.Fprintln(p.out, "      jrivera APPT <code> 412-555-0177 tomorrow 2pm @ 123 Center Ave   participant YES   participant C")
+	fmt.Fprintln(p.out, "      wait 24h   (reminders: the case manager's intake, the participant's appointment)   jrivera INTAKE <code>")
 	fmt.Fprintln(p.out, "Ctrl-D to quit.")
 }
 
@@ -281,7 +288,9 @@ func (p *printer) converse(ctx context.Context, stdin io.Reader, sim *twiliosim.
 			continue
 		}
 		from := strangerFrom
-		if id != "stranger" {
+		if id == "participant" {
+			from = participantFrom
+		} else if id != "stranger" {
 			x, ok := p.prog.Person(strings.ToLower(id))
 			if !ok {
 				p.printf("  (no person %q: start the line with a person id)\n", id)
