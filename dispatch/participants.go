@@ -170,6 +170,16 @@ func (s *Service) setAppointment(ctx context.Context, p *program.Person, r *Refe
 	v := int(ver)
 	hash := numberHash(number)
 	keep := s.prog.Participants.Keep
+	if r.Participant != "" && r.Participant != number {
+		// A corrected number: the old one no longer hears about r.
+		old := numberHash(r.Participant)
+		if err := s.rdb.SRem(ctx, participantCodesKey(old), r.Code).Err(); err != nil {
+			return "", fmt.Errorf("appointment of %s: %w", r.Code, err)
+		}
+		if rec, _, err := s.participantRecord(ctx, old); err == nil && rec.Code == r.Code {
+			s.rdb.HDel(ctx, participantKey(old), "code")
+		}
+	}
 	_, err = s.rdb.TxPipelined(ctx, func(pl redis.Pipeliner) error {
 		pl.HSet(ctx, referralKey(r.Code), "participant", number, "appt_at", formatTime(at), "appt_place", place,
 			"appt_state", apptSet, "appt_by", p.ID)
@@ -570,6 +580,13 @@ func (s *Service) participantText(ctx context.Context, hash string, rec particip
 	if rec.Stopped != "" || r == nil {
 		return "", nil
 	}
+	if rec.Consent == consentNo && rp.Kind == participant.Yes {
+		// Changed their mind: reminders of appointments still ahead go.
+		if err := s.consent(ctx, hash, r, consentYes); err != nil {
+			return "", err
+		}
+		return texts.ConsentThanks(lang), nil
+	}
 	if rec.Consent == consentAsked {
 		switch rp.Kind {
 		case participant.Yes:
@@ -710,6 +727,13 @@ func (s *Service) forget(ctx context.Context, code string) error {
 	if until := last.Add(s.prog.Participants.Keep); until.After(now) {
 		return s.timers.Schedule(ctx, forgetTimer(code), until)
 	}
+	return s.dropParticipant(ctx, r)
+}
+
+// dropParticipant removes r's participant: their number, the place and
+// zone from r, and the number's own record once no referral holds it.
+func (s *Service) dropParticipant(ctx context.Context, r *Referral) error {
+	code, now := r.Code, s.now()
 	hash := numberHash(r.Participant)
 	rec, _, err := s.participantRecord(ctx, hash)
 	if err != nil {

@@ -333,7 +333,33 @@ func TestParticipantNumberIsForgotten(t *testing.T) {
 	if r.State != dispatch.Closed || r.Appt.IsZero() {
 		t.Errorf("the record should stay: %+v", r)
 	}
+	if keys := w.rdb.Keys(context.Background(), "leadline:{dispatch}:participant:*").Val(); len(keys) != 0 {
+		t.Errorf("participant records left: %v", keys)
+	}
 	w.quiet(participantPhone)
 	w.text(participantPhone, "C")
 	w.expect(participantPhone, "This number does not accept messages.")
+}
+
+func TestConsentDeclinedThenGiven(t *testing.T) {
+	w := newWorldWith(t, noFollowUps)
+	code := w.acceptedReferral("AD")
+	w.text("jrivera", "APPT "+code+" 412 555 0177 11/27 2:30pm")
+	w.expect("jrivera", "Asked")
+	w.expect(participantPhone, w.texts().Consent(participant.English))
+	w.text(participantPhone, "no thanks")
+	w.expect(participantPhone, w.texts().ConsentDeclined(participant.English))
+	w.expect("jrivera", code+": the participant declined appointment reminders; none will go.")
+	w.at("2026-11-24 14:30")
+	w.quiet(participantPhone)
+	// A second appointment does not ask again.
+	w.text("jrivera", "APPT "+code+" MOVE 11/28 10am")
+	w.expect("jrivera", "They declined reminders: none will go.")
+	w.quiet(participantPhone)
+	w.at("2026-11-25 09:00")
+	w.text(participantPhone, "YES")
+	w.expect(participantPhone, w.texts().ConsentThanks(participant.English))
+	w.expect("jrivera", code+": the participant agreed")
+	w.at("2026-11-27 10:00")
+	w.expect(participantPhone, "Reply C")
 }

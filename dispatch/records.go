@@ -33,6 +33,12 @@ func (s *Service) purge(ctx context.Context, code string) error {
 	if r.Open() || end.IsZero() || now.Before(end.Add(s.prog.Retention.Details)) {
 		return nil
 	}
+	if r.Participant != "" {
+		// Details retention shorter than participants.keep: the number goes now.
+		if err := s.dropParticipant(ctx, r); err != nil {
+			return err
+		}
+	}
 	keep := s.prog.Retention.Records
 	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.HDel(ctx, referralKey(code), detailFields...)

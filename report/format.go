@@ -17,15 +17,17 @@ import (
 
 // Write writes rows (sorted by Received) and their summary in format "table", "csv" or
 // "json", with times in loc. Any other format is an error naming the accepted ones.
-// A nil loc means UTC. rows itself is left in its order.
+// A nil loc means UTC. rows itself is left in its order. now is when the report
+// is made; the summary judges follow-ups as of then (see Summarize).
 //
 // The table rounds durations to the minute and shows the WithinTarget share
 // as a whole percentage; csv and json give durations in whole seconds. A
-// value with nothing to measure (no accepted rows, no arrivals, or no
-// hand-offs to count) is "-" in the table, empty in csv and null in json. In
-// csv, a text cell starting with =, +, -, @, a tab or a carriage return gets
-// a leading apostrophe, so a spreadsheet shows it rather than runs it.
-func Write(w io.Writer, format string, rows []Row, loc *time.Location) error {
+// value with nothing to measure (no accepted rows, no arrivals, no hand-offs
+// to count, no follow-up recorded) and a zero time are "-" in the table,
+// empty in csv and null in json. In csv, a text cell starting with =,
+// +, -, @, a tab or a carriage return gets a leading apostrophe, so a
+// spreadsheet shows it rather than runs it.
+func Write(w io.Writer, format string, rows []Row, loc *time.Location, now time.Time) error {
 	var write func(io.Writer, []Row, []group, *time.Location) error
 	switch format {
 	case "table":
@@ -42,7 +44,7 @@ func Write(w io.Writer, format string, rows []Row, loc *time.Location) error {
 	}
 	sorted := slices.Clone(rows)
 	slices.SortStableFunc(sorted, func(a, b Row) int { return a.Received.Compare(b.Received) })
-	if err := write(w, sorted, summarize(rows), loc); err != nil {
+	if err := write(w, sorted, summarize(rows, now), loc); err != nil {
 		return fmt.Errorf("report: write %s: %w", format, err)
 	}
 	return nil
@@ -68,6 +70,7 @@ func (st cellStyle) referral(r Row) []string {
 		st.text(r.Code), st.text(r.Type), st.text(r.Cohort),
 		at(r.Received), at(r.Accepted), at(r.Arrived), at(r.Closed),
 		st.text(r.Outcome), st.text(r.AcceptedBy), strconv.Itoa(r.Steps),
+		at(r.FollowUpDue), at(r.FollowedUp),
 	}
 }
 
@@ -87,6 +90,7 @@ func (st cellStyle) summary(g group) []string {
 		strconv.Itoa(g.Accepted), dur(g.Accepted, g.MedianAccept), dur(g.Accepted, g.P90Accept),
 		strconv.Itoa(g.Arrived), dur(g.Arrived, g.MedianArrive), dur(g.Arrived, g.P90Arrive),
 		share, strconv.Itoa(g.Unanswered),
+		strconv.Itoa(g.FollowUpsDue), strconv.Itoa(g.FollowedOnTime), dur(g.followed, g.MedianFollowUp),
 	}
 }
 
@@ -102,14 +106,16 @@ func writeTable(w io.Writer, rows []Row, groups []group, loc *time.Location) err
 	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
 	line := func(cells ...string) { fmt.Fprintln(tw, strings.Join(cells, "\t")) }
 	line("Referrals")
-	line("CODE", "TYPE", "COHORT", "RECEIVED", "ACCEPTED", "ARRIVED", "CLOSED", "OUTCOME", "ACCEPTED_BY", "STEPS")
+	line("CODE", "TYPE", "COHORT", "RECEIVED", "ACCEPTED", "ARRIVED", "CLOSED", "OUTCOME", "ACCEPTED_BY", "STEPS",
+		"FOLLOW_UP_DUE", "FOLLOWED_UP")
 	for _, r := range rows {
 		line(st.referral(r)...)
 	}
 	line()
 	line("Summary")
 	line("COHORT", "TYPE", "COUNT", "ACCEPTED", "MEDIAN_ACCEPT", "P90_ACCEPT",
-		"ARRIVED", "MEDIAN_ARRIVE", "P90_ARRIVE", "WITHIN_30M", "UNANSWERED")
+		"ARRIVED", "MEDIAN_ARRIVE", "P90_ARRIVE", "WITHIN_30M", "UNANSWERED",
+		"FOLLOW_UPS_DUE", "FOLLOWED_ON_TIME", "MEDIAN_FOLLOW_UP")
 	for _, g := range groups {
 		line(st.summary(g)...)
 	}
@@ -154,13 +160,15 @@ func writeCSV(w io.Writer, rows []Row, groups []group, loc *time.Location) error
 		share: func(s float64) string { return strconv.FormatFloat(s, 'f', 3, 64) },
 	}
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"code", "type", "cohort", "received", "accepted", "arrived", "closed", "outcome", "accepted_by", "steps"})
+	cw.Write([]string{"code", "type", "cohort", "received", "accepted", "arrived", "closed", "outcome", "accepted_by", "steps",
+		"follow_up_due", "followed_up"})
 	for _, r := range rows {
 		cw.Write(st.referral(r))
 	}
 	cw.Write(nil) // the empty line between the sections
 	cw.Write([]string{"cohort", "type", "count", "accepted", "median_accept_s", "p90_accept_s",
-		"arrived", "median_arrive_s", "p90_arrive_s", "within_30m", "unanswered"})
+		"arrived", "median_arrive_s", "p90_arrive_s", "within_30m", "unanswered",
+		"follow_ups_due", "followed_on_time", "median_follow_up_s"})
 	for _, g := range groups {
 		cw.Write(st.summary(g))
 	}
@@ -185,30 +193,35 @@ type jsonReport struct {
 }
 
 type jsonReferral struct {
-	Code       string  `json:"code"`
-	Type       string  `json:"type"`
-	Cohort     string  `json:"cohort"`
-	Received   *string `json:"received"`
-	Accepted   *string `json:"accepted"`
-	Arrived    *string `json:"arrived"`
-	Closed     *string `json:"closed"`
-	Outcome    string  `json:"outcome"`
-	AcceptedBy string  `json:"accepted_by"`
-	Steps      int     `json:"steps"`
+	Code        string  `json:"code"`
+	Type        string  `json:"type"`
+	Cohort      string  `json:"cohort"`
+	Received    *string `json:"received"`
+	Accepted    *string `json:"accepted"`
+	Arrived     *string `json:"arrived"`
+	Closed      *string `json:"closed"`
+	Outcome     string  `json:"outcome"`
+	AcceptedBy  string  `json:"accepted_by"`
+	Steps       int     `json:"steps"`
+	FollowUpDue *string `json:"follow_up_due"`
+	FollowedUp  *string `json:"followed_up"`
 }
 
 type jsonSummary struct {
-	Cohort        string   `json:"cohort"`
-	Type          string   `json:"type"`
-	Count         int      `json:"count"`
-	Accepted      int      `json:"accepted"`
-	MedianAcceptS *int64   `json:"median_accept_s"`
-	P90AcceptS    *int64   `json:"p90_accept_s"`
-	Arrived       int      `json:"arrived"`
-	MedianArriveS *int64   `json:"median_arrive_s"`
-	P90ArriveS    *int64   `json:"p90_arrive_s"`
-	Within30m     *float64 `json:"within_30m"`
-	Unanswered    int      `json:"unanswered"`
+	Cohort          string   `json:"cohort"`
+	Type            string   `json:"type"`
+	Count           int      `json:"count"`
+	Accepted        int      `json:"accepted"`
+	MedianAcceptS   *int64   `json:"median_accept_s"`
+	P90AcceptS      *int64   `json:"p90_accept_s"`
+	Arrived         int      `json:"arrived"`
+	MedianArriveS   *int64   `json:"median_arrive_s"`
+	P90ArriveS      *int64   `json:"p90_arrive_s"`
+	Within30m       *float64 `json:"within_30m"`
+	Unanswered      int      `json:"unanswered"`
+	FollowUpsDue    int      `json:"follow_ups_due"`
+	FollowedOnTime  int      `json:"followed_on_time"`
+	MedianFollowUpS *int64   `json:"median_follow_up_s"`
 }
 
 func writeJSON(w io.Writer, rows []Row, groups []group, loc *time.Location) error {
@@ -232,6 +245,7 @@ func writeJSON(w io.Writer, rows []Row, groups []group, loc *time.Location) erro
 			Code: r.Code, Type: r.Type, Cohort: r.Cohort,
 			Received: at(r.Received), Accepted: at(r.Accepted), Arrived: at(r.Arrived), Closed: at(r.Closed),
 			Outcome: r.Outcome, AcceptedBy: r.AcceptedBy, Steps: r.Steps,
+			FollowUpDue: at(r.FollowUpDue), FollowedUp: at(r.FollowedUp),
 		})
 	}
 	for _, g := range groups {
@@ -239,7 +253,8 @@ func writeJSON(w io.Writer, rows []Row, groups []group, loc *time.Location) erro
 			Cohort: g.Cohort, Type: g.Type, Count: g.Count,
 			Accepted: g.Accepted, MedianAcceptS: secs(g.Accepted, g.MedianAccept), P90AcceptS: secs(g.Accepted, g.P90Accept),
 			Arrived: g.Arrived, MedianArriveS: secs(g.Arrived, g.MedianArrive), P90ArriveS: secs(g.Arrived, g.P90Arrive),
-			Unanswered: g.Unanswered,
+			Unanswered:   g.Unanswered,
+			FollowUpsDue: g.FollowUpsDue, FollowedOnTime: g.FollowedOnTime, MedianFollowUpS: secs(g.followed, g.MedianFollowUp),
 		}
 		if g.eligible > 0 {
 			share := g.WithinTarget

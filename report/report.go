@@ -25,6 +25,10 @@ type Row struct {
 	Outcome    string    // "engaged", "refused", "gone", "cancelled", "unanswered", or "open"
 	AcceptedBy string    // case manager's name, "" if nobody
 	Steps      int       // escalation steps taken after the first page
+	// FollowUpDue is when the intake or first follow-up is due; zero when none
+	// is owed (no plan for the type, never accepted, refused, gone or cancelled).
+	FollowUpDue time.Time
+	FollowedUp  time.Time // when the follow-up was recorded
 }
 
 // Summary is one cohort and type.
@@ -40,6 +44,13 @@ type Summary struct {
 	// 0 when the denominator is 0.
 	WithinTarget float64
 	Unanswered   int
+	// FollowUpsDue counts the follow-ups that can be judged: owed (FollowUpDue
+	// set) and either past due at the report's time or already recorded.
+	// FollowedOnTime counts those recorded no later than FollowUpDue.
+	FollowUpsDue, FollowedOnTime int
+	// MedianFollowUp is the median time from Accepted to FollowedUp over rows
+	// with both set; 0 when none.
+	MedianFollowUp time.Duration
 }
 
 // Target is the warm hand-off LEAD asks for.
@@ -58,8 +69,10 @@ const (
 //
 // A row arrives within Target when Arrived - Received <= Target. A row
 // cancelled before anyone accepted counts in neither part of WithinTarget.
-func Summarize(rows []Row) []Summary {
-	groups := summarize(rows)
+// now is when the report is made: a follow-up not yet recorded counts in
+// FollowUpsDue only once its due time is before now.
+func Summarize(rows []Row, now time.Time) []Summary {
+	groups := summarize(rows, now)
 	out := make([]Summary, len(groups))
 	for i, g := range groups {
 		out[i] = g.Summary
@@ -67,16 +80,18 @@ func Summarize(rows []Row) []Summary {
 	return out
 }
 
-// group is a Summary with the denominator of its WithinTarget share, so the
-// formats can tell "nothing to count" from "none within Target".
+// group is a Summary with the denominator of its WithinTarget share and the
+// count behind MedianFollowUp, so the formats can tell "nothing to count"
+// from "none within Target" or a zero median.
 type group struct {
 	Summary
 	eligible int
+	followed int
 }
 
 type groupKey struct{ cohort, typ string }
 
-func summarize(rows []Row) []group {
+func summarize(rows []Row, now time.Time) []group {
 	by := make(map[groupKey][]Row)
 	for _, r := range rows {
 		k := groupKey{r.Cohort, r.Type}
@@ -87,18 +102,27 @@ func summarize(rows []Row) []group {
 	})
 	out := make([]group, 0, len(keys)+1)
 	for _, k := range keys {
-		out = append(out, summarizeGroup(k.cohort, k.typ, by[k]))
+		out = append(out, summarizeGroup(k.cohort, k.typ, by[k], now))
 	}
-	return append(out, summarizeGroup("All", "all", rows))
+	return append(out, summarizeGroup("All", "all", rows, now))
 }
 
-func summarizeGroup(cohort, typ string, rows []Row) group {
+func summarizeGroup(cohort, typ string, rows []Row, now time.Time) group {
 	g := group{Summary: Summary{Cohort: cohort, Type: typ, Count: len(rows)}}
-	var accept, arrive []time.Duration
+	var accept, arrive, follow []time.Duration
 	within := 0
 	for _, r := range rows {
 		if !r.Accepted.IsZero() {
 			accept = append(accept, r.Accepted.Sub(r.Received))
+			if !r.FollowedUp.IsZero() {
+				follow = append(follow, r.FollowedUp.Sub(r.Accepted))
+			}
+		}
+		if !r.FollowUpDue.IsZero() && (r.FollowUpDue.Before(now) || !r.FollowedUp.IsZero()) {
+			g.FollowUpsDue++
+			if !r.FollowedUp.IsZero() && !r.FollowedUp.After(r.FollowUpDue) {
+				g.FollowedOnTime++
+			}
 		}
 		if r.Outcome == outcomeUnanswered {
 			g.Unanswered++
@@ -118,6 +142,8 @@ func summarizeGroup(cohort, typ string, rows []Row) group {
 	}
 	slices.Sort(accept)
 	slices.Sort(arrive)
+	slices.Sort(follow)
+	g.followed, g.MedianFollowUp = len(follow), percentile(follow, 50)
 	g.Accepted, g.MedianAccept, g.P90Accept = len(accept), percentile(accept, 50), percentile(accept, 90)
 	g.Arrived, g.MedianArrive, g.P90Arrive = len(arrive), percentile(arrive, 50), percentile(arrive, 90)
 	if g.eligible > 0 {

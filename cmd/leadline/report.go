@@ -16,7 +16,8 @@ import (
 )
 
 // reportCmd prints the response-time report for referrals received between
-// two dates, both inclusive, in the program's time zone.
+// two dates, both inclusive, in the program's time zone. Follow-ups are
+// judged as of the wall clock when it runs.
 func reportCmd(ctx context.Context, args []string, stdout io.Writer, getenv func(string) string) error {
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
 	path := fs.String("config", "", "program config (YAML)")
@@ -57,7 +58,7 @@ func reportCmd(ctx context.Context, args []string, stdout io.Writer, getenv func
 	for _, r := range refs {
 		rows = append(rows, reportRow(prog, r))
 	}
-	return report.Write(stdout, *format, rows, prog.TimeZone)
+	return report.Write(stdout, *format, rows, prog.TimeZone, time.Now())
 }
 
 // reportRow is what a funder may see of a referral: no location, notes,
@@ -75,7 +76,19 @@ func reportRow(prog *program.Program, r *dispatch.Referral) report.Row {
 	if p, ok := prog.Person(r.AcceptedBy); ok {
 		row.AcceptedBy = p.Name
 	}
+	row.FollowUpDue, row.FollowedUp = followUpDue(prog, r), r.FollowedAt
 	return row
+}
+
+// followUpDue is when r's intake or first follow-up is due: its type's plan
+// counted from the accept. It is zero when none is owed: no plan for the
+// type, never accepted, cancelled, or closed refused or gone.
+func followUpDue(prog *program.Program, r *dispatch.Referral) time.Time {
+	plan, ok := prog.FollowUps[string(r.Type)]
+	if !ok || r.AcceptedAt.IsZero() || r.State == dispatch.Cancelled || r.Outcome == "refused" || r.Outcome == "gone" {
+		return time.Time{}
+	}
+	return r.AcceptedAt.Add(plan.Due)
 }
 
 // redisFromEnv connects to REDIS_URL, as serve does.
