@@ -25,10 +25,11 @@ func newYork(t *testing.T) *time.Location {
 	return loc
 }
 
+// write writes rows as if at fixtureNow.
 func write(t *testing.T, format string, rows []report.Row, loc *time.Location) string {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := report.Write(&buf, format, rows, loc); err != nil {
+	if err := report.Write(&buf, format, rows, loc, fixtureNow); err != nil {
 		t.Fatalf("Write %s: %v", format, err)
 	}
 	return buf.String()
@@ -36,52 +37,56 @@ func write(t *testing.T, format string, rows []report.Row, loc *time.Location) s
 
 // The fixture as each format should show it in New York, sorted by Received.
 var (
-	csvReferralHeader = []string{"code", "type", "cohort", "received", "accepted", "arrived", "closed", "outcome", "accepted_by", "steps"}
-	csvReferrals      = [][]string{
-		{"A8", "social", "Westside", "2025-01-15T18:50:00-05:00", "2025-01-15T19:10:00-05:00", "2025-01-15T20:00:00-05:00", "2025-01-15T20:50:00-05:00", "gone", "Ana Cruz", "1"},
-		{"A1", "arrest", "Eastside", "2025-03-10T10:00:00-04:00", "2025-03-10T10:05:00-04:00", "2025-03-10T10:20:00-04:00", "2025-03-10T11:00:00-04:00", "engaged", "Jordan Rivera", "0"},
-		{"A6", "arrest", "Westside", "2025-03-10T10:30:00-04:00", "", "", "2025-03-10T10:40:00-04:00", "cancelled", "", "0"},
-		{"A2", "arrest", "Eastside", "2025-03-10T11:00:00-04:00", "2025-03-10T11:12:00-04:00", "2025-03-10T11:45:00-04:00", "2025-03-10T12:30:00-04:00", "refused", "Sam Lee", "1"},
-		{"A7", "arrest", "Westside", "2025-03-10T11:30:00-04:00", "2025-03-10T11:32:00-04:00", "2025-03-10T12:00:00-04:00", "2025-03-10T12:45:00-04:00", "engaged", "Ana Cruz", "2"},
-		{"A3", "arrest", "Eastside", "2025-03-10T12:00:00-04:00", "2025-03-10T12:08:00-04:00", "", "2025-03-10T12:50:00-04:00", "cancelled", "Jordan Rivera", "0"},
-		{"A4", "social", "Eastside", "2025-03-10T13:00:00-04:00", "", "", "2025-03-10T13:30:00-04:00", "unanswered", "", "3"},
-		{"A5", "social", "Eastside", "2025-03-10T14:00:00-04:00", "2025-03-10T14:03:00-04:00", "2025-03-10T14:25:00-04:00", "2025-03-10T15:00:00-04:00", "engaged", "Sam Lee", "0"},
-		{"A9", "social", "Westside", "2025-03-10T15:00:00-04:00", "2025-03-10T15:04:00-04:00", "", "", "open", "Ana Cruz", "0"},
-		{"A10", "social", "Northside", "2025-03-10T16:00:00-04:00", "", "", "2025-03-10T16:05:00-04:00", "cancelled", "", "0"},
+	csvReferralHeader = []string{"code", "type", "cohort", "received", "accepted", "arrived", "closed", "outcome", "accepted_by", "steps",
+		"follow_up_due", "followed_up"}
+	csvReferrals = [][]string{
+		{"A8", "social", "Westside", "2025-01-15T18:50:00-05:00", "2025-01-15T19:10:00-05:00", "2025-01-15T20:00:00-05:00", "2025-01-15T20:50:00-05:00", "gone", "Ana Cruz", "1", "", ""},
+		{"A1", "arrest", "Eastside", "2025-03-10T10:00:00-04:00", "2025-03-10T10:05:00-04:00", "2025-03-10T10:20:00-04:00", "2025-03-10T11:00:00-04:00", "engaged", "Jordan Rivera", "0", "2025-04-09T10:05:00-04:00", "2025-03-13T10:05:00-04:00"},
+		{"A6", "arrest", "Westside", "2025-03-10T10:30:00-04:00", "", "", "2025-03-10T10:40:00-04:00", "cancelled", "", "0", "", ""},
+		{"A2", "arrest", "Eastside", "2025-03-10T11:00:00-04:00", "2025-03-10T11:12:00-04:00", "2025-03-10T11:45:00-04:00", "2025-03-10T12:30:00-04:00", "refused", "Sam Lee", "1", "", ""},
+		{"A7", "arrest", "Westside", "2025-03-10T11:30:00-04:00", "2025-03-10T11:32:00-04:00", "2025-03-10T12:00:00-04:00", "2025-03-10T12:45:00-04:00", "engaged", "Ana Cruz", "2", "2025-04-09T11:32:00-04:00", ""},
+		{"A3", "arrest", "Eastside", "2025-03-10T12:00:00-04:00", "2025-03-10T12:08:00-04:00", "", "2025-03-10T12:50:00-04:00", "cancelled", "Jordan Rivera", "0", "", ""},
+		{"A4", "social", "Eastside", "2025-03-10T13:00:00-04:00", "", "", "2025-03-10T13:30:00-04:00", "unanswered", "", "3", "", ""},
+		{"A5", "social", "Eastside", "2025-03-10T14:00:00-04:00", "2025-03-10T14:03:00-04:00", "2025-03-10T14:25:00-04:00", "2025-03-10T15:00:00-04:00", "engaged", "Sam Lee", "0", "2025-03-13T14:03:00-04:00", "2025-03-13T22:03:00-04:00"},
+		{"A9", "social", "Westside", "2025-03-10T15:00:00-04:00", "2025-03-10T15:04:00-04:00", "", "", "open", "Ana Cruz", "0", "2025-03-13T15:04:00-04:00", ""},
+		{"A10", "social", "Northside", "2025-03-10T16:00:00-04:00", "", "", "2025-03-10T16:05:00-04:00", "cancelled", "", "0", "", ""},
 	}
 	csvSummaryHeader = []string{"cohort", "type", "count", "accepted", "median_accept_s", "p90_accept_s",
-		"arrived", "median_arrive_s", "p90_arrive_s", "within_30m", "unanswered"}
+		"arrived", "median_arrive_s", "p90_arrive_s", "within_30m", "unanswered",
+		"follow_ups_due", "followed_on_time", "median_follow_up_s"}
 	csvSummary = [][]string{
-		{"Eastside", "arrest", "3", "3", "480", "720", "2", "1200", "2700", "0.333", "0"},
-		{"Eastside", "social", "2", "1", "180", "180", "1", "1500", "1500", "0.500", "1"},
-		{"Northside", "social", "1", "0", "", "", "0", "", "", "", "0"},
-		{"Westside", "arrest", "2", "1", "120", "120", "1", "1800", "1800", "1.000", "0"},
-		{"Westside", "social", "2", "2", "240", "1200", "1", "4200", "4200", "0.000", "0"},
-		{"All", "all", "10", "7", "300", "1200", "5", "1800", "4200", "0.375", "1"},
+		{"Eastside", "arrest", "3", "3", "480", "720", "2", "1200", "2700", "0.333", "0", "1", "1", "259200"},
+		{"Eastside", "social", "2", "1", "180", "180", "1", "1500", "1500", "0.500", "1", "1", "0", "288000"},
+		{"Northside", "social", "1", "0", "", "", "0", "", "", "", "0", "0", "0", ""},
+		{"Westside", "arrest", "2", "1", "120", "120", "1", "1800", "1800", "1.000", "0", "0", "0", ""},
+		{"Westside", "social", "2", "2", "240", "1200", "1", "4200", "4200", "0.000", "0", "1", "0", ""},
+		{"All", "all", "10", "7", "300", "1200", "5", "1800", "4200", "0.375", "1", "3", "1", "259200"},
 	}
 
-	tableReferralHeader = []string{"CODE", "TYPE", "COHORT", "RECEIVED", "ACCEPTED", "ARRIVED", "CLOSED", "OUTCOME", "ACCEPTED_BY", "STEPS"}
-	tableReferrals      = [][]string{
-		{"A8", "social", "Westside", "2025-01-15 18:50", "2025-01-15 19:10", "2025-01-15 20:00", "2025-01-15 20:50", "gone", "Ana Cruz", "1"},
-		{"A1", "arrest", "Eastside", "2025-03-10 10:00", "2025-03-10 10:05", "2025-03-10 10:20", "2025-03-10 11:00", "engaged", "Jordan Rivera", "0"},
-		{"A6", "arrest", "Westside", "2025-03-10 10:30", "-", "-", "2025-03-10 10:40", "cancelled", "-", "0"},
-		{"A2", "arrest", "Eastside", "2025-03-10 11:00", "2025-03-10 11:12", "2025-03-10 11:45", "2025-03-10 12:30", "refused", "Sam Lee", "1"},
-		{"A7", "arrest", "Westside", "2025-03-10 11:30", "2025-03-10 11:32", "2025-03-10 12:00", "2025-03-10 12:45", "engaged", "Ana Cruz", "2"},
-		{"A3", "arrest", "Eastside", "2025-03-10 12:00", "2025-03-10 12:08", "-", "2025-03-10 12:50", "cancelled", "Jordan Rivera", "0"},
-		{"A4", "social", "Eastside", "2025-03-10 13:00", "-", "-", "2025-03-10 13:30", "unanswered", "-", "3"},
-		{"A5", "social", "Eastside", "2025-03-10 14:00", "2025-03-10 14:03", "2025-03-10 14:25", "2025-03-10 15:00", "engaged", "Sam Lee", "0"},
-		{"A9", "social", "Westside", "2025-03-10 15:00", "2025-03-10 15:04", "-", "-", "open", "Ana Cruz", "0"},
-		{"A10", "social", "Northside", "2025-03-10 16:00", "-", "-", "2025-03-10 16:05", "cancelled", "-", "0"},
+	tableReferralHeader = []string{"CODE", "TYPE", "COHORT", "RECEIVED", "ACCEPTED", "ARRIVED", "CLOSED", "OUTCOME", "ACCEPTED_BY", "STEPS",
+		"FOLLOW_UP_DUE", "FOLLOWED_UP"}
+	tableReferrals = [][]string{
+		{"A8", "social", "Westside", "2025-01-15 18:50", "2025-01-15 19:10", "2025-01-15 20:00", "2025-01-15 20:50", "gone", "Ana Cruz", "1", "-", "-"},
+		{"A1", "arrest", "Eastside", "2025-03-10 10:00", "2025-03-10 10:05", "2025-03-10 10:20", "2025-03-10 11:00", "engaged", "Jordan Rivera", "0", "2025-04-09 10:05", "2025-03-13 10:05"},
+		{"A6", "arrest", "Westside", "2025-03-10 10:30", "-", "-", "2025-03-10 10:40", "cancelled", "-", "0", "-", "-"},
+		{"A2", "arrest", "Eastside", "2025-03-10 11:00", "2025-03-10 11:12", "2025-03-10 11:45", "2025-03-10 12:30", "refused", "Sam Lee", "1", "-", "-"},
+		{"A7", "arrest", "Westside", "2025-03-10 11:30", "2025-03-10 11:32", "2025-03-10 12:00", "2025-03-10 12:45", "engaged", "Ana Cruz", "2", "2025-04-09 11:32", "-"},
+		{"A3", "arrest", "Eastside", "2025-03-10 12:00", "2025-03-10 12:08", "-", "2025-03-10 12:50", "cancelled", "Jordan Rivera", "0", "-", "-"},
+		{"A4", "social", "Eastside", "2025-03-10 13:00", "-", "-", "2025-03-10 13:30", "unanswered", "-", "3", "-", "-"},
+		{"A5", "social", "Eastside", "2025-03-10 14:00", "2025-03-10 14:03", "2025-03-10 14:25", "2025-03-10 15:00", "engaged", "Sam Lee", "0", "2025-03-13 14:03", "2025-03-13 22:03"},
+		{"A9", "social", "Westside", "2025-03-10 15:00", "2025-03-10 15:04", "-", "-", "open", "Ana Cruz", "0", "2025-03-13 15:04", "-"},
+		{"A10", "social", "Northside", "2025-03-10 16:00", "-", "-", "2025-03-10 16:05", "cancelled", "-", "0", "-", "-"},
 	}
 	tableSummaryHeader = []string{"COHORT", "TYPE", "COUNT", "ACCEPTED", "MEDIAN_ACCEPT", "P90_ACCEPT",
-		"ARRIVED", "MEDIAN_ARRIVE", "P90_ARRIVE", "WITHIN_30M", "UNANSWERED"}
+		"ARRIVED", "MEDIAN_ARRIVE", "P90_ARRIVE", "WITHIN_30M", "UNANSWERED",
+		"FOLLOW_UPS_DUE", "FOLLOWED_ON_TIME", "MEDIAN_FOLLOW_UP"}
 	tableSummary = [][]string{
-		{"Eastside", "arrest", "3", "3", "8m", "12m", "2", "20m", "45m", "33%", "0"},
-		{"Eastside", "social", "2", "1", "3m", "3m", "1", "25m", "25m", "50%", "1"},
-		{"Northside", "social", "1", "0", "-", "-", "0", "-", "-", "-", "0"},
-		{"Westside", "arrest", "2", "1", "2m", "2m", "1", "30m", "30m", "100%", "0"},
-		{"Westside", "social", "2", "2", "4m", "20m", "1", "1h10m", "1h10m", "0%", "0"},
-		{"All", "all", "10", "7", "5m", "20m", "5", "30m", "1h10m", "38%", "1"},
+		{"Eastside", "arrest", "3", "3", "8m", "12m", "2", "20m", "45m", "33%", "0", "1", "1", "72h00m"},
+		{"Eastside", "social", "2", "1", "3m", "3m", "1", "25m", "25m", "50%", "1", "1", "0", "80h00m"},
+		{"Northside", "social", "1", "0", "-", "-", "0", "-", "-", "-", "0", "0", "0", "-"},
+		{"Westside", "arrest", "2", "1", "2m", "2m", "1", "30m", "30m", "100%", "0", "0", "0", "-"},
+		{"Westside", "social", "2", "2", "4m", "20m", "1", "1h10m", "1h10m", "0%", "0", "1", "0", "-"},
+		{"All", "all", "10", "7", "5m", "20m", "5", "30m", "1h10m", "38%", "1", "3", "1", "72h00m"},
 	}
 )
 
@@ -196,7 +201,8 @@ func TestWriteJSON(t *testing.T) {
 	if len(got) != 2 {
 		t.Errorf("got keys %v, want referrals and summary", slices.Collect(maps.Keys(got)))
 	}
-	checkJSON(t, "referrals", got["referrals"], csvReferralHeader, csvReferrals, "received", "accepted", "arrived", "closed")
+	checkJSON(t, "referrals", got["referrals"], csvReferralHeader, csvReferrals, "received", "accepted", "arrived", "closed",
+		"follow_up_due", "followed_up")
 	checkJSON(t, "summary", got["summary"], csvSummaryHeader, csvSummary)
 	// The share is not rounded in JSON.
 	if s := got["summary"][0]["within_30m"]; s != 1.0/3 {
@@ -259,7 +265,10 @@ func TestWriteEmpty(t *testing.T) {
       "median_arrive_s": null,
       "p90_arrive_s": null,
       "within_30m": null,
-      "unanswered": 0
+      "unanswered": 0,
+      "follow_ups_due": 0,
+      "followed_on_time": 0,
+      "median_follow_up_s": null
     }
   ]
 }
@@ -267,7 +276,7 @@ func TestWriteEmpty(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
 	if got, want := write(t, "csv", nil, nil), strings.Join(csvReferralHeader, ",")+"\n\n"+
-		strings.Join(csvSummaryHeader, ",")+"\nAll,all,0,0,,,0,,,,0\n"; got != want {
+		strings.Join(csvSummaryHeader, ",")+"\nAll,all,0,0,,,0,,,,0,0,0,\n"; got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
 }
@@ -290,7 +299,7 @@ func TestWriteLeavesRowsInOrder(t *testing.T) {
 func TestWriteUnknownFormat(t *testing.T) {
 	for _, format := range []string{"xml", "", "TABLE", "csv "} {
 		var buf bytes.Buffer
-		err := report.Write(&buf, format, fixture(), time.UTC)
+		err := report.Write(&buf, format, fixture(), time.UTC, fixtureNow)
 		if err == nil {
 			t.Errorf("%q: no error", format)
 			continue
@@ -314,7 +323,7 @@ func (failingWriter) Write([]byte) (int, error) { return 0, errDiskFull }
 
 func TestWriteReportsWriterError(t *testing.T) {
 	for _, format := range []string{"table", "csv", "json"} {
-		if err := report.Write(failingWriter{}, format, fixture(), time.UTC); !errors.Is(err, errDiskFull) {
+		if err := report.Write(failingWriter{}, format, fixture(), time.UTC, fixtureNow); !errors.Is(err, errDiskFull) {
 			t.Errorf("%s: got %v, want %v", format, err, errDiskFull)
 		}
 	}
@@ -333,8 +342,8 @@ func TestWriteCSVEscapesFormulas(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkRecords(t, "referrals", got[1:], [][]string{
-		{"'=HYPERLINK(\"http://x\")", "'+arrest", "'-Eastside", "2025-03-10T14:00:00Z", "", "", "", "'@SUM(A1)", "'\tSam", "1"},
-		{"B2", "social", "East=side", "2025-03-10T14:01:00Z", "", "", "", "open", "'\rAna", "0"},
+		{"'=HYPERLINK(\"http://x\")", "'+arrest", "'-Eastside", "2025-03-10T14:00:00Z", "", "", "", "'@SUM(A1)", "'\tSam", "1", "", ""},
+		{"B2", "social", "East=side", "2025-03-10T14:01:00Z", "", "", "", "open", "'\rAna", "0", "", ""},
 	})
 	summary := write(t, "csv", rows, time.UTC)
 	if !strings.Contains(summary, "\n'-Eastside,'+arrest,1,") {

@@ -132,6 +132,10 @@ func TestReport(t *testing.T) {
 	w.text("jrivera", "ARRIVED")
 	w.at("2026-11-03 11:00")
 	w.text("jrivera", "DONE ENGAGED")
+	w.at("2026-11-06 09:30") // the intake, within its 30 days
+	if reply := w.text("jrivera", "INTAKE "+engaged); !strings.Contains(reply, "recorded") {
+		t.Fatalf("INTAKE %s: reply %q", engaged, reply)
+	}
 
 	w.at("2026-11-10 09:00")
 	unanswered := w.refer("SC 101")
@@ -159,11 +163,13 @@ func TestReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := [][]string{
-		{"code", "type", "cohort", "received", "accepted", "arrived", "closed", "outcome", "accepted_by", "steps"},
-		{engaged, "arrest", "North", "2026-11-03T10:00:00-05:00", "2026-11-03T10:04:00-05:00", "2026-11-03T10:25:00-05:00", "2026-11-03T11:00:00-05:00", "engaged", "Jo Rivera", "0"},
-		{unanswered, "social", "West", "2026-11-10T09:00:00-05:00", "", "", "2026-11-10T09:00:00-05:00", "unanswered", "", "2"},
-		{cancelled, "arrest", "North", "2026-11-20T16:30:00-05:00", "", "", "2026-11-20T16:35:00-05:00", "cancelled", "", "0"},
-		{open, "arrest", "North", "2026-11-30T23:59:00-05:00", "", "", "", "open", "", "0"},
+		{"code", "type", "cohort", "received", "accepted", "arrived", "closed", "outcome", "accepted_by", "steps",
+			"follow_up_due", "followed_up"},
+		{engaged, "arrest", "North", "2026-11-03T10:00:00-05:00", "2026-11-03T10:04:00-05:00", "2026-11-03T10:25:00-05:00", "2026-11-03T11:00:00-05:00", "engaged", "Jo Rivera", "0",
+			"2026-12-03T10:04:00-05:00", "2026-11-06T09:30:00-05:00"},
+		{unanswered, "social", "West", "2026-11-10T09:00:00-05:00", "", "", "2026-11-10T09:00:00-05:00", "unanswered", "", "2", "", ""},
+		{cancelled, "arrest", "North", "2026-11-20T16:30:00-05:00", "", "", "2026-11-20T16:35:00-05:00", "cancelled", "", "0", "", ""},
+		{open, "arrest", "North", "2026-11-30T23:59:00-05:00", "", "", "", "open", "", "0", "", ""},
 	}
 	if len(recs) < len(want) {
 		t.Fatalf("report has %d lines:\n%q", len(recs), recs)
@@ -175,6 +181,8 @@ func TestReport(t *testing.T) {
 	}
 	// The summary: North arrest has three referrals, one accepted in 4
 	// minutes and on scene in 25; the cancelled one is not a missed hand-off.
+	// Its intake came 2 days 23 hours 26 minutes after the accept, on time;
+	// being recorded, it counts whatever the wall clock says.
 	var north3, west1 []string
 	for _, rec := range recs[len(want):] {
 		if len(rec) > 2 && rec[0] == "North" && rec[1] == "arrest" {
@@ -184,10 +192,10 @@ func TestReport(t *testing.T) {
 			west1 = rec
 		}
 	}
-	if !slices.Equal(north3, []string{"North", "arrest", "3", "1", "240", "240", "1", "1500", "1500", "0.500", "0"}) {
+	if !slices.Equal(north3, []string{"North", "arrest", "3", "1", "240", "240", "1", "1500", "1500", "0.500", "0", "1", "1", "257160"}) {
 		t.Errorf("North arrest summary: %q", north3)
 	}
-	if !slices.Equal(west1, []string{"West", "social", "1", "0", "", "", "0", "", "", "0.000", "1"}) {
+	if !slices.Equal(west1, []string{"West", "social", "1", "0", "", "", "0", "", "", "0.000", "1", "0", "0", ""}) {
 		t.Errorf("West social summary: %q", west1)
 	}
 
@@ -203,9 +211,13 @@ func TestReport(t *testing.T) {
 		Referrals []map[string]any `json:"referrals"`
 	}
 	if err := json.Unmarshal([]byte(w.report("json")), &doc); err != nil || len(doc.Referrals) != 4 {
-		t.Errorf("json report: %v, %d referrals", err, len(doc.Referrals))
+		t.Fatalf("json report: %v, %d referrals", err, len(doc.Referrals))
 	}
-	if table := w.report("table"); !strings.Contains(table, engaged) || !strings.Contains(table, "WITHIN_30M") {
+	if got := doc.Referrals[0]["followed_up"]; got != "2026-11-06T09:30:00-05:00" {
+		t.Errorf("json followed_up of %s = %#v", engaged, got)
+	}
+	if table := w.report("table"); !strings.Contains(table, engaged) || !strings.Contains(table, "WITHIN_30M") ||
+		!strings.Contains(table, "FOLLOWED_ON_TIME") || !strings.Contains(table, "2026-11-06 09:30") {
 		t.Errorf("table report:\n%s", table)
 	}
 }
