@@ -176,14 +176,14 @@ func (s *Service) DailyDigest(ctx context.Context, at time.Time) error {
 		if err != nil {
 			return err
 		}
-		appts, err := s.digestAppts(ctx, p.ID, dayStart, dayEnd)
+		appts, waiting, err := s.digestAppts(ctx, p.ID, dayStart, dayEnd)
 		if err != nil {
 			return err
 		}
-		if len(open) == 0 && len(appts) == 0 {
+		if len(open) == 0 && len(appts) == 0 && len(waiting) == 0 {
 			continue
 		}
-		s.tellAs(ctx, p.ID, digestText(open, appts), outbox.Reminder, "digest:"+p.ID+":"+dayStart.Format("2006-01-02"))
+		s.tellAs(ctx, p.ID, digestText(open, appts, waiting), outbox.Reminder, "digest:"+p.ID+":"+dayStart.Format("2006-01-02"))
 	}
 	return nil
 }
@@ -209,31 +209,41 @@ func (s *Service) digestOpen(ctx context.Context, id string, today time.Time) ([
 	return lines, nil
 }
 
-// digestAppts lists the appointments p made for today, earliest first.
-func (s *Service) digestAppts(ctx context.Context, id string, from, to time.Time) ([]string, error) {
+// digestAppts lists the appointments p made for today, earliest first,
+// and the referrals whose coming appointment waits on the participant's
+// consent: no reminder goes until they answer, so the case manager should
+// know.
+func (s *Service) digestAppts(ctx context.Context, id string, from, to time.Time) (today, waiting []string, err error) {
 	key := personApptsKey(id)
 	// Appointments past by more than a day are no longer anyone's business here.
 	s.rdb.ZRemRangeByScore(ctx, key, "-inf", "("+strconv.FormatInt(from.AddDate(0, 0, -1).UnixMilli(), 10))
-	codes, err := s.rdb.ZRangeByScore(ctx, key, &redis.ZRangeBy{
-		Min: strconv.FormatInt(from.UnixMilli(), 10), Max: "(" + strconv.FormatInt(to.UnixMilli(), 10)}).Result()
+	codes, err := s.rdb.ZRangeByScore(ctx, key, &redis.ZRangeBy{Min: strconv.FormatInt(from.UnixMilli(), 10), Max: "+inf"}).Result()
 	if err != nil {
-		return nil, fmt.Errorf("digest of %s: %w", id, err)
+		return nil, nil, fmt.Errorf("digest of %s: %w", id, err)
 	}
-	var lines []string
 	for _, code := range codes {
 		r, err := s.load(ctx, code)
 		if err == errNotFound {
 			continue
 		}
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		if r.ApptState == apptCancelled || r.Appt.Before(from) || !r.Appt.Before(to) {
+		if r.ApptState == apptCancelled || r.Appt.Before(from) || r.Participant == "" {
 			continue
 		}
-		lines = append(lines, code+" "+strings.TrimSpace(r.Appt.In(s.prog.TimeZone).Format("3:04 PM")))
+		if r.Appt.Before(to) {
+			today = append(today, code+" "+strings.TrimSpace(r.Appt.In(s.prog.TimeZone).Format("3:04 PM")))
+		}
+		rec, _, err := s.participantRecord(ctx, numberHash(r.Participant))
+		if err != nil {
+			return nil, nil, err
+		}
+		if rec.Consent == consentAsked && rec.Stopped == "" {
+			waiting = append(waiting, code)
+		}
 	}
-	return lines, nil
+	return today, waiting, nil
 }
 
 // daysLeft says how long until due, in the program's calendar days.

@@ -133,7 +133,7 @@ func TestDailyDigest(t *testing.T) {
 		inst.svc.Wait()
 	}
 	digest := w.expect("jrivera", "Today:", code+" intake 29 days left", other+" follow-up 2 days left",
-		"Appointments: "+code+" 2:30 PM.")
+		"Appointments: "+code+" 2:30 PM.", "No answer yet to the reminders request: "+code+".")
 	if strings.Index(digest, other) > strings.Index(digest, code+" intake") {
 		t.Errorf("the soonest due should come first: %s", digest)
 	}

@@ -344,7 +344,7 @@ func (s *Service) overdueToCaseManager(r *Referral, due time.Time) string {
 }
 
 // digestText is a daily digest, kept within two segments.
-func digestText(open, appts []string) string {
+func digestText(open, appts, waiting []string) string {
 	const limit = 300
 	var b strings.Builder
 	add := func(head string, items []string) {
@@ -372,5 +372,6 @@ func digestText(open, appts []string) string {
 	b.WriteString("Today:")
 	add("Open:", open)
 	add("Appointments:", appts)
+	add("No answer yet to the reminders request:", waiting)
 	return b.String()
 }
