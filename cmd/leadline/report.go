@@ -17,13 +17,14 @@ import (
 
 // reportCmd prints the response-time report for referrals received between
 // two dates, both inclusive, in the program's time zone. Follow-ups are
-// judged as of the wall clock when it runs.
+// judged as of --at, by default the wall clock when it runs.
 func reportCmd(ctx context.Context, args []string, stdout io.Writer, getenv func(string) string) error {
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
 	path := fs.String("config", "", "program config (YAML)")
 	fromFlag := fs.String("from", "", "first day, YYYY-MM-DD (program time zone)")
 	toFlag := fs.String("to", "", "last day, YYYY-MM-DD, inclusive")
 	format := fs.String("format", "table", "table, csv or json")
+	atFlag := fs.String("at", "", `judge follow-ups as of this time, "YYYY-MM-DD HH:MM" program time (default now)`)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -45,6 +46,12 @@ func reportCmd(ctx context.Context, args []string, stdout io.Writer, getenv func
 	if last.Before(from) {
 		return errors.New("--to is before --from")
 	}
+	at := time.Now()
+	if *atFlag != "" {
+		if at, err = time.ParseInLocation("2006-01-02 15:04", *atFlag, prog.TimeZone); err != nil {
+			return fmt.Errorf("--at %q: want a time like \"2026-12-01 09:00\"", *atFlag)
+		}
+	}
 	rdb, err := redisFromEnv(getenv)
 	if err != nil {
 		return err
@@ -58,7 +65,7 @@ func reportCmd(ctx context.Context, args []string, stdout io.Writer, getenv func
 	for _, r := range refs {
 		rows = append(rows, reportRow(prog, r))
 	}
-	return report.Write(stdout, *format, rows, prog.TimeZone, time.Now())
+	return report.Write(stdout, *format, rows, prog.TimeZone, at)
 }
 
 // reportRow is what a funder may see of a referral: no location, notes,

@@ -110,7 +110,7 @@ func (w *reportWorld) report(format string) string {
 		return ""
 	}
 	code := run(context.Background(), []string{"report", "--config", w.config, "--from", "2026-11-01", "--to", "2026-11-30",
-		"--format", format}, nil, &out, &errOut, getenv)
+		"--format", format, "--at", "2026-12-10 00:00"}, nil, &out, &errOut, getenv)
 	if code != 0 {
 		w.t.Fatalf("report exited %d: %s", code, errOut.String())
 	}
@@ -228,6 +228,7 @@ func TestReportBadFlags(t *testing.T) {
 		{"report", "--config", "x.yaml", "--from", "2026-11-01"},
 		{"report", "--config", "../../examples/program.yaml", "--from", "Nov 1", "--to", "2026-11-30"},
 		{"report", "--config", "../../examples/program.yaml", "--from", "2026-11-30", "--to", "2026-11-01"},
+		{"report", "--config", "../../examples/program.yaml", "--from", "2026-11-01", "--to", "2026-11-30", "--at", "tomorrow"},
 	} {
 		var out, errOut bytes.Buffer
 		if code := run(context.Background(), args, nil, &out, &errOut, func(string) string { return "" }); code == 0 {
