@@ -36,27 +36,26 @@ func (s *Service) followUpTimers(r *Referral, accepted time.Time) []timer {
 	return append(ts, timer{dueTimer(r.Code), accepted.Add(plan.Due)})
 }
 
-// followUpDue is when r's follow-up is due; zero if it has no plan or was
-// never accepted.
-func (s *Service) followUpDue(r *Referral) time.Time {
-	plan, ok := s.prog.FollowUps[string(r.Type)]
-	if !ok || r.AcceptedAt.IsZero() {
+// FollowUpDue is when r's intake or first follow-up is (or was) due: its
+// type's plan counted from the accept. It is zero when r owes none: no
+// plan for its type, never accepted, cancelled by the officer, or closed
+// because the person refused or was gone. Reports use it as dispatch does.
+func (r *Referral) FollowUpDue(prog *program.Program) time.Time {
+	plan, ok := prog.FollowUps[string(r.Type)]
+	if !ok || r.AcceptedAt.IsZero() || r.State == Cancelled || r.Outcome == "refused" || r.Outcome == "gone" {
 		return time.Time{}
 	}
 	return r.AcceptedAt.Add(plan.Due)
 }
 
-// followUpOpen reports whether r's case manager still owes its follow-up:
-// accepted, not recorded, and not ended by a refusal, the person gone, or
-// the officer's cancel.
-func followUpOpen(r *Referral) bool {
-	return r.AcceptedBy != "" && r.FollowedAt.IsZero() && r.State != Cancelled &&
-		r.Outcome != "refused" && r.Outcome != "gone"
+// owesFollowUp reports whether r's case manager still owes its follow-up.
+func (s *Service) owesFollowUp(r *Referral) bool {
+	return r.FollowedAt.IsZero() && !r.FollowUpDue(s.prog).IsZero()
 }
 
 // owe records that the case manager owes r's follow-up, for the digest.
 func (s *Service) owe(ctx context.Context, r *Referral) {
-	due := s.followUpDue(r)
+	due := r.FollowUpDue(s.prog)
 	if due.IsZero() {
 		return
 	}
@@ -71,10 +70,10 @@ func (s *Service) followUpReminder(ctx context.Context, code string, n int) erro
 	if err != nil {
 		return err
 	}
-	if !followUpOpen(r) {
+	if !s.owesFollowUp(r) {
 		return s.rdb.ZRem(ctx, personOpenKey(r.AcceptedBy), code).Err()
 	}
-	s.tellAs(ctx, r.AcceptedBy, s.followUpText(r, s.followUpDue(r)), outbox.Reminder, followTimer(code, n))
+	s.tellAs(ctx, r.AcceptedBy, s.followUpText(r, r.FollowUpDue(s.prog)), outbox.Reminder, followTimer(code, n))
 	return nil
 }
 
@@ -85,7 +84,7 @@ func (s *Service) followUpDeadline(ctx context.Context, code string) error {
 	if err != nil {
 		return err
 	}
-	if !followUpOpen(r) {
+	if !s.owesFollowUp(r) {
 		return nil
 	}
 	now := s.now()
@@ -96,7 +95,7 @@ func (s *Service) followUpDeadline(ctx context.Context, code string) error {
 		return err
 	}
 	s.log.Info("follow-up overdue", "code", code, "cohort", r.Cohort)
-	due := s.followUpDue(r)
+	due := r.FollowUpDue(s.prog)
 	for _, id := range s.prog.Supervisors(r.Cohort) {
 		s.tellAs(ctx, id, s.overdueToSupervisor(r, due), outbox.Reminder, "overdue:"+code+":"+id)
 	}
@@ -197,14 +196,14 @@ func (s *Service) digestOpen(ctx context.Context, id string, today time.Time) ([
 	var lines []string
 	for _, code := range codes {
 		r, err := s.load(ctx, code)
-		if err == errNotFound || (err == nil && (!followUpOpen(r) || r.AcceptedBy != id)) {
+		if err == errNotFound || (err == nil && (!s.owesFollowUp(r) || r.AcceptedBy != id)) {
 			s.rdb.ZRem(ctx, personOpenKey(id), code)
 			continue
 		}
 		if err != nil {
 			return nil, err
 		}
-		lines = append(lines, code+" "+followUpWord(r.Type)+" "+daysLeft(today, s.followUpDue(r), s.prog.TimeZone))
+		lines = append(lines, code+" "+followUpWord(r.Type)+" "+daysLeft(today, r.FollowUpDue(s.prog), s.prog.TimeZone))
 	}
 	return lines, nil
 }

@@ -269,11 +269,7 @@ func (s *Service) onTimer(ctx context.Context, t timers.Timer) error {
 			s.log.Error("bad timer", "timer", t.ID)
 			return nil
 		}
-		err = s.advance(ctx, code, step, whyTimeout)
-		if errors.Is(err, errNotFound) {
-			return nil
-		}
-		return err
+		return ignoreGone(s.advance(ctx, code, step, whyTimeout))
 	case "purge":
 		return s.purge(ctx, rest)
 	case "follow":

@@ -721,8 +721,8 @@ func (s *Service) forget(ctx context.Context, code string) error {
 	} else {
 		last = maxTime(last, end)
 	}
-	if followUpOpen(r) {
-		last = maxTime(last, s.followUpDue(r))
+	if s.owesFollowUp(r) {
+		last = maxTime(last, r.FollowUpDue(s.prog))
 	}
 	if until := last.Add(s.prog.Participants.Keep); until.After(now) {
 		return s.timers.Schedule(ctx, forgetTimer(code), until)

@@ -3,7 +3,6 @@ package dispatch
 import (
 	"context"
 	"fmt"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -51,7 +50,7 @@ func BenchmarkReminderMemory(b *testing.B) {
 		}
 	}
 	cm, _ := prog.Person("jrivera")
-	base := usedMemory(b, rdb)
+	base := redistest.UsedMemory(b, rdb)
 	b.ResetTimer()
 	for range b.N {
 		var wg sync.WaitGroup
@@ -71,25 +70,8 @@ func BenchmarkReminderMemory(b *testing.B) {
 	}
 	b.StopTimer()
 	pending, _ := s.timers.Pending(ctx)
-	used := usedMemory(b, rdb) - base
+	used := redistest.UsedMemory(b, rdb) - base
 	b.ReportMetric(float64(pending), "timers")
 	b.ReportMetric(float64(used)/float64(appts*per), "B/reminder")
 	b.ReportMetric(float64(used)/1e6, "MB")
-}
-
-func usedMemory(b *testing.B, rdb *redis.Client) int64 {
-	b.Helper()
-	info, err := rdb.Info(context.Background(), "memory").Result()
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, line := range strings.Split(info, "\r\n") {
-		if v, ok := strings.CutPrefix(line, "used_memory:"); ok {
-			var n int64
-			fmt.Sscan(v, &n)
-			return n
-		}
-	}
-	b.Fatal("no used_memory in INFO")
-	return 0
 }

@@ -19,20 +19,12 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/leadline/leadline/phone"
 )
 
 // MaxSeptets is the most a participant text may use: one GSM-7 SMS segment.
 const MaxSeptets = 160
-
-// gsmBasic is the GSM 03.38 basic character set, without the escape to the
-// extension table. Each costs one septet.
-const gsmBasic = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?" +
-	"¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
-
-// gsmExtension is the GSM 03.38 extension table. Each costs two septets (the
-// escape and the character). The page break (form feed) is in the table too
-// but is left out: phones show it in different ways, and no text needs it.
-const gsmExtension = "^{}\\[~]|€"
 
 // forbiddenInWords are matched anywhere inside a word, after case and accents
 // are folded: "Policeman", "drugstore" and "arrested" give the program away
@@ -87,23 +79,15 @@ func Septets(s string) (n int, ok bool) {
 	return n, ok
 }
 
-// gsmCost is the GSM-7 cost of each GSM-7 character, built once from the
-// tables above and only read after.
-var gsmCost = func() map[rune]int {
-	m := make(map[rune]int, 140)
-	for _, r := range gsmBasic {
-		m[r] = 1
-	}
-	for _, r := range gsmExtension {
-		m[r] = 2
-	}
-	return m
-}()
-
 // septets is the GSM-7 cost of r: 1, 2 for the extension table, or 0 when r
-// cannot be sent as GSM-7 at all.
+// cannot be sent as GSM-7 at all. The page break (form feed) is in the
+// extension table but is refused here: phones show it in different ways,
+// and no text needs it.
 func septets(r rune) int {
-	return gsmCost[r]
+	if r == '\f' {
+		return 0
+	}
+	return phone.GSMSeptets(r)
 }
 
 func firstNonGSM(s string) rune {

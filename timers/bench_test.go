@@ -2,10 +2,8 @@ package timers_test
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -28,7 +26,7 @@ func BenchmarkLag100k(b *testing.B) {
 		b.StopTimer()
 		rdb, _ := redistest.Start(b)
 		ctx := context.Background()
-		before := usedMemory(b, rdb)
+		before := redistest.UsedMemory(b, rdb)
 		base := "leadline:{bench}:timers"
 		start := time.Now().Add(2 * time.Second)
 		for lo := 0; lo < pending; lo += 1000 {
@@ -41,7 +39,7 @@ func BenchmarkLag100k(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-		perTimer := float64(usedMemory(b, rdb)-before) / pending
+		perTimer := float64(redistest.UsedMemory(b, rdb)-before) / pending
 
 		var mu sync.Mutex
 		lags := make([]time.Duration, 0, pending)
@@ -79,20 +77,4 @@ func BenchmarkLag100k(b *testing.B) {
 		b.ReportMetric(float64(lags[len(lags)-1].Microseconds())/1000, "max-lag-ms")
 		b.ReportMetric(perTimer, "redis-bytes/timer")
 	}
-}
-
-func usedMemory(b *testing.B, rdb *redis.Client) int64 {
-	info, err := rdb.Info(context.Background(), "memory").Result()
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, line := range strings.Split(info, "\r\n") {
-		if v, ok := strings.CutPrefix(line, "used_memory:"); ok {
-			var n int64
-			fmt.Sscan(v, &n)
-			return n
-		}
-	}
-	b.Fatal("no used_memory in INFO")
-	return 0
 }

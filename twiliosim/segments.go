@@ -1,16 +1,9 @@
 package twiliosim
 
 import (
-	"strings"
 	"unicode/utf16"
-)
 
-// GSM 03.38: the basic set costs one septet a character, the extension set
-// two (an escape and the character). A body with anything else goes out as
-// UCS-2.
-const (
-	gsmBasic     = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
-	gsmExtension = "^{}\\[~]|€\f"
+	"github.com/leadline/leadline/phone"
 )
 
 // segments returns how many SMS segments body takes. A single segment holds
@@ -26,14 +19,11 @@ func segments(body string) int {
 func gsmSeptets(body string) (int, bool) {
 	n := 0
 	for _, r := range body {
-		switch {
-		case strings.ContainsRune(gsmBasic, r):
-			n++
-		case strings.ContainsRune(gsmExtension, r):
-			n += 2
-		default:
+		c := phone.GSMSeptets(r)
+		if c == 0 {
 			return 0, false
 		}
+		n += c
 	}
 	return n, true
 }

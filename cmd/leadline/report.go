@@ -83,19 +83,8 @@ func reportRow(prog *program.Program, r *dispatch.Referral) report.Row {
 	if p, ok := prog.Person(r.AcceptedBy); ok {
 		row.AcceptedBy = p.Name
 	}
-	row.FollowUpDue, row.FollowedUp = followUpDue(prog, r), r.FollowedAt
+	row.FollowUpDue, row.FollowedUp = r.FollowUpDue(prog), r.FollowedAt
 	return row
-}
-
-// followUpDue is when r's intake or first follow-up is due: its type's plan
-// counted from the accept. It is zero when none is owed: no plan for the
-// type, never accepted, cancelled, or closed refused or gone.
-func followUpDue(prog *program.Program, r *dispatch.Referral) time.Time {
-	plan, ok := prog.FollowUps[string(r.Type)]
-	if !ok || r.AcceptedAt.IsZero() || r.State == dispatch.Cancelled || r.Outcome == "refused" || r.Outcome == "gone" {
-		return time.Time{}
-	}
-	return r.AcceptedAt.Add(plan.Due)
 }
 
 // redisFromEnv connects to REDIS_URL, as serve does.

@@ -228,3 +228,24 @@ func (b *syncBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+// UsedMemory is the server's used_memory, in bytes, for benchmarks that
+// report what their data costs.
+func UsedMemory(tb testing.TB, rdb *redis.Client) int64 {
+	tb.Helper()
+	info, err := rdb.Info(context.Background(), "memory").Result()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, line := range strings.Split(info, "\r\n") {
+		if v, ok := strings.CutPrefix(line, "used_memory:"); ok {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				tb.Fatalf("used_memory %q: %v", v, err)
+			}
+			return n
+		}
+	}
+	tb.Fatal("no used_memory in INFO memory")
+	return 0
+}
