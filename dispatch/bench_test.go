@@ -11,6 +11,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/leadline/leadline/internal/clocktest"
 	"github.com/leadline/leadline/outbox"
 )
 
@@ -27,11 +28,11 @@ func BenchmarkTextToPage(b *testing.B) {
 }
 
 func benchTextToPage(b *testing.B, backlog int) {
-	w := newWorld(b)
+	w := newWorld(b, start)
 	ctx := context.Background()
 	officer, cm := w.phoneOf("osmith"), w.phoneOf("jrivera")
 	if backlog > 0 {
-		box, err := outbox.New(w.rdb, nil, outbox.Options{})
+		box, err := outbox.New(w.rdb, nil, outbox.Options{Clock: w.clock.Now})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -87,8 +88,7 @@ func BenchmarkEscalationLag(b *testing.B) {
 	const wait = 2 * time.Second
 	for range b.N {
 		b.StopTimer()
-		w := newWorld(b)
-		w.clock.live = true
+		w := newWorldOn(b, clocktest.Wall(), nil) // real instances polling in real time
 		for i := range w.prog.Cohorts {
 			for j := range w.prog.Cohorts[i].Escalation.Steps {
 				w.prog.Cohorts[i].Escalation.Steps[j].Wait = wait

@@ -16,7 +16,7 @@ import (
 // supervisor, call her, then tell the officer.
 // Each step waits the cohort's ack_timeout (5m), and not a second less.
 func TestFullChainNobodyAnswers(t *testing.T) {
-	w := newWorld(t)
+	w := newWorld(t, start)
 	w.text("osmith", "AD "+northPoint+" / sitting on the steps")
 	code := codeIn(t, w.expect("osmith", "Paging"))
 	w.expect("jrivera", "LEAD page "+code)
@@ -90,7 +90,7 @@ func TestFullChainNobodyAnswers(t *testing.T) {
 // Jo misses the text but takes the call: the page is read out without
 // the officer's notes, and pressing 1 accepts.
 func TestAcceptByCall(t *testing.T) {
-	w := newWorld(t)
+	w := newWorld(t, start)
 	ctx := context.Background()
 	w.text("osmith", "SC "+northPoint+" / he said his name is John")
 	code := codeIn(t, w.expect("osmith", "Paging"))
@@ -131,7 +131,7 @@ func TestAcceptByCall(t *testing.T) {
 // Silence gets the page read once more, then a polite goodbye; the call
 // ending unanswered moves the referral on at once.
 func TestUnansweredCallMovesOnAtOnce(t *testing.T) {
-	w := newWorld(t)
+	w := newWorld(t, start)
 	ctx := context.Background()
 	w.text("osmith", "AD "+northPoint)
 	code := codeIn(t, w.expect("osmith", "Paging"))
@@ -163,7 +163,7 @@ func TestUnansweredCallMovesOnAtOnce(t *testing.T) {
 
 // Pressing 2 on a page call declines it, exactly as texting 2 does.
 func TestDeclineByCall(t *testing.T) {
-	w := newWorld(t)
+	w := newWorld(t, start)
 	ctx := context.Background()
 	w.text("osmith", "AD "+northPoint)
 	code := codeIn(t, w.expect("osmith", "Paging"))
@@ -195,7 +195,7 @@ func TestDeclineByCall(t *testing.T) {
 
 // Twilio reports the page text undelivered: the call follows at once.
 func TestUndeliveredPageEscalatesAtOnce(t *testing.T) {
-	w := newWorld(t)
+	w := newWorld(t, start)
 	w.sim.FailDelivery(w.phoneOf("jrivera"), 1, 30003)
 	w.text("osmith", "AD "+northPoint)
 	code := codeIn(t, w.expect("osmith", "Paging"))
@@ -213,7 +213,7 @@ func TestUndeliveredPageEscalatesAtOnce(t *testing.T) {
 // Callbacks come late, twice, and out of order; none moves a referral
 // backwards or on.
 func TestOutOfOrderCallbacks(t *testing.T) {
-	w := newWorld(t)
+	w := newWorld(t, start)
 	ctx := context.Background()
 	w.text("osmith", "AD "+northPoint)
 	code := codeIn(t, w.expect("osmith", "Paging"))
@@ -260,7 +260,7 @@ func TestOutOfOrderCallbacks(t *testing.T) {
 // Two instances fire the same timers at the same moment: each step is
 // taken once.
 func TestTwoInstancesTakeEachStepOnce(t *testing.T) {
-	a := newWorld(t)
+	a := newWorld(t, start)
 	b := newInstance(t, a.prog, a.rdb, a.sim, a.clock)
 	const n = 12
 	codes := map[string]bool{}
@@ -295,7 +295,7 @@ func TestTwoInstancesTakeEachStepOnce(t *testing.T) {
 // An instance dies mid-escalation; another, started afterwards on the same
 // Redis, takes the next step when it is due.
 func TestRestartMidEscalation(t *testing.T) {
-	old := newWorld(t)
+	old := newWorld(t, start)
 	old.text("osmith", "AD "+northPoint)
 	code := codeIn(t, old.expect("osmith", "Paging"))
 	old.expect("jrivera", code)
@@ -314,7 +314,7 @@ func TestRestartMidEscalation(t *testing.T) {
 // A referral stored by an instance that died before paging is paged by the
 // rescue timer.
 func TestStoredButNotPagedIsRescued(t *testing.T) {
-	w := newWorld(t)
+	w := newWorld(t, start)
 	// Paging fails because the on-call list cannot be read at all.
 	ctx := context.Background()
 	const key = "leadline:{oncall}:cohort:north:schedule"
@@ -326,7 +326,7 @@ func TestStoredButNotPagedIsRescued(t *testing.T) {
 		t.Fatalf("stored referral: %+v", r)
 	}
 	w.rdb.Del(ctx, key)
-	if err := oncall.New(w.rdb, w.prog, nil, nil).Seed(ctx); err != nil {
+	if err := oncall.New(w.rdb, w.prog, w.clock.Now, nil).Seed(ctx); err != nil {
 		t.Fatal(err)
 	}
 	w.after(10 * time.Second)
@@ -335,7 +335,7 @@ func TestStoredButNotPagedIsRescued(t *testing.T) {
 
 // Cancelling mid-chain tells everyone paged so far and stops the chain.
 func TestCancelStopsTheChain(t *testing.T) {
-	w := newWorld(t)
+	w := newWorld(t, start)
 	w.text("osmith", "AD "+northPoint)
 	code := codeIn(t, w.expect("osmith", "Paging"))
 	w.expect("jrivera", code)
@@ -359,7 +359,7 @@ func TestCancelStopsTheChain(t *testing.T) {
 // A finished referral loses its details when the program's retention says,
 // and keeps the times reports are made of.
 func TestDetailsRetention(t *testing.T) {
-	w := newWorld(t)
+	w := newWorld(t, start)
 	ctx := context.Background()
 	w.text("osmith", "SC "+northPoint+" / blue coat")
 	code := codeIn(t, w.expect("osmith", "Paging"))
@@ -402,7 +402,7 @@ func TestDetailsRetention(t *testing.T) {
 
 // Accept and arrival times feed the response-time histograms.
 func TestResponseTimeMetrics(t *testing.T) {
-	w := newWorld(t)
+	w := newWorld(t, start)
 	w.text("osmith", "AD "+northPoint)
 	w.expect("osmith", "Paging")
 	w.expect("jrivera", "LEAD page")

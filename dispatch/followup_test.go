@@ -15,7 +15,7 @@ const day = 24 * time.Hour
 // The world's clock starts Monday 23 Nov 09:00 program time, so an accept
 // then makes the intake due Wednesday 23 Dec 09:00.
 func TestArrestDiversionIntakeCycle(t *testing.T) {
-	w := newWorld(t)
+	w := newWorld(t, start)
 	code := w.acceptedReferral("AD")
 	w.quiet("jrivera", "msup")
 
@@ -43,7 +43,7 @@ func TestArrestDiversionIntakeCycle(t *testing.T) {
 }
 
 func TestOverdueIntakeIsReportedToSupervisors(t *testing.T) {
-	w := newWorld(t)
+	w := newWorld(t, start)
 	code := w.acceptedReferral("AD")
 	for d := 1; d <= 30; d++ {
 		w.after(day)
@@ -82,7 +82,7 @@ func TestFollowUpsEndWithTheCase(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			w := newWorld(t)
+			w := newWorld(t, start)
 			code := w.acceptedReferral("AD")
 			tc.end(w, code)
 			for range 31 {
@@ -94,7 +94,7 @@ func TestFollowUpsEndWithTheCase(t *testing.T) {
 }
 
 func TestSocialContactFollowUpWithin72Hours(t *testing.T) {
-	w := newWorld(t)
+	w := newWorld(t, start)
 	code := w.acceptedReferral("SC")
 	w.after(day)
 	w.expect("jrivera", code+" (social contact, North): follow-up due Thu 26 Nov 09:00, 2 days left")
@@ -105,7 +105,7 @@ func TestSocialContactFollowUpWithin72Hours(t *testing.T) {
 }
 
 func TestFollowUpReminderWaitsForTheMorning(t *testing.T) {
-	w := newWorld(t)
+	w := newWorld(t, start)
 	w.at("2026-11-23 22:30") // accepted late in the evening
 	code := w.acceptedReferral("SC")
 	w.at("2026-11-24 22:30") // 24 h on: too late to text
@@ -117,7 +117,7 @@ func TestFollowUpReminderWaitsForTheMorning(t *testing.T) {
 }
 
 func TestDailyDigest(t *testing.T) {
-	w := newWorld(t)
+	w := newWorld(t, start)
 	code := w.acceptedReferral("AD")
 	other := w.acceptedReferral("SC")
 	w.text("jrivera", "APPT "+code+" 412-555-0177 11/24 2:30pm @ 123 Center Ave")

@@ -13,7 +13,7 @@ import (
 // when, and the outgoing one what of theirs is still open: once, though
 // two instances are running. Pages follow the new on-call person.
 func TestHandoffTextsOnceAcrossInstances(t *testing.T) {
-	a := newWorld(t)
+	a := newWorld(t, start)
 	b := newInstance(t, a.prog, a.rdb, a.sim, a.clock)
 	b.text("osmith", "SC 105")
 	code := codeIn(t, b.expect("osmith", "East"))
@@ -49,7 +49,7 @@ func TestHandoffTextsOnceAcrossInstances(t *testing.T) {
 
 // The weekly summary lists each cohort's coming week to its members only.
 func TestWeeklySummary(t *testing.T) {
-	w := newWorld(t)
+	w := newWorld(t, start)
 	// Sunday 29 November, 18:00 in Pittsburgh.
 	at := time.Date(2026, 11, 29, 23, 0, 0, 0, time.UTC)
 	if err := w.svc.WeeklySummary(context.Background(), at); err != nil {

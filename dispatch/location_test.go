@@ -32,7 +32,7 @@ func TestOfficerLocationForms(t *testing.T) {
 		{"AD 40 26.842 N 80 0.457 W", "North", "https://maps.google.com/?q=40.447367,-80.007617"},
 	} {
 		t.Run(tt.text, func(t *testing.T) {
-			w := newWorld(t)
+			w := newWorld(t, start)
 			w.text("osmith", tt.text)
 			code := codeIn(t, w.expect("osmith", tt.cohort, "Paging"))
 			oncall := map[string]string{"West": "ewalsh", "North": "jrivera"}[tt.cohort]
@@ -44,7 +44,7 @@ func TestOfficerLocationForms(t *testing.T) {
 // Two or more candidates in different cohorts are asked back, never
 // guessed; nothing is stored until the officer picks.
 func TestAmbiguousAddressIsAskedBack(t *testing.T) {
-	w := newWorld(t)
+	w := newWorld(t, start)
 	ctx := context.Background()
 	w.text("osmith", "AD 100 Main St / by the bridge")
 	w.expect("osmith", "Did you mean 1) 100 Main St, Millvale (outside every area) 2) 100 Main St, Pittsburgh (East) 3) 100 Main St, Sharpsburg (outside every area)? Reply 1 or 2 or 3.")
@@ -68,7 +68,7 @@ func TestAmbiguousAddressIsAskedBack(t *testing.T) {
 }
 
 func TestUnknownLocationShowsTheForms(t *testing.T) {
-	w := newWorld(t)
+	w := newWorld(t, start)
 	w.text("osmith", "AD 99 Nowhere Lane")
 	w.expect("osmith", "Location not found", "1200 Main St", "5th & Wood", "place name or code", "lat,lon", "map link")
 }
@@ -76,7 +76,7 @@ func TestUnknownLocationShowsTheForms(t *testing.T) {
 // A point a few metres outside a cohort, and near no other, is that
 // cohort's; the page says it is near the boundary.
 func TestNearTheBoundary(t *testing.T) {
-	w := newWorld(t)
+	w := newWorld(t, start)
 	p, cohort := pointJustOutside(t, w)
 	w.text("osmith", fmt.Sprintf("SC %.6f,%.6f", p.Lat(), p.Lon()))
 	name := w.prog.CohortName(cohort)
@@ -138,7 +138,7 @@ func TestGeocoderAfterLocalData(t *testing.T) {
 		fmt.Fprint(w, `[]`)
 	}))
 	defer nominatim.Close()
-	base := newWorld(t)
+	base := newWorld(t, start)
 	gc := geocode.New(geocode.Config{URL: nominatim.URL, Kind: "nominatim", Bound: base.prog.Areas.Bound(), Redis: base.rdb})
 	w := newInstance(t, base.prog, base.rdb, base.sim, base.clock, func(c *dispatch.Config) { c.Geocoder = gc })
 

@@ -14,7 +14,7 @@ import (
 const northPoint = "40.4473,-80.0076"
 
 func TestOfficerRefersAndCaseManagerAccepts(t *testing.T) {
-	w := newWorld(t)
+	w := newWorld(t, start)
 	w.text("osmith", "AD "+northPoint+" / male 30s red jacket at bus shelter")
 	reply := w.expect("osmith", "arrest diversion", "North", "Paging the on-call case manager")
 	code := codeIn(t, reply)
@@ -45,7 +45,7 @@ func TestOfficerRefersAndCaseManagerAccepts(t *testing.T) {
 }
 
 func TestCaseManagerFollowsThrough(t *testing.T) {
-	w := newWorld(t)
+	w := newWorld(t, start)
 	w.text("osmith", "SC "+northPoint)
 	code := codeIn(t, w.expect("osmith", "social contact"))
 	w.expect("jrivera", "SOCIAL CONTACT")
@@ -73,7 +73,7 @@ func TestCaseManagerFollowsThrough(t *testing.T) {
 }
 
 func TestRetriedWebhookChangesNothing(t *testing.T) {
-	w := newWorld(t)
+	w := newWorld(t, start)
 	sid := w.text("osmith", "AD "+northPoint)
 	w.expect("osmith", "Paging")
 	w.expect("jrivera", "LEAD page")
@@ -102,7 +102,7 @@ func TestRetriedWebhookChangesNothing(t *testing.T) {
 }
 
 func TestDeclinePagesNextThenNobody(t *testing.T) {
-	w := newWorld(t)
+	w := newWorld(t, start)
 	w.text("osmith", "AD "+northPoint)
 	code := codeIn(t, w.expect("osmith"))
 	w.expect("jrivera", code)
@@ -138,7 +138,7 @@ func TestDeclinePagesNextThenNobody(t *testing.T) {
 }
 
 func TestDoubleAcceptHasOneWinner(t *testing.T) {
-	w := newWorld(t)
+	w := newWorld(t, start)
 	w.text("osmith", "AD "+northPoint)
 	code := codeIn(t, w.expect("osmith"))
 	w.expect("jrivera", code)
@@ -167,7 +167,7 @@ func TestDoubleAcceptHasOneWinner(t *testing.T) {
 }
 
 func TestOutsideEveryCohort(t *testing.T) {
-	w := newWorld(t)
+	w := newWorld(t, start)
 	// Pittsburgh airport, well west of the city.
 	w.text("osmith", "AD 40.4915,-80.2329 / by terminal")
 	w.expect("osmith", "Outside every cohort area", "Nearest: West", "km", "YES")
@@ -192,7 +192,7 @@ func TestOutsideEveryCohort(t *testing.T) {
 }
 
 func TestOfficerStatusCancelHelp(t *testing.T) {
-	w := newWorld(t)
+	w := newWorld(t, start)
 	w.text("osmith", "STATUS")
 	w.expect("osmith", "no referral yet")
 	w.text("osmith", "help")
@@ -222,7 +222,7 @@ func TestOfficerStatusCancelHelp(t *testing.T) {
 }
 
 func TestBadTextsGetUsageAndChangeNothing(t *testing.T) {
-	w := newWorld(t)
+	w := newWorld(t, start)
 	before := 0
 	for _, k := range w.rdb.Keys(context.Background(), "leadline:*").Val() {
 		if !strings.HasPrefix(k, "leadline:{outbox}:") {
@@ -262,7 +262,7 @@ func TestBadTextsGetUsageAndChangeNothing(t *testing.T) {
 }
 
 func TestUnknownNumberLearnsNothing(t *testing.T) {
-	w := newWorld(t)
+	w := newWorld(t, start)
 	for i := range 5 {
 		w.text("stranger", "AD "+northPoint)
 		if i < 3 {
@@ -282,7 +282,7 @@ func TestUnknownNumberLearnsNothing(t *testing.T) {
 }
 
 func TestFailedPageMovesOn(t *testing.T) {
-	w := newWorld(t)
+	w := newWorld(t, start)
 	// Twilio refuses Jo's number for good, text and call alike: her steps
 	// are skipped at once and Ana is paged, with no time waited out.
 	w.sim.FailSends(w.phoneOf("jrivera"), -1, 400, 21610)
@@ -300,7 +300,7 @@ func TestFailedPageMovesOn(t *testing.T) {
 }
 
 func TestBusyTwilioIsRetried(t *testing.T) {
-	w := newWorld(t)
+	w := newWorld(t, start)
 	w.sim.FailSends(w.phoneOf("jrivera"), 2, 429, 20429)
 	w.text("osmith", "AD "+northPoint)
 	code := codeIn(t, w.expect("osmith"))
@@ -312,7 +312,7 @@ func TestBusyTwilioIsRetried(t *testing.T) {
 }
 
 func TestReferralStoredEvenWhenPagingFails(t *testing.T) {
-	w := newWorld(t)
+	w := newWorld(t, start)
 	for _, id := range []string{"jrivera", "aklein", "cobi"} {
 		w.sim.FailSends(w.phoneOf(id), -1, 500, 20500)
 	}
@@ -341,7 +341,7 @@ func TestReferralStoredEvenWhenPagingFails(t *testing.T) {
 }
 
 func TestWho(t *testing.T) {
-	w := newWorld(t)
+	w := newWorld(t, start)
 	w.text("jrivera", "WHO")
 	w.expect("jrivera", "North: you until further notice", "South: Dev P. until further notice")
 	w.text("msup", "who")

@@ -468,7 +468,7 @@ func fits(x time.Time, set []time.Time, loc *time.Location, lim participant.Limi
 // sendParticipant queues a capped text to r's participant and notes what
 // they have been told.
 func (s *Service) sendParticipant(ctx context.Context, r *Referral, hash, id, kind string, ver int, body string) error {
-	s.text(ctx, outbox.Message{ID: "p:" + id, To: r.Participant, Body: body, Priority: outbox.Reminder, Kind: kind,
+	s.text(ctx, outbox.Message{ID: "p:" + id, To: r.Participant, Body: body, Priority: outbox.Reminder, Kind: outbox.Kind(kind),
 		Meta: map[string]string{"code": r.Code, "ver": strconv.Itoa(ver)}})
 	_, err := s.rdb.TxPipelined(ctx, func(pl redis.Pipeliner) error {
 		pl.HSet(ctx, participantKey(hash), "code", r.Code)

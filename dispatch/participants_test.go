@@ -36,7 +36,7 @@ func (w *world) appointment(code, number, when string) {
 }
 
 func TestConsentRemindersConfirmAndReschedule(t *testing.T) {
-	w := newWorldWith(t, noFollowUps)
+	w := newWorldWith(t, start, noFollowUps)
 	code := w.acceptedReferral("AD")
 	// Monday 09:00: the appointment is Friday 27 Nov at 14:30.
 	w.text("jrivera", "APPT "+code+" 412-555-0177 11/27 2:30pm @ 123 Center Ave")
@@ -77,7 +77,7 @@ func TestConsentRemindersConfirmAndReschedule(t *testing.T) {
 }
 
 func TestMoveAndCancelRequeueReminders(t *testing.T) {
-	w := newWorldWith(t, func(p *program.Program) { noFollowUps(p); p.Participants.Window.PerWeek = 7 })
+	w := newWorldWith(t, start, func(p *program.Program) { noFollowUps(p); p.Participants.Window.PerWeek = 7 })
 	code := w.acceptedReferral("AD")
 	w.appointment(code, participantPhone, "11/30 10am") // Monday next week
 	w.at("2026-11-27 10:00")                            // three days before
@@ -129,7 +129,7 @@ func TestOptOut(t *testing.T) {
 		{"No más mensajes", texts.Stopped(participant.Spanish)},
 	} {
 		t.Run(tc.body, func(t *testing.T) {
-			w := newWorldWith(t, noFollowUps)
+			w := newWorldWith(t, start, noFollowUps)
 			code := w.acceptedReferral("AD")
 			w.appointment(code, participantPhone, "11/27 2:30pm")
 			w.text(participantPhone, tc.body)
@@ -148,7 +148,7 @@ func TestOptOut(t *testing.T) {
 }
 
 func TestOptOutByCarrierAndStart(t *testing.T) {
-	w := newWorldWith(t, noFollowUps)
+	w := newWorldWith(t, start, noFollowUps)
 	code := w.acceptedReferral("AD")
 	w.appointment(code, participantPhone, "11/30 10am")
 	// The participant texted STOP somewhere Leadline never saw it: Twilio
@@ -170,7 +170,7 @@ func TestOptOutByCarrierAndStart(t *testing.T) {
 }
 
 func TestSpanishAndHelp(t *testing.T) {
-	w := newWorldWith(t, noFollowUps)
+	w := newWorldWith(t, start, noFollowUps)
 	code := w.acceptedReferral("AD")
 	w.text("jrivera", "LANG "+code+" es")
 	w.expect("jrivera", code+": participant texts in Spanish.")
@@ -190,7 +190,7 @@ func TestSpanishAndHelp(t *testing.T) {
 }
 
 func TestAppointmentInputIsCheckedAndChangesNothing(t *testing.T) {
-	w := newWorldWith(t, noFollowUps)
+	w := newWorldWith(t, start, noFollowUps)
 	code := w.acceptedReferral("AD")
 	for _, tc := range []struct{ body, want string }{
 		{"APPT " + code + " 412-555-0177 11/27 2:30", "AM or PM"},
@@ -215,7 +215,7 @@ func TestAppointmentInputIsCheckedAndChangesNothing(t *testing.T) {
 }
 
 func TestQuietHoursAcrossMidnight(t *testing.T) {
-	w := newWorldWith(t, func(p *program.Program) { noFollowUps(p); p.Participants.Reminders = []time.Duration{10 * time.Hour} })
+	w := newWorldWith(t, start, func(p *program.Program) { noFollowUps(p); p.Participants.Reminders = []time.Duration{10 * time.Hour} })
 	code := w.acceptedReferral("AD")
 	w.appointment(code, participantPhone, "11/25 9am")
 	w.at("2026-11-24 23:00") // ten hours before: night
@@ -234,7 +234,7 @@ func TestQuietHoursAcrossMidnight(t *testing.T) {
 }
 
 func TestQuietHoursAcrossDST(t *testing.T) {
-	w := newWorldWith(t, func(p *program.Program) { noFollowUps(p); p.Participants.Reminders = []time.Duration{11 * time.Hour} })
+	w := newWorldWith(t, start, func(p *program.Program) { noFollowUps(p); p.Participants.Reminders = []time.Duration{11 * time.Hour} })
 	w.clock.Set(time.Date(2026, 10, 29, 13, 0, 0, 0, time.UTC)) // Thu 09:00 EDT
 	code := w.acceptedReferral("AD")
 	w.appointment(code, participantPhone, "11/1 9am") // Sunday, the clocks went back at 02:00
@@ -251,7 +251,7 @@ func TestQuietHoursAcrossDST(t *testing.T) {
 }
 
 func TestCapsOneADayThreeAWeek(t *testing.T) {
-	w := newWorldWith(t, func(p *program.Program) {
+	w := newWorldWith(t, start, func(p *program.Program) {
 		noFollowUps(p)
 		p.Participants.Reminders = []time.Duration{6 * day, 5 * day, 4 * day, 3 * day, 2 * day, 1 * day, 3 * time.Hour, time.Hour}
 	})
@@ -280,7 +280,7 @@ func TestCapsOneADayThreeAWeek(t *testing.T) {
 }
 
 func TestTwoInstancesSendEachReminderOnce(t *testing.T) {
-	w := newWorldWith(t, noFollowUps)
+	w := newWorldWith(t, start, noFollowUps)
 	b := newInstance(t, w.prog, w.rdb, w.sim, w.clock)
 	var numbers []string
 	for i := range 8 {
@@ -309,7 +309,7 @@ func TestTwoInstancesSendEachReminderOnce(t *testing.T) {
 }
 
 func TestParticipantNumberIsForgotten(t *testing.T) {
-	w := newWorldWith(t, noFollowUps)
+	w := newWorldWith(t, start, noFollowUps)
 	code := w.acceptedReferral("AD")
 	w.appointment(code, participantPhone, "11/27 2:30pm")
 	w.text("jrivera", "DONE ENGAGED "+code)
@@ -338,7 +338,7 @@ func TestParticipantNumberIsForgotten(t *testing.T) {
 }
 
 func TestConsentDeclinedThenGiven(t *testing.T) {
-	w := newWorldWith(t, noFollowUps)
+	w := newWorldWith(t, start, noFollowUps)
 	code := w.acceptedReferral("AD")
 	w.text("jrivera", "APPT "+code+" 412 555 0177 11/27 2:30pm")
 	w.expect("jrivera", "Asked")

@@ -10,6 +10,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/leadline/leadline/examples"
+	"github.com/leadline/leadline/internal/clocktest"
 	"github.com/leadline/leadline/internal/redistest"
 	"github.com/leadline/leadline/oncall"
 	"github.com/leadline/leadline/program"
@@ -28,8 +29,8 @@ func BenchmarkReminderMemory(b *testing.B) {
 	}
 	rdb, _ := redistest.Start(b)
 	ctx := context.Background()
-	now := time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)
-	s, err := NewService(Config{Program: prog, Redis: rdb, OnCall: oncall.New(rdb, prog, nil, nil), Clock: func() time.Time { return now }})
+	clk := clocktest.New(time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC))
+	s, err := NewService(Config{Program: prog, Redis: rdb, OnCall: oncall.New(rdb, prog, clk.Now, nil), Clock: clk.Now})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -58,7 +59,7 @@ func BenchmarkReminderMemory(b *testing.B) {
 			wg.Go(func() {
 				for i := w; i < appts; i += 16 {
 					r := &Referral{Code: fmt.Sprintf("%07d", i)}
-					at := now.Add(4*24*time.Hour + time.Duration(i%1000)*time.Minute)
+					at := clk.Now().Add(4*24*time.Hour + time.Duration(i%1000)*time.Minute)
 					if _, err := s.setAppointment(ctx, cm, r, number(i), at, "123 Center Ave"); err != nil {
 						b.Error(err)
 						return

@@ -25,8 +25,12 @@ const (
 // it, pages first.
 func (s *Service) newOutbox(c Config) (*outbox.Box, error) {
 	opt := c.Outbox
-	// The outbox keeps the wall clock: its leases and retries are about
-	// processes and Twilio, not the program's time.
+	// The outbox's leases and retries are about processes and Twilio, not
+	// the program's day: a caller whose clock jumps (the demo's `wait`)
+	// gives the outbox a steady one of its own.
+	if opt.Clock == nil {
+		opt.Clock = s.now
+	}
 	opt.Log, opt.Metrics = s.log, c.Metrics
 	if opt.Rate == 0 {
 		opt.Rate = s.prog.MaxMessagesPerSecond
@@ -89,7 +93,7 @@ func (s *Service) tellAs(ctx context.Context, personID, body string, prio outbox
 	if prio == outbox.Reminder {
 		kind = kindDigest
 	}
-	s.text(ctx, outbox.Message{ID: id, To: p.Phone, Body: body, Priority: prio, Kind: kind})
+	s.text(ctx, outbox.Message{ID: id, To: p.Phone, Body: body, Priority: prio, Kind: outbox.Kind(kind)})
 }
 
 // reply answers an inbound text; the reply's ID is the inbound text's, so
@@ -100,7 +104,7 @@ func (s *Service) reply(ctx context.Context, to, body, messageSID, kind string) 
 		id = "reply:" + messageSID
 	}
 	_, err := s.outbox.Enqueue(ctx, outbox.Message{ID: id, From: s.prog.Phone, To: to, Body: body,
-		Priority: outbox.Reply, Kind: kind, StatusCallback: s.publicURL + "/twilio/status"})
+		Priority: outbox.Reply, Kind: outbox.Kind(kind), StatusCallback: s.publicURL + "/twilio/status"})
 	return err
 }
 

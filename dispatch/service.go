@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -45,7 +46,7 @@ type Config struct {
 	// PublicURL is the base URL Twilio reaches the webhooks at: page calls
 	// fetch their TwiML and report status there.
 	PublicURL string
-	Clock     func() time.Time // default time.Now
+	Clock     func() time.Time // required
 	Log       *slog.Logger     // default slog.Default()
 	// Metrics is where the service's Prometheus metrics are registered;
 	// nil for nowhere.
@@ -55,9 +56,9 @@ type Config struct {
 	Geocoder geo.Geocoder
 	// SendTimeout bounds the retries of one outbound call (default 2m).
 	SendTimeout time.Duration
-	// Outbox tunes the outbox every text goes through; its clock, log,
-	// metrics and hooks are the service's, and its Rate defaults to the
-	// program's max_messages_per_second.
+	// Outbox tunes the outbox every text goes through; its log, metrics
+	// and hooks are the service's, its Clock defaults to the service's,
+	// and its Rate defaults to the program's max_messages_per_second.
 	Outbox outbox.Options
 }
 
@@ -80,13 +81,13 @@ type Service struct {
 	sends       sync.WaitGroup
 }
 
-// NewService returns a Service. It fails only if its metrics cannot be
-// registered (registered twice).
+// NewService returns a Service. It fails if c has no Clock or its metrics
+// cannot be registered (registered twice).
 func NewService(c Config) (*Service, error) {
 	s := &Service{prog: c.Program, rdb: c.Redis, oncall: c.OnCall, texter: c.Texter, caller: c.Caller,
 		publicURL: strings.TrimSuffix(c.PublicURL, "/"), now: c.Clock, log: c.Log, sendTimeout: c.SendTimeout}
 	if s.now == nil {
-		s.now = time.Now
+		return nil, errors.New("dispatch: Config.Clock is required")
 	}
 	if s.log == nil {
 		s.log = slog.Default()

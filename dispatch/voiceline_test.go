@@ -42,7 +42,7 @@ func press(t *testing.T, c *twiliosim.Session, digits string) {
 // The officer's registered phone is recognised; where they are is said;
 // the on-call case manager picks up and is connected, which accepts.
 func TestVoiceLineRegisteredOfficerBySpeech(t *testing.T) {
-	w := newWorld(t)
+	w := newWorld(t, start)
 	ctx := context.Background()
 	call := w.callLine("osmith")
 	hears(t, call, "Hello, Sam Smith.", "Press 1 for arrest diversion, 2 for social contact.")
@@ -90,7 +90,7 @@ func TestVoiceLineRegisteredOfficerBySpeech(t *testing.T) {
 // An unknown number signs in with badge and PIN, and gives a place code on
 // the keypad.
 func TestVoiceLineUnknownCallerWithPIN(t *testing.T) {
-	w := newWorld(t)
+	w := newWorld(t, start)
 	call := w.callLine("stranger")
 	said := hears(t, call, "Enter your badge number")
 	for _, leak := range []string{"Leadline", "LEAD", "diversion", "police", "referral"} {
@@ -120,7 +120,7 @@ func TestVoiceLineUnknownCallerWithPIN(t *testing.T) {
 // Three wrong badge-and-PIN pairs end the call; nothing is stored, and the
 // caller is never told which of the two was wrong.
 func TestVoiceLineWrongPINThreeTimes(t *testing.T) {
-	w := newWorld(t)
+	w := newWorld(t, start)
 	call := w.callLine("stranger")
 	for i := range 3 {
 		press(t, call, "2087#")
@@ -144,7 +144,7 @@ func TestVoiceLineWrongPINThreeTimes(t *testing.T) {
 // The first case manager does not pick up: the next in the chain is
 // dialled, and the one who answers gets the page's details by text.
 func TestVoiceLineFirstCaseManagerDoesNotAnswer(t *testing.T) {
-	w := newWorld(t)
+	w := newWorld(t, start)
 	w.sim.DialOutcome(w.phoneOf("ewalsh"), "no-answer")
 	call := w.callLine("osmith")
 	press(t, call, "2")
@@ -174,7 +174,7 @@ func TestVoiceLineFirstCaseManagerDoesNotAnswer(t *testing.T) {
 // Nobody picks up: the officer is told the page stands, and a case
 // manager's later accept by text still reaches them.
 func TestVoiceLineNobodyAnswers(t *testing.T) {
-	w := newWorld(t)
+	w := newWorld(t, start)
 	for _, id := range []string{"ewalsh", "bnguyen", "msup"} {
 		w.sim.DialOutcome(w.phoneOf(id), "busy")
 	}
@@ -197,7 +197,7 @@ func TestVoiceLineNobodyAnswers(t *testing.T) {
 // Silence gets the question once more, then a polite end; a location that
 // cannot be understood by speech falls back to the keypad.
 func TestVoiceLineSilenceAndNoise(t *testing.T) {
-	w := newWorld(t)
+	w := newWorld(t, start)
 	ctx := context.Background()
 	call := w.callLine("osmith")
 	if err := call.Silence(ctx); err != nil {
@@ -235,7 +235,7 @@ func TestVoiceLineSilenceAndNoise(t *testing.T) {
 // On the phone too, ambiguity is asked back: the candidates are read out
 // and the caller presses the number of the right one.
 func TestVoiceLineAsksBackAmbiguity(t *testing.T) {
-	w := newWorld(t)
+	w := newWorld(t, start)
 	ctx := context.Background()
 	call := w.callLine("osmith")
 	press(t, call, "2")

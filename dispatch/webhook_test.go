@@ -15,7 +15,7 @@ import (
 // Requests that do not come from Twilio are refused before anything reads
 // or remembers them: no referral, no text, no MessageSid record.
 func TestUnsignedRequestsChangeNothing(t *testing.T) {
-	w := newWorld(t)
+	w := newWorld(t, start)
 	form := url.Values{"From": {w.phoneOf("osmith")}, "To": {w.prog.Phone},
 		"Body": {"AD " + northPoint}, "MessageSid": {"SM00000000000000000000000000000001"}}
 	for _, tt := range []struct {
@@ -55,7 +55,7 @@ func TestUnsignedRequestsChangeNothing(t *testing.T) {
 }
 
 func TestOversizedRequestRefused(t *testing.T) {
-	w := newWorld(t)
+	w := newWorld(t, start)
 	form := url.Values{"From": {w.phoneOf("osmith")}, "Body": {"AD " + northPoint + " / " + strings.Repeat("x", 70_000)},
 		"MessageSid": {"SM00000000000000000000000000000002"}}
 	if status := post(t, w.url+"/twilio/sms", form, twiliosim.Signature(testToken, w.url+"/twilio/sms", form)); status != http.StatusRequestEntityTooLarge {
@@ -65,7 +65,7 @@ func TestOversizedRequestRefused(t *testing.T) {
 }
 
 func TestHealthAndReadiness(t *testing.T) {
-	w := newWorld(t)
+	w := newWorld(t, start)
 	for _, path := range []string{"/healthz", "/readyz"} {
 		resp, err := http.Get(w.url + path)
 		if err != nil {
@@ -132,7 +132,7 @@ func send(t *testing.T, u string, form url.Values, sig string) (int, string) {
 // Status callbacks and voice steps are refused unsigned like texts, and a
 // signed voice step for a call that is not ours learns nothing.
 func TestStatusAndVoiceNeedSignatures(t *testing.T) {
-	w := newWorld(t)
+	w := newWorld(t, start)
 	w.text("osmith", "AD "+northPoint)
 	code := codeIn(t, w.expect("osmith", "Paging"))
 	page := w.expectMessage("jrivera", code)

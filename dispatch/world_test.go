@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,8 +17,10 @@ import (
 
 	"github.com/leadline/leadline/dispatch"
 	"github.com/leadline/leadline/examples"
+	"github.com/leadline/leadline/internal/clocktest"
 	"github.com/leadline/leadline/internal/redistest"
 	"github.com/leadline/leadline/oncall"
+	"github.com/leadline/leadline/outbox"
 	"github.com/leadline/leadline/participant"
 	"github.com/leadline/leadline/phone"
 	"github.com/leadline/leadline/program"
@@ -42,49 +43,30 @@ type world struct {
 	sim    *twiliosim.Server
 	svc    *dispatch.Service
 	oncall *oncall.Store
-	clock  *clock
+	clock  *clocktest.Clock
 	url    string
 }
 
-// start is when every world's clock starts: a Monday afternoon.
+// start is when most worlds' clocks start: a Monday afternoon. Tests that
+// care about the calendar start elsewhere (see TestConversationOnAnyDate).
 var start = time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)
 
-// clock is the injected time source; tests move it instead of sleeping.
-// A live clock is the wall clock (benchmarks of real timing).
-type clock struct {
-	mu   sync.Mutex
-	now  time.Time
-	live bool
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.live {
-		return time.Now()
-	}
-	return c.now
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-func newWorld(t testing.TB) *world {
+// newWorld is the sample program's world with its clock at at: every part
+// of it, the simulator included, reads that one clock.
+func newWorld(t testing.TB, at time.Time) *world {
 	t.Helper()
-	return newWorldWith(t, nil)
+	return newWorldWith(t, at, nil)
 }
 
 // newWorldWith is newWorld with the sample program changed by edit first.
-func newWorldWith(t testing.TB, edit func(*program.Program)) *world {
+func newWorldWith(t testing.TB, at time.Time, edit func(*program.Program)) *world {
+	t.Helper()
+	return newWorldOn(t, clocktest.New(at), edit)
+}
+
+// newWorldOn is newWorldWith on a given clock (clocktest.Wall for
+// benchmarks of real timing).
+func newWorldOn(t testing.TB, clk *clocktest.Clock, edit func(*program.Program)) *world {
 	t.Helper()
 	prog, err := program.LoadFS(examples.FS, "program.yaml")
 	if err != nil {
@@ -94,20 +76,18 @@ func newWorldWith(t testing.TB, edit func(*program.Program)) *world {
 		edit(prog)
 	}
 	rdb, _ := redistest.Start(t)
-	ctx := context.Background()
-	if err := oncall.New(rdb, prog, nil, nil).Seed(ctx); err != nil {
+	if err := oncall.New(rdb, prog, clk.Now, nil).Seed(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	sim := twiliosim.New(twiliosim.Options{AccountSID: testSID, AuthToken: testToken})
+	sim := twiliosim.New(twiliosim.Options{AccountSID: testSID, AuthToken: testToken, Clock: clk.Now})
 	t.Cleanup(sim.Close)
-	clk := &clock{now: start}
 	return newInstance(t, prog, rdb, sim, clk)
 }
 
 // newInstance starts one instance of Leadline (dispatch and its webhooks
 // server) against rdb and the phone simulator sim; several on one Redis are
 // several instances of Leadline. Texts from the phones go to the newest.
-func newInstance(t testing.TB, prog *program.Program, rdb *redis.Client, sim *twiliosim.Server, clk *clock, opts ...func(*dispatch.Config)) *world {
+func newInstance(t testing.TB, prog *program.Program, rdb *redis.Client, sim *twiliosim.Server, clk *clocktest.Clock, opts ...func(*dispatch.Config)) *world {
 	t.Helper()
 	tw := phone.NewClient(phone.ClientConfig{AccountSID: testSID, AuthToken: testToken, APIURL: sim.URL(),
 		RetryBase: time.Millisecond, MaxAttempts: 3})
@@ -120,8 +100,12 @@ func newInstance(t testing.TB, prog *program.Program, rdb *redis.Client, sim *tw
 	url := "http://" + l.Addr().String()
 	reg := prometheus.NewRegistry()
 	store := oncall.New(rdb, prog, clk.Now, log)
+	// The outbox's clock is process time (leases, retries), not the
+	// program's day: it stays still, so moving the program's clock never
+	// lapses a claim in the middle of a send.
 	cfg := dispatch.Config{Program: prog, Redis: rdb, OnCall: store, Texter: tw, Caller: tw,
-		PublicURL: url, Clock: clk.Now, Log: log, Metrics: reg}
+		PublicURL: url, Clock: clk.Now, Log: log, Metrics: reg,
+		Outbox: outbox.Options{Clock: clocktest.New(start).Now}}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -136,7 +120,7 @@ func newInstance(t testing.TB, prog *program.Program, rdb *redis.Client, sim *tw
 	t.Cleanup(func() { stop(); <-done; svc.Wait() })
 	srv := &httptest.Server{Listener: l, Config: &http.Server{Handler: webhooks.New(webhooks.Config{
 		PublicURL: url, AuthToken: testToken, SMS: svc, Voice: svc, Status: svc, Metrics: reg, Log: log,
-		Ready: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }}).Handler()}}
+		Ready: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }, Now: clk.Now}).Handler()}}
 	srv.Start()
 	t.Cleanup(srv.Close)
 	sim.SetWebhookBase(url)

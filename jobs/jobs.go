@@ -41,10 +41,12 @@ type Runner struct {
 	ctx  context.Context
 }
 
-// New returns a Runner in loc. clock may be nil for the wall clock.
+// New returns a Runner in loc. clock is required (time.Now in serve, the
+// test's clock in tests); a nil clock panics, so no caller can fall back
+// to the wall clock by leaving it out.
 func New(rdb redis.UniversalClient, loc *time.Location, clock func() time.Time, log *slog.Logger) *Runner {
 	if clock == nil {
-		clock = time.Now
+		panic("jobs.New: a clock is required")
 	}
 	if log == nil {
 		log = slog.Default()

@@ -8,17 +8,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leadline/leadline/internal/clocktest"
+
 	"github.com/leadline/leadline/internal/redistest"
 	"github.com/leadline/leadline/jobs"
 )
-
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *clock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.now = t }
 
 // Several instances firing the same job at the same minute run it once;
 // the hour daylight saving repeats does not run it twice either.
@@ -29,7 +23,7 @@ func TestEachFiringOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clk := &clock{}
+	clk := clocktest.New(time.Time{})
 	var runs atomic.Int32
 	var at []time.Time
 	var mu sync.Mutex
@@ -72,7 +66,7 @@ func TestEachFiringOnce(t *testing.T) {
 // refused with the job's name.
 func TestFailuresAndSpecs(t *testing.T) {
 	rdb, _ := redistest.Start(t)
-	r := jobs.New(rdb, time.UTC, nil, nil)
+	r := jobs.New(rdb, time.UTC, clocktest.New(time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)).Now, nil)
 	r.Fire(context.Background(), "broken", func(context.Context, time.Time) error { return errors.New("boom") })
 	if err := r.Add("weekly", "0 18 * * 0", func(context.Context, time.Time) error { return nil }); err != nil {
 		t.Error(err)

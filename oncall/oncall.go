@@ -57,11 +57,11 @@ type Store struct {
 	log    *slog.Logger
 }
 
-// New returns a Store for prog's cohorts on rdb. clock may be nil for the
-// wall clock.
+// New returns a Store for prog's cohorts on rdb. clock is required (time.Now
+// in serve, the test's clock in tests); a nil clock panics.
 func New(rdb redis.UniversalClient, prog *program.Program, clock func() time.Time, log *slog.Logger) *Store {
 	if clock == nil {
-		clock = time.Now
+		panic("oncall.New: a clock is required")
 	}
 	if log == nil {
 		log = slog.Default()

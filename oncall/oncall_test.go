@@ -11,6 +11,8 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/leadline/leadline/internal/clocktest"
+
 	"github.com/leadline/leadline/examples"
 	"github.com/leadline/leadline/internal/redistest"
 	"github.com/leadline/leadline/oncall"
@@ -57,14 +59,6 @@ func fourCohorts(north string) string {
 `
 }
 
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *clock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.now = t }
-
 func local(t *testing.T, loc *time.Location, s string) time.Time {
 	t.Helper()
 	x, err := time.ParseInLocation("2006-01-02 15:04", s, loc)
@@ -74,7 +68,7 @@ func local(t *testing.T, loc *time.Location, s string) time.Time {
 	return x
 }
 
-func newStore(t *testing.T, p *program.Program, clk *clock) *oncall.Store {
+func newStore(t *testing.T, p *program.Program, clk *clocktest.Clock) *oncall.Store {
 	t.Helper()
 	rdb, _ := redistest.Start(t)
 	s := oncall.New(rdb, p, clk.Now, nil)
@@ -105,7 +99,7 @@ func TestDailyHandoffAcrossDST(t *testing.T) {
 	} {
 		t.Run(tt.tz, func(t *testing.T) {
 			p := loadProgram(t, tt.tz, fourCohorts(`, shift: {every: 1d, handoff: "09:00", start: `+tt.start+`}`))
-			clk := &clock{}
+			clk := clocktest.New(time.Time{})
 			s := newStore(t, p, clk)
 			for _, c := range tt.checks {
 				at := local(t, p.TimeZone, c.at)
@@ -139,7 +133,7 @@ func TestShiftLengths(t *testing.T) {
 		{`{every: 1d, handoff: "09:00", start: 2026-11-20}`, "2026-11-19 10:00", "cobi", "2026-11-20 09:00"},
 	} {
 		p := loadProgram(t, ny, fourCohorts(", shift: "+tt.shift))
-		s := newStore(t, p, &clock{})
+		s := newStore(t, p, clocktest.New(time.Time{}))
 		sh, err := s.At(context.Background(), "north", local(t, p.TimeZone, tt.at))
 		if err != nil {
 			t.Fatal(err)
@@ -155,7 +149,7 @@ func TestShiftLengths(t *testing.T) {
 func TestNoShiftsKeepsFirst(t *testing.T) {
 	ctx := context.Background()
 	p := loadProgram(t, "America/New_York", fourCohorts(""))
-	s := newStore(t, p, &clock{now: time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)})
+	s := newStore(t, p, clocktest.New(time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)))
 	if id, err := s.Current(ctx, "north"); err != nil || id != "jrivera" {
 		t.Errorf("Current = %q, %v", id, err)
 	}
@@ -185,7 +179,7 @@ func TestNoShiftsKeepsFirst(t *testing.T) {
 func TestOverrideMidShift(t *testing.T) {
 	ctx := context.Background()
 	p := loadProgram(t, "America/New_York", fourCohorts(`, shift: {every: 1d, handoff: "09:00", start: 2026-11-23}`))
-	clk := &clock{now: local(t, p.TimeZone, "2026-11-23 10:00")}
+	clk := clocktest.New(local(t, p.TimeZone, "2026-11-23 10:00"))
 	s := newStore(t, p, clk)
 	o, err := s.AddOverride(ctx, "north", "bnguyen", local(t, p.TimeZone, "2026-11-23 13:00"), local(t, p.TimeZone, "2026-11-23 17:00"))
 	if err != nil {
@@ -226,7 +220,7 @@ func TestOverrideMidShift(t *testing.T) {
 func TestOverlappingOverridesRefused(t *testing.T) {
 	ctx := context.Background()
 	p := loadProgram(t, "America/New_York", fourCohorts(""))
-	clk := &clock{now: local(t, p.TimeZone, "2026-11-23 10:00")}
+	clk := clocktest.New(local(t, p.TimeZone, "2026-11-23 10:00"))
 	s := newStore(t, p, clk)
 	at := func(h string) time.Time { return local(t, p.TimeZone, "2026-11-24 "+h) }
 	first, err := s.AddOverride(ctx, "north", "aklein", at("09:00"), at("17:00"))
@@ -267,7 +261,7 @@ func TestOverlappingOverridesRefused(t *testing.T) {
 func TestHandoffToldOnce(t *testing.T) {
 	ctx := context.Background()
 	p := loadProgram(t, "America/New_York", fourCohorts(`, shift: {every: 1d, handoff: "09:00", start: 2026-11-23}`))
-	clk := &clock{now: local(t, p.TimeZone, "2026-11-23 10:00")}
+	clk := clocktest.New(local(t, p.TimeZone, "2026-11-23 10:00"))
 	rdb, _ := redistest.Start(t)
 	a := oncall.New(rdb, p, clk.Now, nil)
 	b := oncall.New(rdb, p, clk.Now, nil)

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leadline/leadline/internal/clocktest"
+
 	"github.com/redis/go-redis/v9"
 
 	"github.com/leadline/leadline/internal/redistest"
@@ -29,18 +31,6 @@ const (
 // person is the phone number of test person i.
 func person(i int) string { return fmt.Sprintf("+1412556%04d", i) }
 
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // env is one Redis, one phone simulator and a real phone.Client pointed at
 // it; boxes made by env.box record every Result they hand to Done.
 type env struct {
@@ -48,7 +38,7 @@ type env struct {
 	rdb   *redis.Client
 	sim   *twiliosim.Server
 	phone *phone.Client
-	clock *clock
+	clock *clocktest.Clock
 	log   *slog.Logger
 	ended chan outbox.Result
 
@@ -58,14 +48,26 @@ type env struct {
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
+	return newEnvStamped(t, nil)
+}
+
+// newEnvStamped is newEnv with the simulator stamping what it receives by
+// stamp (nil: the env's clock). The throughput cap runs on Redis's own
+// clock, so its test stamps real arrival times with clocktest.Wall.
+func newEnvStamped(t testing.TB, stamp *clocktest.Clock) *env {
+	t.Helper()
 	rdb, _ := redistest.Start(t)
-	sim := twiliosim.New(twiliosim.Options{AccountSID: testSID, AuthToken: testToken})
+	clk := clocktest.New(time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC))
+	if stamp == nil {
+		stamp = clk
+	}
+	sim := twiliosim.New(twiliosim.Options{AccountSID: testSID, AuthToken: testToken, Clock: stamp.Now})
 	t.Cleanup(sim.Close)
 	return &env{
 		t: t, rdb: rdb, sim: sim,
 		phone: phone.NewClient(phone.ClientConfig{AccountSID: testSID, AuthToken: testToken, APIURL: sim.URL(),
 			RetryBase: time.Millisecond, MaxAttempts: 3}),
-		clock:   &clock{now: time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)},
+		clock:   clk,
 		log:     slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn})),
 		ended:   make(chan outbox.Result, 20_000),
 		results: make(map[string][]outbox.Result),

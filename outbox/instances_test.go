@@ -10,6 +10,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/leadline/leadline/internal/clocktest"
 	"github.com/leadline/leadline/outbox"
 )
 
@@ -47,7 +48,7 @@ func TestTwoInstancesSendEachTextOnce(t *testing.T) {
 }
 
 func TestRateCapsEachSender(t *testing.T) {
-	e := newEnv(t)
+	e := newEnvStamped(t, clocktest.Wall()) // wall clock: the cap is kept by Redis's own clock
 	const rate = 5
 	// Two instances share the cap.
 	boxes := []*outbox.Box{e.box(outbox.Options{Workers: 4, Rate: rate}), e.box(outbox.Options{Workers: 4, Rate: rate})}
@@ -178,7 +179,7 @@ func TestMetrics(t *testing.T) {
 		t.Errorf("metrics %q, want only %d", slices.Sorted(maps.Keys(got)), len(want))
 	}
 
-	if _, err := outbox.New(e.rdb, e.phone, outbox.Options{Metrics: reg}); err == nil {
+	if _, err := outbox.New(e.rdb, e.phone, outbox.Options{Clock: e.clock.Now, Metrics: reg}); err == nil {
 		t.Error("New registered the metrics twice on one registry")
 	}
 }

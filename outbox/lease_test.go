@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leadline/leadline/internal/clocktest"
+
 	"github.com/redis/go-redis/v9"
 
 	"github.com/leadline/leadline/internal/redistest"
@@ -28,7 +30,8 @@ type leaseEnv struct {
 
 func newLeaseEnv(t *testing.T) *leaseEnv {
 	rdb, _ := redistest.Start(t)
-	sim := twiliosim.New(twiliosim.Options{AccountSID: "AC0123456789abcdef0123456789abcdef", AuthToken: "0123456789abcdef0123456789abcdef"})
+	sim := twiliosim.New(twiliosim.Options{AccountSID: "AC0123456789abcdef0123456789abcdef", AuthToken: "0123456789abcdef0123456789abcdef",
+		Clock: clocktest.New(time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)).Now})
 	t.Cleanup(sim.Close)
 	return &leaseEnv{rdb: rdb, sim: sim, now: time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC),
 		phone: phone.NewClient(phone.ClientConfig{AccountSID: "AC0123456789abcdef0123456789abcdef",

@@ -107,7 +107,7 @@ type Message struct {
 	From, To string // E.164
 	Body     string
 	Priority Priority
-	Kind     string            // the owner's label ("page", "reply", "reminder", …), handed back untouched
+	Kind     Kind              // the owner's label ("page", "reply", "reminder", …): picks its Hooks
 	Meta     map[string]string // the owner's data (e.g. referral code, person, step), handed back untouched
 	// StatusCallback is the URL Twilio reports delivery to; "" none.
 	StatusCallback string
@@ -158,7 +158,7 @@ type Sender interface {
 
 // Options tunes a Box. Zero values take the defaults.
 type Options struct {
-	Clock   func() time.Time // default time.Now; used for queue order, retry times, leases
+	Clock   func() time.Time // required; used for queue order, retry times, leases
 	Log     *slog.Logger     // default slog.Default()
 	Workers int              // concurrent sends per instance in Run; default 8
 	// Rate caps messages per second per From number across all instances;
@@ -208,6 +208,7 @@ type Box struct {
 	timeout time.Duration
 	check   func(ctx context.Context, m Message) (bool, error)
 	done    func(ctx context.Context, r Result)
+	kinds   registry
 	metrics *metrics
 
 	// wake tells idle workers that this instance enqueued something.
@@ -221,8 +222,8 @@ type Box struct {
 	held map[string]int // ids this instance is working on; see holding
 }
 
-// New returns a Box on rdb that sends through s. It fails only if the
-// metrics cannot be registered.
+// New returns a Box on rdb that sends through s. It fails if opt has no
+// Clock or the metrics cannot be registered.
 func New(rdb redis.UniversalClient, s Sender, opt Options) (*Box, error) {
 	m, err := newMetrics(opt.Metrics)
 	if err != nil {
@@ -235,7 +236,7 @@ func New(rdb redis.UniversalClient, s Sender, opt Options) (*Box, error) {
 		held: make(map[string]int),
 	}
 	if b.now == nil {
-		b.now = time.Now
+		return nil, errors.New("outbox: Options.Clock is required")
 	}
 	if b.log == nil {
 		b.log = slog.Default()
@@ -308,7 +309,7 @@ func (b *Box) Enqueue(ctx context.Context, m Message) (bool, error) {
 	score := float64(m.Priority)*priorityStep + float64(now)
 	args := []any{m.ID, int(m.Priority), score,
 		"id", m.ID, "from", m.From, "to", m.To, "body", m.Body, "priority", int(m.Priority),
-		"kind", m.Kind, "meta", meta, "cb", m.StatusCallback, "max", m.MaxAttempts,
+		"kind", string(m.Kind), "meta", meta, "cb", m.StatusCallback, "max", m.MaxAttempts,
 		"state", "queued", "attempts", 0, "queued", now}
 	added, err := enqueue.Run(ctx, b.rdb, []string{msgKey(m.ID), readyKey, lastKey}, args...).Int()
 	if err != nil {
@@ -366,7 +367,7 @@ func decode(f map[string]string) Record {
 	r := Record{
 		Message: Message{
 			ID: f["id"], From: f["from"], To: f["to"], Body: f["body"],
-			Priority: Priority(atoi(f["priority"])), Kind: f["kind"],
+			Priority: Priority(atoi(f["priority"])), Kind: Kind(f["kind"]),
 			StatusCallback: f["cb"], MaxAttempts: atoi(f["max"]),
 		},
 		State: f["state"], SID: f["sid"], Status: f["status"], Error: f["error"],

@@ -21,8 +21,8 @@ func (b *Box) process(ctx context.Context, c claimed) bool {
 	stop := b.hold(ctx, c)
 	defer stop()
 	r := Result{Message: c.Message, Attempts: c.Attempts, Queued: c.Queued}
-	if b.check != nil {
-		ok, err := b.check(ctx, c.Message)
+	if check := b.hooks(c.Kind).Check; check != nil {
+		ok, err := check(ctx, c.Message)
 		if err != nil {
 			return b.failed(ctx, c, r, fmt.Errorf("outbox: check: %w", err))
 		}
@@ -184,8 +184,8 @@ return 1
 // finish tells Done, then lets the message go: while Done runs the
 // recipient stays busy, so what Done texts them comes after.
 func (b *Box) finish(ctx context.Context, c claimed, r Result) {
-	if b.done != nil {
-		b.done(ctx, r)
+	if done := b.hooks(c.Kind).Done; done != nil {
+		done(ctx, r)
 	}
 	b.settle(ctx, c)
 }

@@ -27,7 +27,7 @@ import (
 
 // Options tunes a Queue. Zero values take the defaults.
 type Options struct {
-	Clock func() time.Time // default time.Now
+	Clock func() time.Time // required: New panics without one
 	// Lease is how long a claimed timer is left to its handler before
 	// another instance may take it; default 30s.
 	Lease time.Duration
@@ -51,7 +51,7 @@ func New(rdb redis.UniversalClient, base string, opt Options) *Queue {
 	q := &Queue{rdb: rdb, due: base + ":due", leased: base + ":leased",
 		now: opt.Clock, lease: opt.Lease, batch: opt.Batch, log: opt.Log}
 	if q.now == nil {
-		q.now = time.Now
+		panic("timers.New: Options.Clock is required")
 	}
 	if q.lease <= 0 {
 		q.lease = 30 * time.Second

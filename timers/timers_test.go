@@ -9,21 +9,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leadline/leadline/internal/clocktest"
+
 	"github.com/leadline/leadline/internal/redistest"
 	"github.com/leadline/leadline/timers"
 )
-
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 // collect returns a handler that records the IDs it handled.
 func collect(mu *sync.Mutex, got *[]string) timers.Handler {
@@ -38,7 +28,7 @@ func collect(mu *sync.Mutex, got *[]string) timers.Handler {
 func TestFiresWhenDueAndOnlyOnce(t *testing.T) {
 	ctx := context.Background()
 	rdb, _ := redistest.Start(t)
-	clk := &clock{now: time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)}
+	clk := clocktest.New(time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC))
 	q := timers.New(rdb, "leadline:{t}:timers", timers.Options{Clock: clk.Now})
 	for id, after := range map[string]time.Duration{"a": time.Minute, "b": 2 * time.Minute, "c": time.Hour} {
 		if err := q.Schedule(ctx, id, clk.Now().Add(after)); err != nil {
@@ -75,7 +65,7 @@ func TestFiresWhenDueAndOnlyOnce(t *testing.T) {
 func TestRescheduleAndCancel(t *testing.T) {
 	ctx := context.Background()
 	rdb, _ := redistest.Start(t)
-	clk := &clock{now: time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)}
+	clk := clocktest.New(time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC))
 	q := timers.New(rdb, "leadline:{t}:timers", timers.Options{Clock: clk.Now})
 	must := func(err error) {
 		t.Helper()
@@ -108,7 +98,7 @@ func TestRescheduleAndCancel(t *testing.T) {
 func TestLapsedLeaseIsRetried(t *testing.T) {
 	ctx := context.Background()
 	rdb, _ := redistest.Start(t)
-	clk := &clock{now: time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)}
+	clk := clocktest.New(time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC))
 	q := timers.New(rdb, "leadline:{t}:timers", timers.Options{Clock: clk.Now, Lease: 30 * time.Second})
 	if err := q.Schedule(ctx, "x", clk.Now()); err != nil {
 		t.Fatal(err)
@@ -143,7 +133,7 @@ func TestLapsedLeaseIsRetried(t *testing.T) {
 func TestInstancesShareTimers(t *testing.T) {
 	ctx := context.Background()
 	rdb, _ := redistest.Start(t)
-	clk := &clock{now: time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)}
+	clk := clocktest.New(time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC))
 	const n = 2000
 	q := timers.New(rdb, "leadline:{t}:timers", timers.Options{Clock: clk.Now, Batch: 7})
 	for i := range n {
@@ -182,10 +172,11 @@ func TestInstancesShareTimers(t *testing.T) {
 
 func TestRunStopsWithContext(t *testing.T) {
 	rdb, _ := redistest.Start(t)
-	q := timers.New(rdb, "leadline:{t}:timers", timers.Options{})
+	clk := clocktest.New(time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC))
+	q := timers.New(rdb, "leadline:{t}:timers", timers.Options{Clock: clk.Now})
 	ctx, cancel := context.WithCancel(context.Background())
 	fired := make(chan string, 1)
-	if err := q.Schedule(ctx, "soon", time.Now().Add(50*time.Millisecond)); err != nil {
+	if err := q.Schedule(ctx, "soon", clk.Now()); err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan struct{})

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leadline/leadline/internal/clocktest"
+
 	"github.com/twilio/twilio-go/client"
 	api "github.com/twilio/twilio-go/rest/api/v2010"
 
@@ -148,7 +150,7 @@ func TestFailSendsFailsCalls(t *testing.T) {
 }
 
 func TestNextCallWaitsThenCloses(t *testing.T) {
-	srv := twiliosim.New(twiliosim.Options{AccountSID: accountSID, AuthToken: authToken})
+	srv := twiliosim.New(twiliosim.Options{AccountSID: accountSID, AuthToken: authToken, Clock: clocktest.New(simStart).Now})
 	defer srv.Close()
 	rc := restClient(srv, accountSID, authToken)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leadline/leadline/internal/clocktest"
+
 	"github.com/twilio/twilio-go"
 	"github.com/twilio/twilio-go/client"
 	api "github.com/twilio/twilio-go/rest/api/v2010"
@@ -24,9 +26,12 @@ const (
 	ana        = "+14125550112"
 )
 
+// simStart is when the simulator's clock reads in tests that do not move it.
+var simStart = time.Date(2026, 3, 2, 14, 5, 0, 0, time.UTC)
+
 func newServer(t *testing.T) *twiliosim.Server {
 	t.Helper()
-	srv := twiliosim.New(twiliosim.Options{AccountSID: accountSID, AuthToken: authToken})
+	srv := twiliosim.New(twiliosim.Options{AccountSID: accountSID, AuthToken: authToken, Clock: clocktest.New(simStart).Now})
 	t.Cleanup(srv.Close)
 	return srv
 }
@@ -152,22 +157,4 @@ func checkForm(t *testing.T, form url.Values, want map[string]string) {
 			t.Errorf("%s = %q, want %q", k, got, v)
 		}
 	}
-}
-
-// clock is a test clock that moves only when told.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
 }

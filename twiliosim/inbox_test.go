@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leadline/leadline/internal/clocktest"
+
 	"github.com/leadline/leadline/twiliosim"
 )
 
@@ -71,7 +73,7 @@ func TestReadPositionsArePerNumber(t *testing.T) {
 }
 
 func TestSubscribe(t *testing.T) {
-	srv := twiliosim.New(twiliosim.Options{AccountSID: accountSID, AuthToken: authToken})
+	srv := twiliosim.New(twiliosim.Options{AccountSID: accountSID, AuthToken: authToken, Clock: clocktest.New(simStart).Now})
 	defer srv.Close()
 	rc := restClient(srv, accountSID, authToken)
 

@@ -28,7 +28,7 @@ type Options struct {
 	// (HTTP basic auth) and the token that signs webhook requests.
 	AccountSID, AuthToken string
 	// Clock stamps recorded messages and calls and times call durations;
-	// default time.Now.
+	// required (New panics without one), so tests share one moved clock.
 	Clock func() time.Time
 }
 
@@ -55,6 +55,9 @@ type Server struct {
 // panics if it cannot listen, which only happens when the machine has no
 // loopback interface or no free ports.
 func New(opt Options) *Server {
+	if opt.Clock == nil {
+		panic("twiliosim.New: Options.Clock is required")
+	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		panic(fmt.Sprintf("twiliosim: listen on loopback: %v", err))
@@ -73,9 +76,6 @@ func New(opt Options) *Server {
 		calls:    newCalls(),
 		outcomes: newOutcomes(),
 		tasks:    newTasks(),
-	}
-	if s.now == nil {
-		s.now = time.Now
 	}
 	s.http = &http.Server{Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second}
 	go func() {

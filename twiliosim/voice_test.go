@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leadline/leadline/internal/clocktest"
+
 	"github.com/leadline/leadline/twiliosim"
 )
 
@@ -185,7 +187,7 @@ func TestSilence(t *testing.T) {
 }
 
 func TestHangupPostsCompleted(t *testing.T) {
-	clk := &clock{now: time.Date(2026, 3, 2, 14, 5, 0, 0, time.UTC)}
+	clk := clocktest.New(time.Date(2026, 3, 2, 14, 5, 0, 0, time.UTC))
 	srv := twiliosim.New(twiliosim.Options{AccountSID: accountSID, AuthToken: authToken, Clock: clk.Now})
 	t.Cleanup(srv.Close)
 	h, sid := ringing(t, srv, map[string]string{
@@ -198,7 +200,7 @@ func TestHangupPostsCompleted(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Answer: %v", err)
 	}
-	clk.advance(42 * time.Second)
+	clk.Advance(42 * time.Second)
 	if err := sess.Press(ctx, "1"); err != nil {
 		t.Fatalf("Press: %v", err)
 	}

@@ -67,7 +67,7 @@ type Config struct {
 	// Cohorts are the program's cohort IDs, in config order: "all cohorts"
 	// to the admin API.
 	Cohorts []string
-	// Now is the clock; nil for the wall clock.
+	// Now is the clock; required.
 	Now func() time.Time
 }
 
@@ -84,14 +84,14 @@ type Server struct {
 	latency   *prometheus.HistogramVec
 }
 
-// New builds the server. It panics if cfg.Metrics already holds the
-// server's metrics: one registry serves one server.
+// New builds the server. It panics if cfg has no clock, or if cfg.Metrics
+// already holds the server's metrics: one registry serves one server.
 func New(cfg Config) *Server {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
 	if cfg.Now == nil {
-		cfg.Now = time.Now
+		panic("webhooks.New: Config.Now is required")
 	}
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
 	s := &Server{echo: echo.New(), cfg: cfg, validator: twclient.NewRequestValidator(cfg.AuthToken), log: cfg.Log}

@@ -51,7 +51,8 @@ func demoCmd(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 	rdb := redis.NewClient(&redis.Options{Addr: mr.Addr()})
 	defer rdb.Close()
 
-	sim := twiliosim.New(twiliosim.Options{AccountSID: demoSID, AuthToken: demoToken})
+	clk := &demoClock{}
+	sim := twiliosim.New(twiliosim.Options{AccountSID: demoSID, AuthToken: demoToken, Clock: clk.now})
 	defer sim.Close()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -64,8 +65,7 @@ func demoCmd(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 	if *verbose {
 		logOut = os.Stderr
 	}
-	clk := &demoClock{}
-	sv := service{prog: prog, rdb: rdb, publicURL: base, authToken: demoToken, log: newLogger(logOut), clock: clk.now,
+	sv := service{prog: prog, rdb: rdb, publicURL: base, authToken: demoToken, log: newLogger(logOut), clock: clk.now, outboxClock: time.Now,
 		twilio: phone.NewClient(phone.ClientConfig{AccountSID: demoSID, AuthToken: demoToken, APIURL: sim.URL()})}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	// The program's time zone must load on any host, even one without tzdata.
 	_ "time/tzdata"
@@ -38,11 +39,11 @@ LEADLINE_PUBLIC_URL, LEADLINE_TWILIO_API_URL, LEADLINE_ADMIN_TOKEN. See README.m
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv))
+	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv, time.Now))
 }
 
-// run is main without the process: tests call it.
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+// run is main without the process: tests call it with their own clock.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string, clock func() time.Time) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2
@@ -50,15 +51,15 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	var err error
 	switch args[0] {
 	case "serve":
-		err = serveCmd(ctx, args[1:], stderr, getenv)
+		err = serveCmd(ctx, args[1:], stderr, getenv, clock)
 	case "check":
 		err = checkCmd(args[1:], stdout)
 	case "pin":
 		err = pinCmd(stdin, stdout)
 	case "report":
-		err = reportCmd(ctx, args[1:], stdout, getenv)
+		err = reportCmd(ctx, args[1:], stdout, getenv, clock)
 	case "oncall":
-		err = oncallCmd(ctx, args[1:], stdout, stderr, getenv)
+		err = oncallCmd(ctx, args[1:], stdout, stderr, getenv, clock)
 	case "demo":
 		err = demoCmd(ctx, args[1:], stdin, stdout)
 	case "help", "-h", "--help":

@@ -35,10 +35,20 @@ func writeSample(t *testing.T, edit func(string) string) string {
 
 func runCmd(t *testing.T, stdin string, env map[string]string, args ...string) (int, string, string) {
 	t.Helper()
+	return runAt(t, cmdNow, stdin, env, args...)
+}
+
+// cmdNow is the commands' clock in tests: a Monday afternoon, so that no
+// test depends on the day it runs.
+var cmdNow = time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)
+
+// runAt runs a command whose clock reads at.
+func runAt(t *testing.T, at time.Time, stdin string, env map[string]string, args ...string) (int, string, string) {
+	t.Helper()
 	var out, errOut bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	code := run(ctx, args, strings.NewReader(stdin), &out, &errOut, func(k string) string { return env[k] })
+	code := run(ctx, args, strings.NewReader(stdin), &out, &errOut, func(k string) string { return env[k] }, func() time.Time { return at })
 	return code, out.String(), errOut.String()
 }
 

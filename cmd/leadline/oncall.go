@@ -35,12 +35,12 @@ const (
 )
 
 // oncallCmd shows and changes who is on call: `leadline oncall show|next|override|overrides`.
-func oncallCmd(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+func oncallCmd(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string, clock func() time.Time) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, oncallUsage)
 		return errUsage
 	}
-	oc := &oncallRun{stdout: stdout, stderr: stderr, getenv: getenv, now: time.Now()}
+	oc := &oncallRun{stdout: stdout, stderr: stderr, getenv: getenv, now: clock()}
 	defer oc.close()
 	switch args[0] {
 	case "show":
@@ -124,7 +124,7 @@ func (oc *oncallRun) parse(ctx context.Context, args []string, want int) ([]stri
 		return nil, err
 	}
 	oc.rdb = rdb
-	oc.store = oncall.New(rdb, oc.prog, nil, slog.New(slog.DiscardHandler))
+	oc.store = oncall.New(rdb, oc.prog, func() time.Time { return oc.now }, slog.New(slog.DiscardHandler))
 	if err := oc.store.Seed(ctx); err != nil {
 		return nil, err
 	}

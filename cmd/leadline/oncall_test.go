@@ -107,7 +107,7 @@ func TestOncallOverrideRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	day := time.Now().In(ny).AddDate(0, 0, 1) // tomorrow: the command's clock is the wall clock
+	day := cmdNow.In(ny).AddDate(0, 0, 1) // tomorrow, by the commands' clock
 	at := func(hm string) string { return day.Format(time.DateOnly) + " " + hm }
 	out := func(hm string) string {
 		x, _ := time.ParseInLocation(flagTime, at(hm), ny)

@@ -18,7 +18,7 @@ import (
 // reportCmd prints the response-time report for referrals received between
 // two dates, both inclusive, in the program's time zone. Follow-ups are
 // judged as of --at, by default the wall clock when it runs.
-func reportCmd(ctx context.Context, args []string, stdout io.Writer, getenv func(string) string) error {
+func reportCmd(ctx context.Context, args []string, stdout io.Writer, getenv func(string) string, clock func() time.Time) error {
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
 	path := fs.String("config", "", "program config (YAML)")
 	fromFlag := fs.String("from", "", "first day, YYYY-MM-DD (program time zone)")
@@ -46,7 +46,7 @@ func reportCmd(ctx context.Context, args []string, stdout io.Writer, getenv func
 	if last.Before(from) {
 		return errors.New("--to is before --from")
 	}
-	at := time.Now()
+	at := clock()
 	if *atFlag != "" {
 		if at, err = time.ParseInLocation("2006-01-02 15:04", *atFlag, prog.TimeZone); err != nil {
 			return fmt.Errorf("--at %q: want a time like \"2026-12-01 09:00\"", *atFlag)

@@ -44,10 +44,10 @@ func newReportWorld(t *testing.T) *reportWorld {
 		t.Fatal(err)
 	}
 	rdb, addr := redistest.Start(t)
-	sim := twiliosim.New(twiliosim.Options{AccountSID: demoSID, AuthToken: demoToken})
-	t.Cleanup(sim.Close)
-	tw := phone.NewClient(phone.ClientConfig{AccountSID: demoSID, AuthToken: demoToken, APIURL: sim.URL()})
-	w := &reportWorld{t: t, prog: prog, sim: sim, redis: "redis://" + addr + "/0", config: config}
+	w := &reportWorld{t: t, prog: prog, redis: "redis://" + addr + "/0", config: config}
+	w.sim = twiliosim.New(twiliosim.Options{AccountSID: demoSID, AuthToken: demoToken, Clock: w.clock})
+	t.Cleanup(w.sim.Close)
+	tw := phone.NewClient(phone.ClientConfig{AccountSID: demoSID, AuthToken: demoToken, APIURL: w.sim.URL()})
 	store := oncall.New(rdb, prog, w.clock, nil)
 	if err := store.Seed(context.Background()); err != nil {
 		t.Fatal(err)
@@ -110,7 +110,7 @@ func (w *reportWorld) report(format string) string {
 		return ""
 	}
 	code := run(context.Background(), []string{"report", "--config", w.config, "--from", "2026-11-01", "--to", "2026-11-30",
-		"--format", format, "--at", "2026-12-10 00:00"}, nil, &out, &errOut, getenv)
+		"--format", format, "--at", "2026-12-10 00:00"}, nil, &out, &errOut, getenv, w.clock)
 	if code != 0 {
 		w.t.Fatalf("report exited %d: %s", code, errOut.String())
 	}
@@ -231,7 +231,7 @@ func TestReportBadFlags(t *testing.T) {
 		{"report", "--config", "../../examples/program.yaml", "--from", "2026-11-01", "--to", "2026-11-30", "--at", "tomorrow"},
 	} {
 		var out, errOut bytes.Buffer
-		if code := run(context.Background(), args, nil, &out, &errOut, func(string) string { return "" }); code == 0 {
+		if code := run(context.Background(), args, nil, &out, &errOut, func(string) string { return "" }, func() time.Time { return cmdNow }); code == 0 {
 			t.Errorf("%q exited 0", args)
 		}
 		if errOut.Len() == 0 {

@@ -19,12 +19,13 @@ import (
 	"github.com/leadline/leadline/geocode"
 	"github.com/leadline/leadline/jobs"
 	"github.com/leadline/leadline/oncall"
+	"github.com/leadline/leadline/outbox"
 	"github.com/leadline/leadline/phone"
 	"github.com/leadline/leadline/program"
 	"github.com/leadline/leadline/webhooks"
 )
 
-func serveCmd(ctx context.Context, args []string, stderr io.Writer, getenv func(string) string) error {
+func serveCmd(ctx context.Context, args []string, stderr io.Writer, getenv func(string) string, clock func() time.Time) error {
 	path, err := configFlag("serve", args)
 	if err != nil {
 		return err
@@ -71,7 +72,7 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer, getenv func(
 	}
 	log.Info("leadline serving", "addr", l.Addr().String(), "program", prog.Name, "cohorts", len(prog.Cohorts))
 	return service{prog: prog, rdb: rdb, twilio: phone.NewClient(twilio), publicURL: getenv("LEADLINE_PUBLIC_URL"),
-		authToken: getenv("TWILIO_AUTH_TOKEN"), adminToken: getenv("LEADLINE_ADMIN_TOKEN"), log: log}.run(ctx, l)
+		authToken: getenv("TWILIO_AUTH_TOKEN"), adminToken: getenv("LEADLINE_ADMIN_TOKEN"), log: log, clock: clock}.run(ctx, l)
 }
 
 // service is everything `serve` and `demo` run, wired together.
@@ -84,7 +85,10 @@ type service struct {
 	// adminToken is the bearer token of the admin API; "" turns it off.
 	adminToken string
 	log        *slog.Logger
-	clock      func() time.Time // nil for the wall clock; the demo's can jump ahead
+	clock      func() time.Time // time.Now in serve; the demo's can jump ahead
+	// outboxClock times the outbox's leases and retries; nil for clock.
+	// The demo's is the wall clock, so that `wait` lapses no claim.
+	outboxClock func() time.Time
 }
 
 // timerPoll is how often an instance looks for due timers: well within the
@@ -110,7 +114,8 @@ func (sv service) run(ctx context.Context, l net.Listener) error {
 		geocoder = geocode.New(geocode.Config{URL: g.URL, Kind: g.Kind, Bound: sv.prog.Areas.Bound(), Redis: sv.rdb})
 	}
 	d, err := dispatch.NewService(dispatch.Config{Program: sv.prog, Redis: sv.rdb, OnCall: store, Geocoder: geocoder,
-		Texter: sv.twilio, Caller: sv.twilio, PublicURL: sv.publicURL, Log: sv.log, Metrics: reg, Clock: sv.clock})
+		Texter: sv.twilio, Caller: sv.twilio, PublicURL: sv.publicURL, Log: sv.log, Metrics: reg, Clock: sv.clock,
+		Outbox: outbox.Options{Clock: sv.outboxClock}})
 	if err != nil {
 		return err
 	}

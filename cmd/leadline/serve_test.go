@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/leadline/leadline/examples"
+	"github.com/leadline/leadline/internal/clocktest"
 	"github.com/leadline/leadline/internal/redistest"
 	"github.com/leadline/leadline/phone"
 	"github.com/leadline/leadline/program"
@@ -25,7 +26,8 @@ func TestServiceStopsGracefully(t *testing.T) {
 		t.Fatal(err)
 	}
 	rdb, _ := redistest.Start(t)
-	sim := twiliosim.New(twiliosim.Options{AccountSID: demoSID, AuthToken: demoToken})
+	clk := clocktest.New(cmdNow)
+	sim := twiliosim.New(twiliosim.Options{AccountSID: demoSID, AuthToken: demoToken, Clock: clk.Now})
 	defer sim.Close()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -35,7 +37,7 @@ func TestServiceStopsGracefully(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- service{prog: prog, rdb: rdb, publicURL: base, authToken: demoToken,
+		done <- service{prog: prog, rdb: rdb, publicURL: base, authToken: demoToken, clock: clk.Now,
 			log:    slog.New(slog.NewTextHandler(io.Discard, nil)),
 			twilio: phone.NewClient(phone.ClientConfig{AccountSID: demoSID, AuthToken: demoToken, APIURL: sim.URL()}),
 		}.run(ctx, l)
