@@ -122,7 +122,9 @@ func (s *Server) errorPage(err error, c echo.Context) {
 func staticHandler(fsys fs.FS) http.Handler {
 	files := http.FileServerFS(fsys)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasSuffix(r.URL.Path, "/") || strings.HasSuffix(r.URL.Path, ".md") {
+		// Files only: no folder listings, and not this folder's README.
+		if st, err := fs.Stat(fsys, strings.TrimSuffix(r.URL.Path, "/")); r.URL.Path == "" || err != nil || st.IsDir() ||
+			strings.HasSuffix(r.URL.Path, ".md") {
 			http.NotFound(w, r)
 			return
 		}
