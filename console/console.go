@@ -1,7 +1,6 @@
 package console
 
 import (
-	"context"
 	"errors"
 	"html/template"
 	"io/fs"
@@ -84,7 +83,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	if cfg.OIDC != nil {
-		if s.oidc, err = newOIDCLogin(context.Background(), *cfg.OIDC, pub); err != nil {
+		if s.oidc, err = newOIDCLogin(*cfg.OIDC, pub); err != nil {
 			return nil, err
 		}
 	}

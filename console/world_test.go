@@ -63,6 +63,7 @@ type world struct {
 	console *console.Server
 	box     *outbox.Box
 	url     string
+	oidc    *console.OIDCConfig // for the next serve
 }
 
 func sample(t testing.TB) *program.Program {
@@ -102,7 +103,7 @@ func (w *world) serve(prog *program.Program) (*console.Server, *outbox.Box, stri
 	t.Cleanup(func() { stop(); <-done })
 	srv := httptest.NewUnstartedServer(nil)
 	c, err := console.New(console.Config{Program: prog, Redis: w.rdb, Texter: console.OutboxTexter{Box: box, From: prog.Phone},
-		Clock: w.clock.Now, PublicURL: "http://" + srv.Listener.Addr().String(), Log: log})
+		Clock: w.clock.Now, PublicURL: "http://" + srv.Listener.Addr().String(), Log: log, OIDC: w.oidc})
 	if err != nil {
 		t.Fatal(err)
 	}
