@@ -219,7 +219,8 @@ func (t *Tab) Open(url string) int {
 
 // Screenshots writes the page, whole, at phone and at desktop width as
 // <dir>/<name>-phone.png and <dir>/<name>-desktop.png, and leaves the tab
-// at desktop width.
+// at desktop width. A page wider than the phone's 375 px (one that scrolls
+// sideways, or lacks a viewport meta tag) fails the test.
 func (t *Tab) Screenshots(dir, name string) {
 	t.tb.Helper()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -230,6 +231,9 @@ func (t *Tab) Screenshots(dir, name string) {
 		width, height int64
 	}{{"phone", PhoneWidth, PhoneHeight}, {"desktop", DesktopWidth, DesktopHeight}} {
 		t.SetWidth(s.width, s.height)
+		if w := Run(t, chromedp.Evaluate[int64]("document.documentElement.scrollWidth")); s.suffix == "phone" && w > s.width {
+			t.tb.Errorf("%s is %d px wide at %d px: it scrolls sideways on a phone", name, w, s.width)
+		}
 		png := Run(t, chromedp.FullScreenshot(100))
 		if err := os.WriteFile(filepath.Join(dir, name+"-"+s.suffix+".png"), png, 0o644); err != nil {
 			t.tb.Fatal(err)
