@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/leadline/leadline/console"
 	"github.com/leadline/leadline/dispatch"
 	"github.com/leadline/leadline/geo"
 	"github.com/leadline/leadline/geocode"
@@ -71,7 +72,8 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer, getenv func(
 	}
 	log.Info("leadline serving", "addr", l.Addr().String(), "program", prog.Name, "cohorts", len(prog.Cohorts))
 	return service{prog: prog, rdb: rdb, twilio: phone.NewClient(twilio), publicURL: getenv("LEADLINE_PUBLIC_URL"),
-		authToken: getenv("TWILIO_AUTH_TOKEN"), adminToken: getenv("LEADLINE_ADMIN_TOKEN"), log: log}.run(ctx, l)
+		authToken: getenv("TWILIO_AUTH_TOKEN"), adminToken: getenv("LEADLINE_ADMIN_TOKEN"), log: log,
+		oidc: consoleOIDC(getenv)}.run(ctx, l)
 }
 
 // service is everything `serve` and `demo` run, wired together.
@@ -84,7 +86,8 @@ type service struct {
 	// adminToken is the bearer token of the admin API; "" turns it off.
 	adminToken string
 	log        *slog.Logger
-	clock      func() time.Time // nil for the wall clock; the demo's can jump ahead
+	clock      func() time.Time    // nil for the wall clock; the demo's can jump ahead
+	oidc       *console.OIDCConfig // the console's single sign-on; nil for none
 }
 
 // timerPoll is how often an instance looks for due timers: well within the
@@ -137,8 +140,12 @@ func (sv service) run(ctx context.Context, l net.Listener) error {
 	for _, c := range sv.prog.Cohorts {
 		cohorts = append(cohorts, c.ID)
 	}
+	con, err := sv.console()
+	if err != nil {
+		return err
+	}
 	srv := webhooks.New(webhooks.Config{
-		PublicURL: sv.publicURL, AuthToken: sv.authToken, SMS: d, Voice: d, Status: d, Metrics: reg, Log: sv.log,
+		Console: con, PublicURL: sv.publicURL, AuthToken: sv.authToken, SMS: d, Voice: d, Status: d, Metrics: reg, Log: sv.log,
 		Ready:      func(ctx context.Context) error { return sv.rdb.Ping(ctx).Err() },
 		AdminToken: sv.adminToken, OnCall: store, Cohorts: cohorts, Now: sv.clock,
 	})
