@@ -55,7 +55,6 @@ type Page struct {
 	CSRF    string
 	Title   string
 	Data    any
-	now     time.Time
 }
 
 // Time shows t in the program's zone: "Tue 24 Nov 2026 13:05 EST".
@@ -86,7 +85,7 @@ func (s *Server) Render(c echo.Context, status int, name, title string, data any
 		return err
 	}
 	var buf bytes.Buffer
-	if err := t.Execute(&buf, Page{Program: s.prog, Viewer: ViewerOf(c), CSRF: tok, Title: title, Data: data, now: s.now()}); err != nil {
+	if err := t.Execute(&buf, Page{Program: s.prog, Viewer: ViewerOf(c), CSRF: tok, Title: title, Data: data}); err != nil {
 		return fmt.Errorf("console: render %s: %w", name, err)
 	}
 	return c.HTMLBlob(status, buf.Bytes())

@@ -1,8 +1,13 @@
 package main
 
 import (
+	"fmt"
+	"net"
 	"net/http"
+	"strings"
 	"time"
+
+	"github.com/labstack/echo/v4"
 
 	"github.com/leadline/leadline/console"
 	"github.com/leadline/leadline/outbox"
@@ -20,12 +25,34 @@ func (sv service) console() (http.Handler, error) {
 	if clock == nil {
 		clock = time.Now
 	}
+	ip, err := clientAddress(sv.trustedProxies)
+	if err != nil {
+		return nil, err
+	}
 	c, err := console.New(console.Config{Program: sv.prog, Redis: sv.rdb, Clock: clock, PublicURL: sv.publicURL,
-		Texter: console.OutboxTexter{Box: box, From: sv.prog.Phone}, Log: sv.log, OIDC: sv.oidc})
+		Texter: console.OutboxTexter{Box: box, From: sv.prog.Phone}, Log: sv.log, OIDC: sv.oidc, IPExtractor: ip})
 	if err != nil {
 		return nil, err
 	}
 	return c.Handler(), nil
+}
+
+// clientAddress is how the console finds a client's address: the
+// connection's peer, or with trusted proxies (comma-separated CIDRs, from
+// LEADLINE_TRUSTED_PROXIES) the last X-Forwarded-For hop they did not add.
+func clientAddress(cidrs string) (echo.IPExtractor, error) {
+	if strings.TrimSpace(cidrs) == "" {
+		return echo.ExtractIPDirect(), nil
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, c := range strings.Split(cidrs, ",") {
+		_, n, err := net.ParseCIDR(strings.TrimSpace(c))
+		if err != nil {
+			return nil, fmt.Errorf("LEADLINE_TRUSTED_PROXIES: %q is not a CIDR like 10.0.0.0/8", strings.TrimSpace(c))
+		}
+		opts = append(opts, echo.TrustIPRange(n))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...), nil
 }
 
 // consoleOIDC reads the console's single sign-on settings; nil (off) unless

@@ -82,3 +82,23 @@ func TestServeHasTheConsole(t *testing.T) {
 	}
 	resp.Body.Close()
 }
+
+func TestConsoleClientAddress(t *testing.T) {
+	if _, err := clientAddress("10.0.0.0/8, nonsense"); err == nil || !strings.Contains(err.Error(), `"nonsense" is not a CIDR`) {
+		t.Errorf("bad CIDR: %v", err)
+	}
+	ip, err := clientAddress("10.0.0.0/8")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _ := http.NewRequest("GET", "/", nil)
+	r.RemoteAddr = "10.1.2.3:5555"
+	r.Header.Set("X-Forwarded-For", "203.0.113.7, 10.9.9.9")
+	if got := ip(r); got != "203.0.113.7" {
+		t.Errorf("behind the proxy: %s", got)
+	}
+	r.RemoteAddr = "198.51.100.1:5555" // not a proxy of ours: its header is not believed
+	if got := ip(r); got != "198.51.100.1" {
+		t.Errorf("untrusted peer: %s", got)
+	}
+}

@@ -73,7 +73,7 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer, getenv func(
 	log.Info("leadline serving", "addr", l.Addr().String(), "program", prog.Name, "cohorts", len(prog.Cohorts))
 	return service{prog: prog, rdb: rdb, twilio: phone.NewClient(twilio), publicURL: getenv("LEADLINE_PUBLIC_URL"),
 		authToken: getenv("TWILIO_AUTH_TOKEN"), adminToken: getenv("LEADLINE_ADMIN_TOKEN"), log: log,
-		oidc: consoleOIDC(getenv)}.run(ctx, l)
+		oidc: consoleOIDC(getenv), trustedProxies: getenv("LEADLINE_TRUSTED_PROXIES")}.run(ctx, l)
 }
 
 // service is everything `serve` and `demo` run, wired together.
@@ -88,6 +88,9 @@ type service struct {
 	log        *slog.Logger
 	clock      func() time.Time    // nil for the wall clock; the demo's can jump ahead
 	oidc       *console.OIDCConfig // the console's single sign-on; nil for none
+	// trustedProxies are the CIDRs whose X-Forwarded-For the console
+	// believes for the client's address; "" for none.
+	trustedProxies string
 }
 
 // timerPoll is how often an instance looks for due timers: well within the
