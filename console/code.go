@@ -78,13 +78,14 @@ if t >= max then return {'locked', f[1], 'now'} end
 return {'wrong', f[1], tostring(max - t)}
 `)
 
-// newCode is CodeDigits random digits.
+// newCode is CodeDigits random digits, uniformly drawn.
 func newCode() (string, error) {
-	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
+	max := new(big.Int).Exp(big.NewInt(10), big.NewInt(CodeDigits), nil)
+	n, err := rand.Int(rand.Reader, max)
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("%06d", n.Int64()), nil
+	return fmt.Sprintf("%0*d", CodeDigits, n.Int64()), nil
 }
 
 // codeHash is how a code is stored: bound to its attempt's token, so one
