@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/mail"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -92,6 +93,7 @@ type fileConfig struct {
 		Agency  string   `yaml:"agency"`
 		PINHash string   `yaml:"pin_hash"`
 		Cohorts []string `yaml:"cohorts"`
+		Email   string   `yaml:"email"`
 	} `yaml:"people"`
 }
 
@@ -203,6 +205,7 @@ func load(name string, read func(string) ([]byte, error)) (*Program, error) {
 	}
 	ids := map[string]Role{}
 	badges := map[string]string{} // of officers with a PIN
+	emails := map[string]string{}
 	for i, x := range fc.People {
 		item := v.checkID("people", i, x.ID, ids[x.ID] != "")
 		if x.Name == "" {
@@ -210,9 +213,24 @@ func load(name string, read func(string) ([]byte, error)) (*Program, error) {
 		}
 		role := Role(x.Role)
 		switch role {
-		case CaseManager, Supervisor, Officer:
+		case CaseManager, Supervisor, Officer, ProgramManager, Intake:
 		default:
-			v.add(item, fmt.Sprintf("role %q must be case_manager, supervisor or officer", x.Role))
+			v.add(item, fmt.Sprintf("role %q must be case_manager, supervisor, program_manager, intake or officer", x.Role))
+		}
+		if (role == ProgramManager || role == Intake) && len(x.Cohorts) > 0 {
+			v.add(item, fmt.Sprintf("cohorts: a %s works across the program, not in cohorts", role.Label()))
+		}
+		email := strings.ToLower(strings.TrimSpace(x.Email))
+		if email != "" {
+			if role == Officer {
+				v.add(item, "email: officers do not sign in to the console")
+			} else if a, err := mail.ParseAddress(email); err != nil || a.Address != email || a.Name != "" {
+				v.add(item, fmt.Sprintf("email %q is not a plain address like name@example.org", x.Email))
+			} else if other, dup := emails[email]; dup {
+				v.add(item, fmt.Sprintf("email %s is also %s's", email, other))
+			} else {
+				emails[email] = x.ID
+			}
 		}
 		ids[x.ID] = role
 		pn, err := phone.Parse(x.Phone, p.Region)
@@ -239,7 +257,7 @@ func load(name string, read func(string) ([]byte, error)) (*Program, error) {
 			badges[x.Badge] = x.ID
 		}
 		p.People = append(p.People, Person{ID: x.ID, Name: x.Name, Phone: pn, Role: role,
-			Badge: x.Badge, Agency: x.Agency, Cohort: x.Cohorts, PINHash: x.PINHash})
+			Badge: x.Badge, Agency: x.Agency, Cohort: x.Cohorts, PINHash: x.PINHash, Email: email})
 	}
 
 	cohortIDs := map[string]bool{}
@@ -257,7 +275,7 @@ func load(name string, read func(string) ([]byte, error)) (*Program, error) {
 			case !ok:
 				v.add(item, fmt.Sprintf("rotation: unknown person %q", id))
 			case r != CaseManager && r != Supervisor:
-				v.add(item, fmt.Sprintf("rotation: %s is an %s, not a case manager", id, r))
+				v.add(item, fmt.Sprintf("rotation: %s is %s, not a case manager", id, r.withArticle()))
 			}
 		}
 		if dup := firstDuplicate(c.Rotation); dup != "" {
@@ -274,6 +292,8 @@ func load(name string, read func(string) ([]byte, error)) (*Program, error) {
 					v.add(item, fmt.Sprintf("%s: unknown person %q", list.name, id))
 				case r == Officer:
 					v.add(item, fmt.Sprintf("%s: %s is an officer", list.name, id))
+				case r == Intake:
+					v.add(item, fmt.Sprintf("%s: %s is intake staff, who are not paged", list.name, id))
 				}
 			}
 		}

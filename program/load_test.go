@@ -193,7 +193,7 @@ func TestLoadReportsEveryError(t *testing.T) {
 		}, []string{"people[3] (osmith): an officer needs badge and agency"}},
 		{"unknown role", func(s string) string {
 			return strings.Replace(s, "role: supervisor", "role: boss", 1)
-		}, []string{`people[2] (msup): role "boss" must be case_manager, supervisor or officer`}},
+		}, []string{`people[2] (msup): role "boss" must be case_manager, supervisor, program_manager, intake or officer`}},
 		{"typo in a key", func(s string) string {
 			return strings.Replace(s, "rotation: [aklein]", "rotaton: [aklein]", 1)
 		}, []string{"program.yaml:", "rotaton"}},
@@ -369,6 +369,70 @@ func TestShortName(t *testing.T) {
 		p := Person{ID: "x", Name: name}
 		if got := p.ShortName(); got != want {
 			t.Errorf("ShortName(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
+
+func TestLoadConsoleRoles(t *testing.T) {
+	yaml := strings.Replace(goodYAML, "people:\n", `people:
+  - {id: pmgr,   name: Pat Manager, phone: "412-555-0131", role: program_manager, email: Pat@Example.org}
+  - {id: intake, name: Ida Take,    phone: "412-555-0132", role: intake}
+`, 1)
+	yaml = strings.Replace(yaml, "role: supervisor, cohorts: [north]}", "role: supervisor, cohorts: [north], email: mel@example.org}", 1)
+	p, err := loadYAML(t, yaml)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x, ok := p.PersonByEmail("pat@EXAMPLE.org "); !ok || x.ID != "pmgr" || x.Email != "pat@example.org" {
+		t.Errorf("PersonByEmail = %+v, %v", x, ok)
+	}
+	for id, want := range map[string]string{
+		"pmgr": "north,south", "msup": "north", "jrivera": "north", "aklein": "north,south",
+		"intake": "", "osmith": "", "nobody": "",
+	} {
+		if got := strings.Join(p.CohortsOf(id), ","); got != want {
+			t.Errorf("CohortsOf(%s) = %q, want %q", id, got, want)
+		}
+	}
+	for r, staff := range map[Role]bool{CaseManager: true, Supervisor: true, ProgramManager: true, Intake: true, Officer: false, "": false} {
+		if r.Staff() != staff {
+			t.Errorf("%q.Staff() = %v", r, !staff)
+		}
+	}
+	var buf bytes.Buffer
+	if err := p.WriteSummary(&buf); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"2 case managers, 1 supervisors, 1 officers, 1 program managers, 1 intake",
+		"Console: 5 people may sign in (by a code texted to their phone; 2 with an email for single sign-on)"} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("summary lacks %q:\n%s", want, buf.String())
+		}
+	}
+}
+
+func TestLoadConsoleRoleErrors(t *testing.T) {
+	yaml := strings.Replace(goodYAML, "people:\n", `people:
+  - {id: pmgr,   name: Pat Manager, phone: "412-555-0131", role: program_manager, cohorts: [north], email: "Pat <pat@example.org>"}
+  - {id: intake, name: Ida Take,    phone: "412-555-0132", role: intake, email: mel@example.org}
+`, 1)
+	yaml = strings.Replace(yaml, "role: supervisor, cohorts: [north]}", "role: supervisor, cohorts: [north], email: MEL@example.org}", 1)
+	yaml = strings.Replace(yaml, "agency: Ross Township PD}", "agency: Ross Township PD, email: sam@example.org}", 1)
+	yaml = strings.Replace(yaml, "rotation: [aklein]", "rotation: [aklein, intake]\n    backup: [intake]", 1)
+	_, err := loadYAML(t, yaml)
+	if err == nil {
+		t.Fatal("loaded, want errors")
+	}
+	for _, w := range []string{
+		"people[0] (pmgr): cohorts: a program manager works across the program, not in cohorts",
+		`people[0] (pmgr): email "Pat <pat@example.org>" is not a plain address`,
+		"people[4] (msup): email mel@example.org is also intake's",
+		"people[5] (osmith): email: officers do not sign in to the console",
+		"cohorts[1] (south): rotation: intake is intake staff, not a case manager",
+		"cohorts[1] (south): backup: intake is intake staff, who are not paged",
+	} {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error lacks %q:\n%v", w, err)
 		}
 	}
 }

@@ -5,6 +5,7 @@
 package program
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -21,7 +22,40 @@ const (
 	CaseManager Role = "case_manager"
 	Supervisor  Role = "supervisor"
 	Officer     Role = "officer"
+	// ProgramManager oversees the whole program: every cohort, the audit
+	// log.
+	ProgramManager Role = "program_manager"
+	// Intake staff enter community referrals; they see no cohort's board.
+	Intake Role = "intake"
 )
+
+// Staff reports whether people with the role may sign in to the console:
+// everyone but officers (who only text and call).
+func (r Role) Staff() bool {
+	switch r {
+	case CaseManager, Supervisor, ProgramManager, Intake:
+		return true
+	}
+	return false
+}
+
+// withArticle is the role's label after "a" or "an" ("an officer").
+func (r Role) withArticle() string {
+	if r == Intake {
+		return "intake staff"
+	}
+	l := r.Label()
+	if l == "" {
+		return "without a role"
+	}
+	if strings.ContainsRune("aeiou", rune(l[0])) {
+		return "an " + l
+	}
+	return "a " + l
+}
+
+// Label is the role as people read it ("case manager").
+func (r Role) Label() string { return strings.ReplaceAll(string(r), "_", " ") }
 
 // DefaultAckTimeout is how long a page waits for an answer when a cohort
 // does not say.
@@ -39,6 +73,9 @@ type Person struct {
 	// PINHash is the bcrypt hash of an officer's voice-line PIN; "" for
 	// none (they can call only from their registered phone).
 	PINHash string
+	// Email, if set, is how single sign-on (OIDC) finds the person: staff
+	// only, lower-case, unique.
+	Email string
 }
 
 // ShortName is the first name and last initial ("Jo R."): all an officer is
@@ -108,7 +145,42 @@ type Program struct {
 
 	byPhone  map[string]*Person
 	byID     map[string]*Person
+	byEmail  map[string]*Person
 	byCohort map[string]*Cohort
+}
+
+// PersonByEmail finds a person by e-mail address, ignoring case.
+func (p *Program) PersonByEmail(email string) (*Person, bool) {
+	x, ok := p.byEmail[strings.ToLower(strings.TrimSpace(email))]
+	return x, ok
+}
+
+// CohortsOf lists, in config order, the cohorts whose work a person sees:
+// every cohort for a program manager; for a supervisor, those in their
+// cohorts list and those that name them as supervisor; for a case manager,
+// those whose rotation or backup includes them; none for intake staff,
+// officers and unknown IDs.
+func (p *Program) CohortsOf(id string) []string {
+	x, ok := p.byID[id]
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, c := range p.Cohorts {
+		var in bool
+		switch x.Role {
+		case ProgramManager:
+			in = true
+		case Supervisor:
+			in = slices.Contains(x.Cohort, c.ID) || slices.Contains(c.SupervisorIDs, id)
+		case CaseManager:
+			in = slices.Contains(c.Rotation, id) || slices.Contains(c.Backup, id)
+		}
+		if in {
+			out = append(out, c.ID)
+		}
+	}
+	return out
 }
 
 // PersonByPhone finds a person by E.164 number.
@@ -140,10 +212,14 @@ func (p *Program) CohortName(id string) string {
 func (p *Program) index() {
 	p.byPhone = make(map[string]*Person, len(p.People))
 	p.byID = make(map[string]*Person, len(p.People))
+	p.byEmail = make(map[string]*Person)
 	for i := range p.People {
 		x := &p.People[i]
 		p.byPhone[x.Phone] = x
 		p.byID[x.ID] = x
+		if x.Email != "" {
+			p.byEmail[x.Email] = x
+		}
 	}
 	p.byCohort = make(map[string]*Cohort, len(p.Cohorts))
 	for i := range p.Cohorts {

@@ -32,8 +32,18 @@ func (p *Program) WriteSummary(w io.Writer) error {
 	for _, x := range p.People {
 		count[x.Role]++
 	}
-	fmt.Fprintf(w, "\nPeople (%d): %d case managers, %d supervisors, %d officers\n",
-		len(p.People), count[CaseManager], count[Supervisor], count[Officer])
+	fmt.Fprintf(w, "\nPeople (%d): %d case managers, %d supervisors, %d officers, %d program managers, %d intake\n",
+		len(p.People), count[CaseManager], count[Supervisor], count[Officer], count[ProgramManager], count[Intake])
+	staff, emails := 0, 0
+	for _, x := range p.People {
+		if x.Role.Staff() {
+			staff++
+			if x.Email != "" {
+				emails++
+			}
+		}
+	}
+	fmt.Fprintf(w, "Console: %d people may sign in (by a code texted to their phone; %d with an email for single sign-on)\n", staff, emails)
 	fmt.Fprintf(w, "Places: %d\n", p.Places.Len())
 	if p.Addresses != nil {
 		outside := 0

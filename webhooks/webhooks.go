@@ -69,6 +69,10 @@ type Config struct {
 	Cohorts []string
 	// Now is the clock; required.
 	Now func() time.Time
+
+	// Console, if set, serves every path not served above: the browser
+	// console (package console), with its own security headers and CSRF.
+	Console http.Handler
 }
 
 // maxBody is far above any Twilio webhook (a 1,600-character SMS with its
@@ -115,6 +119,10 @@ func New(cfg Config) *Server {
 	tw.POST("/status", s.status)
 	if cfg.AdminToken != "" && cfg.OnCall != nil {
 		s.adminRoutes()
+	}
+	if cfg.Console != nil {
+		e.Any("/", echo.WrapHandler(cfg.Console))
+		e.Any("/*", echo.WrapHandler(cfg.Console))
 	}
 	return s
 }

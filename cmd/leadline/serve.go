@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/leadline/leadline/console"
 	"github.com/leadline/leadline/dispatch"
 	"github.com/leadline/leadline/geo"
 	"github.com/leadline/leadline/geocode"
@@ -72,7 +73,8 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer, getenv func(
 	}
 	log.Info("leadline serving", "addr", l.Addr().String(), "program", prog.Name, "cohorts", len(prog.Cohorts))
 	return service{prog: prog, rdb: rdb, twilio: phone.NewClient(twilio), publicURL: getenv("LEADLINE_PUBLIC_URL"),
-		authToken: getenv("TWILIO_AUTH_TOKEN"), adminToken: getenv("LEADLINE_ADMIN_TOKEN"), log: log, clock: clock}.run(ctx, l)
+		authToken: getenv("TWILIO_AUTH_TOKEN"), adminToken: getenv("LEADLINE_ADMIN_TOKEN"), log: log, clock: clock,
+		oidc: consoleOIDC(getenv), trustedProxies: getenv("LEADLINE_TRUSTED_PROXIES")}.run(ctx, l)
 }
 
 // service is everything `serve` and `demo` run, wired together.
@@ -85,7 +87,11 @@ type service struct {
 	// adminToken is the bearer token of the admin API; "" turns it off.
 	adminToken string
 	log        *slog.Logger
-	clock      func() time.Time // time.Now in serve; the demo's can jump ahead
+	clock      func() time.Time    // time.Now in serve; the demo's can jump ahead
+	oidc       *console.OIDCConfig // the console's single sign-on; nil for none
+	// trustedProxies are the CIDRs whose X-Forwarded-For the console
+	// believes for the client's address; "" for none.
+	trustedProxies string
 	// outboxClock times the outbox's leases and retries; nil for clock.
 	// The demo's is the wall clock, so that `wait` lapses no claim.
 	outboxClock func() time.Time
@@ -142,8 +148,12 @@ func (sv service) run(ctx context.Context, l net.Listener) error {
 	for _, c := range sv.prog.Cohorts {
 		cohorts = append(cohorts, c.ID)
 	}
+	con, err := sv.console()
+	if err != nil {
+		return err
+	}
 	srv := webhooks.New(webhooks.Config{
-		PublicURL: sv.publicURL, AuthToken: sv.authToken, SMS: d, Voice: d, Status: d, Metrics: reg, Log: sv.log,
+		Console: con, PublicURL: sv.publicURL, AuthToken: sv.authToken, SMS: d, Voice: d, Status: d, Metrics: reg, Log: sv.log,
 		Ready:      func(ctx context.Context) error { return sv.rdb.Ping(ctx).Err() },
 		AdminToken: sv.adminToken, OnCall: store, Cohorts: cohorts, Now: sv.clock,
 	})

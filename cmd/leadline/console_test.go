@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/leadline/leadline/internal/clocktest"
+
+	"github.com/leadline/leadline/examples"
+	"github.com/leadline/leadline/internal/redistest"
+	"github.com/leadline/leadline/phone"
+	"github.com/leadline/leadline/program"
+	"github.com/leadline/leadline/twiliosim"
+)
+
+// serve answers the console beside the webhooks, and its sign-in codes go
+// out through the service's own outbox workers.
+func TestServeHasTheConsole(t *testing.T) {
+	prog, err := program.LoadFS(examples.FS, "program.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb, _ := redistest.Start(t)
+	clk := clocktest.New(cmdNow)
+	sim := twiliosim.New(twiliosim.Options{AccountSID: demoSID, AuthToken: demoToken, Clock: clk.Now})
+	defer sim.Close()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + l.Addr().String()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- service{prog: prog, rdb: rdb, publicURL: base, authToken: demoToken, clock: clk.Now,
+			log:    slog.New(slog.NewTextHandler(io.Discard, nil)),
+			twilio: phone.NewClient(phone.ClientConfig{AccountSID: demoSID, AuthToken: demoToken, APIURL: sim.URL()}),
+		}.run(ctx, l)
+	}()
+	defer func() { cancel(); <-done }()
+
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, Timeout: 10 * time.Second}
+	page := func(resp *http.Response, err error) string {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d\n%s", resp.Request.URL, resp.StatusCode, b)
+		}
+		return string(b)
+	}
+	token := regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+	signin := page(c.Get(base + "/"))
+	if !strings.Contains(signin, "Text me a code") {
+		t.Fatalf("/ is not the sign-in page:\n%s", signin)
+	}
+	codePage := page(c.PostForm(base+"/signin", url.Values{"csrf": {token.FindStringSubmatch(signin)[1]}, "phone": {"412-555-0131"}}))
+	wait, stop := context.WithTimeout(context.Background(), 5*time.Second)
+	defer stop()
+	m, err := sim.NextMessage(wait, "+14125550131")
+	if err != nil {
+		t.Fatalf("no sign-in code: %v", err)
+	}
+	code := regexp.MustCompile(`\d{6}`).FindString(m.Body)
+	home := page(c.PostForm(base+"/signin/code", url.Values{"csrf": {token.FindStringSubmatch(codePage)[1]}, "code": {code}}))
+	if !strings.Contains(home, "Signed in as Pat Morgan") {
+		t.Errorf("home:\n%s", home)
+	}
+	resp, err := http.Get(base + "/healthz")
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Errorf("/healthz beside the console: %v %v", resp, err)
+	}
+	resp.Body.Close()
+}
+
+func TestConsoleClientAddress(t *testing.T) {
+	if _, err := clientAddress("10.0.0.0/8, nonsense"); err == nil || !strings.Contains(err.Error(), `"nonsense" is not a CIDR`) {
+		t.Errorf("bad CIDR: %v", err)
+	}
+	ip, err := clientAddress("10.0.0.0/8")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _ := http.NewRequest("GET", "/", nil)
+	r.RemoteAddr = "10.1.2.3:5555"
+	r.Header.Set("X-Forwarded-For", "203.0.113.7, 10.9.9.9")
+	if got := ip(r); got != "203.0.113.7" {
+		t.Errorf("behind the proxy: %s", got)
+	}
+	r.RemoteAddr = "198.51.100.1:5555" // not a proxy of ours: its header is not believed
+	if got := ip(r); got != "198.51.100.1" {
+		t.Errorf("untrusted peer: %s", got)
+	}
+}

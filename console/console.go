@@ -1,0 +1,135 @@
+package console
+
+import (
+	"errors"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/leadline/leadline/program"
+)
+
+// Config is what the console needs.
+type Config struct {
+	Program *program.Program
+	Redis   redis.UniversalClient
+	// Texter sends sign-in codes (OutboxTexter in serve).
+	Texter Texter
+	// Clock is the time source of codes, sessions and the audit log;
+	// required, so tests can move it.
+	Clock func() time.Time
+	// PublicURL is the console's base URL as browsers see it; https makes
+	// cookies Secure and adds Strict-Transport-Security.
+	PublicURL string
+	// IPExtractor finds the client's address (for rate limits and the audit
+	// log); default the connection's peer. Behind a proxy use one of echo's
+	// extractors that trusts it.
+	IPExtractor echo.IPExtractor
+	Log         *slog.Logger
+	// OIDC, if set, adds "Sign in with <provider>"; see OIDCConfig.
+	OIDC *OIDCConfig
+}
+
+// Server is the console's HTTP handler and the state it shares across
+// requests.
+type Server struct {
+	prog    *program.Program
+	rdb     redis.UniversalClient
+	texter  Texter
+	now     func() time.Time
+	log     *slog.Logger
+	secure  bool
+	public  *url.URL
+	csrf    csrfKeys
+	audit   *Audit
+	pages   map[string]*template.Template
+	echo    *echo.Echo
+	oidc    *oidcLogin
+	sending sync.WaitGroup
+}
+
+// New builds the console. Program, Redis, Texter and Clock are required.
+func New(cfg Config) (*Server, error) {
+	switch {
+	case cfg.Program == nil:
+		return nil, errors.New("console: Config.Program is required")
+	case cfg.Redis == nil:
+		return nil, errors.New("console: Config.Redis is required")
+	case cfg.Texter == nil:
+		return nil, errors.New("console: Config.Texter is required")
+	case cfg.Clock == nil:
+		return nil, errors.New("console: Config.Clock is required")
+	}
+	pub, err := url.Parse(strings.TrimRight(cfg.PublicURL, "/"))
+	if err != nil || (cfg.PublicURL != "" && (pub.Scheme != "http" && pub.Scheme != "https" || pub.Host == "")) {
+		return nil, errors.New("console: Config.PublicURL must be an http(s) URL")
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	s := &Server{prog: cfg.Program, rdb: cfg.Redis, texter: cfg.Texter, now: cfg.Clock, log: cfg.Log,
+		secure: pub.Scheme == "https", public: pub, csrf: csrfKeys{rdb: cfg.Redis},
+		audit: NewAudit(cfg.Redis, cfg.Clock, cfg.Program.Retention.Records)}
+	if s.pages, err = parsePages(); err != nil {
+		return nil, err
+	}
+	if cfg.OIDC != nil {
+		if s.oidc, err = newOIDCLogin(*cfg.OIDC, pub); err != nil {
+			return nil, err
+		}
+	}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.IPExtractor = cfg.IPExtractor
+	if e.IPExtractor == nil {
+		e.IPExtractor = echo.ExtractIPDirect()
+	}
+	e.HTTPErrorHandler = s.errorPage
+	e.Use(middleware.Recover(), middleware.BodyLimit("16K"), s.headers, s.signedIn, s.checkCSRF)
+	static, _ := fs.Sub(staticFS, "static")
+	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", staticHandler(static))))
+	e.GET("/", s.home, s.require())
+	e.GET("/signin", s.signInForm)
+	e.POST("/signin", s.askForCode)
+	e.GET("/signin/code", s.codeForm)
+	e.POST("/signin/code", s.checkCodeEntry)
+	e.POST("/signout", s.signOut, s.require())
+	e.GET("/audit", s.auditPage, s.require(program.ProgramManager))
+	e.GET("/audit.csv", s.auditCSV, s.require(program.ProgramManager))
+	if s.oidc != nil {
+		e.GET("/signin/oidc", s.oidcStart)
+		e.GET("/signin/oidc/callback", s.oidcCallback)
+	}
+	s.echo = e
+	return s, nil
+}
+
+// Handler is the console as an http.Handler, for every path it serves: /,
+// /signin…, /signout, /audit, /audit.csv, /static/….
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// Echo is the console's router, for the pages added on top of it: a route
+// with Require gets the signed-in Viewer and CSRF checks, and Render draws
+// a page from templates/.
+func (s *Server) Echo() *echo.Echo { return s.echo }
+
+// Audit is the console's audit log, for pages to Record what people do.
+func (s *Server) Audit() *Audit { return s.audit }
+
+// Wait blocks until every sign-in code being handed to the Texter has
+// been; call it before exiting (tests call it before reading phones).
+func (s *Server) Wait() { s.sending.Wait() }
+
+// Require is route middleware: only a signed-in person, and if roles are
+// given only one with one of them, may pass; anyone else signed in gets
+// 403, anyone not signed in is sent to sign in.
+func (s *Server) Require(roles ...program.Role) echo.MiddlewareFunc { return s.require(roles...) }
