@@ -1,0 +1,151 @@
+package referral
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// Field is one field of a referral's stored hash. Every package names the
+// fields it changes with these, never with bare strings.
+type Field string
+
+// The fields of the referral hash. Lists (paged, declined…) are
+// space-separated words.
+const (
+	FCode         Field = "code"
+	FType         Field = "type"
+	FCohort       Field = "cohort"
+	FState        Field = "state"
+	FOfficer      Field = "officer"
+	FLocation     Field = "location"
+	FLat          Field = "lat"
+	FLon          Field = "lon"
+	FPlace        Field = "place"
+	FNotes        Field = "notes"
+	FOutsideM     Field = "outside_m"
+	FNearBoundary Field = "near_boundary"
+	FStep         Field = "step"
+	FEscalations  Field = "escalations"
+	FPaged        Field = "paged"
+	FPagedList    Field = "paged_list"
+	FDeclined     Field = "declined"
+	FMissed       Field = "missed"
+	FFailed       Field = "failed"
+	FAcceptedBy   Field = "accepted_by"
+	FETA          Field = "eta"
+	FOutcome      Field = "outcome"
+	FFollowedAt   Field = "followed_at"
+	FOverdueAt    Field = "overdue_at"
+	FParticipant  Field = "participant"
+	FLang         Field = "p_lang"
+	FTZ           Field = "p_tz"
+	FApptAt       Field = "appt_at"
+	FApptPlace    Field = "appt_place"
+	FApptState    Field = "appt_state"
+	FApptBy       Field = "appt_by"
+	FApptVer      Field = "appt_ver"
+	FApptTold     Field = "appt_told"
+	FPurgedAt     Field = "purged_at"
+)
+
+// TimeField is the field holding when the referral reached state s.
+func TimeField(s State) Field { return timeFields[s] }
+
+var timeFields = map[State]Field{
+	New: "received_at", Paging: "paging_at", Accepted: "accepted_at", OnScene: "on_scene_at",
+	Closed: "closed_at", Cancelled: "cancelled_at", Unanswered: "unanswered_at",
+}
+
+// DetailFields are what identifies a referral's encounter: where, who
+// referred, what the officer wrote, who was paged, and the participant.
+// They go when the program's details retention runs out; times, type,
+// cohort, outcome and who accepted stay as the de-identified record.
+var DetailFields = []Field{FOfficer, FLocation, FLat, FLon, FPlace, FNotes, FOutsideM, FNearBoundary,
+	FPaged, FPagedList, FDeclined, FMissed, FFailed, FParticipant, FApptPlace, FTZ}
+
+func (r *Referral) timePtr(s State) *time.Time {
+	switch s {
+	case New:
+		return &r.Received
+	case Paging:
+		return &r.PagingAt
+	case Accepted:
+		return &r.AcceptedAt
+	case OnScene:
+		return &r.OnSceneAt
+	case Closed:
+		return &r.ClosedAt
+	case Cancelled:
+		return &r.CancelledAt
+	case Unanswered:
+		return &r.UnansweredAt
+	}
+	return nil
+}
+
+// fields is a new referral as field/value pairs.
+func (r *Referral) fields() []any {
+	f := []any{
+		FCode, r.Code, FType, string(r.Type), FCohort, r.Cohort, FState, string(r.State),
+		FOfficer, r.Officer, FLocation, r.Location,
+		FLat, strconv.FormatFloat(r.Lat, 'f', -1, 64), FLon, strconv.FormatFloat(r.Lon, 'f', -1, 64),
+		FPlace, r.Place, FNotes, r.Notes,
+		FOutsideM, strconv.FormatFloat(r.OutsideMetres, 'f', 0, 64),
+		FStep, strconv.Itoa(r.Step),
+	}
+	if r.NearBoundary {
+		f = append(f, FNearBoundary, "1")
+	}
+	for s, name := range timeFields {
+		if t := *r.timePtr(s); !t.IsZero() {
+			f = append(f, name, FormatTime(t))
+		}
+	}
+	for i := range f {
+		if name, ok := f[i].(Field); ok {
+			f[i] = string(name)
+		}
+	}
+	return f
+}
+
+// fromHash reads a stored referral.
+func fromHash(h map[string]string) (*Referral, error) {
+	g := func(f Field) string { return h[string(f)] }
+	r := &Referral{
+		Code: g(FCode), Type: Type(g(FType)), Cohort: g(FCohort), State: State(g(FState)),
+		Officer: g(FOfficer), Location: g(FLocation), Place: g(FPlace), Notes: g(FNotes),
+		Paged: words(g(FPaged)), PagedList: words(g(FPagedList)), Declined: words(g(FDeclined)),
+		Missed: words(g(FMissed)), Failed: words(g(FFailed)), AcceptedBy: g(FAcceptedBy), Outcome: g(FOutcome),
+		NearBoundary: g(FNearBoundary) == "1",
+		Participant:  g(FParticipant), Lang: g(FLang), TZ: g(FTZ), ApptPlace: g(FApptPlace),
+		ApptState: g(FApptState), ApptBy: g(FApptBy),
+	}
+	var err error
+	for f, dst := range map[Field]*float64{FLat: &r.Lat, FLon: &r.Lon, FOutsideM: &r.OutsideMetres} {
+		if v := g(f); v != "" && err == nil {
+			*dst, err = strconv.ParseFloat(v, 64)
+		}
+	}
+	for f, dst := range map[Field]*int{FETA: &r.ETAMinutes, FStep: &r.Step, FEscalations: &r.Escalations,
+		FApptVer: &r.ApptVer, FApptTold: &r.ApptTold} {
+		if v := g(f); v != "" && err == nil {
+			*dst, err = strconv.Atoi(v)
+		}
+	}
+	for f, dst := range map[Field]*time.Time{FFollowedAt: &r.FollowedAt, FOverdueAt: &r.OverdueAt, FApptAt: &r.Appt} {
+		if v := g(f); v != "" && err == nil {
+			*dst, err = time.Parse(time.RFC3339Nano, v)
+		}
+	}
+	for s, name := range timeFields {
+		if v := g(name); v != "" && err == nil {
+			*r.timePtr(s), err = time.Parse(time.RFC3339Nano, v)
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("referral %s is corrupt: %w", r.Code, err)
+	}
+	return r, nil
+}

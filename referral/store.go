@@ -1,0 +1,286 @@
+package referral
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/leadline/leadline/timers"
+)
+
+const (
+	prefix       = "leadline:{dispatch}:"
+	referralsKey = prefix + "referrals"
+	// ChangesKey is a stream of every change to any referral, written by
+	// the same scripts that make the change: "code" and "line" (the
+	// history line). Browsers follow it live, across instances, and catch
+	// up after a reconnect from the last entry ID they saw.
+	ChangesKey = prefix + "changes"
+	// TimersBase is the referral timer queue's base key: inside the
+	// referral's hash tag, so a change and the timers it sets are one step.
+	TimersBase = prefix + "timers"
+)
+
+func hashKey(code string) string      { return prefix + "referral:" + code }
+func eventsKey(code string) string    { return prefix + "referral:" + code + ":events" }
+func officerLastKey(id string) string { return prefix + "officer:" + id + ":last" }
+
+// ErrNotFound means no referral has that code.
+var ErrNotFound = errors.New("no such referral")
+
+// IgnoreGone makes a timer or callback for a referral no longer stored a
+// no-op.
+func IgnoreGone(err error) error {
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	return err
+}
+
+// Store loads and changes referrals.
+type Store struct {
+	rdb    redis.UniversalClient
+	timers *timers.Queue
+	now    func() time.Time
+	// details is how long an ended referral's details are kept: every
+	// change that ends a referral sets its purge timer.
+	details time.Duration
+}
+
+// NewStore returns the store on rdb, with the referral timer queue q
+// (under TimersBase). details is the program's details retention.
+func NewStore(rdb redis.UniversalClient, q *timers.Queue, clock func() time.Time, details time.Duration) *Store {
+	return &Store{rdb: rdb, timers: q, now: clock, details: details}
+}
+
+// Load returns a referral by code, or ErrNotFound.
+func (s *Store) Load(ctx context.Context, code string) (*Referral, error) {
+	h, err := s.rdb.HGetAll(ctx, hashKey(code)).Result()
+	if err != nil {
+		return nil, fmt.Errorf("load referral: %w", err)
+	}
+	if len(h) == 0 {
+		return nil, ErrNotFound
+	}
+	return fromHash(h)
+}
+
+// LatestOf is the code of the officer's latest referral, or "".
+func (s *Store) LatestOf(ctx context.Context, officer string) (string, error) {
+	c, err := s.rdb.Get(ctx, officerLastKey(officer)).Result()
+	if errors.Is(err, redis.Nil) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("latest referral: %w", err)
+	}
+	return c, nil
+}
+
+// create stores a new referral under a fresh code, remembers it as the
+// officer's latest, and sets the rescue timer that pages it should this
+// instance die before its first page. It fails (0) if the code is taken.
+var create = redis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+for i = 6, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i+1]) end
+redis.call('RPUSH', KEYS[2], ARGV[3])
+redis.call('ZADD', KEYS[3], ARGV[1], ARGV[2])
+redis.call('SET', KEYS[4], ARGV[2])
+redis.call('ZADD', KEYS[5], ARGV[5], ARGV[4])
+redis.call('XADD', KEYS[6], 'MAXLEN', '~', 10000, '*', 'code', ARGV[2], 'line', ARGV[3])
+return 1
+`)
+
+// Insert stores r under a new code, which it sets, with rescue: a timer
+// that takes over should the caller not carry on (the first page).
+func (s *Store) Insert(ctx context.Context, r *Referral, rescue Timer) error {
+	for range 20 {
+		r.Code = NewCode()
+		t := rescue.ID(r.Code)
+		keys := []string{hashKey(r.Code), eventsKey(r.Code), referralsKey, officerLastKey(r.Officer), s.timers.DueKey(), ChangesKey}
+		args := []any{r.Received.UnixMilli(), r.Code, At(r.Received, EvCreated, r.Officer, r.Cohort).String(),
+			t, rescue.At.UnixMilli()}
+		args = append(args, r.fields()...)
+		ok, err := create.Run(ctx, s.rdb, keys, args...).Int()
+		if err != nil {
+			return fmt.Errorf("store referral: %w", err)
+		}
+		if ok == 1 {
+			return nil
+		}
+	}
+	return errors.New("store referral: no free code after 20 tries")
+}
+
+// transition changes a referral only if it is in one of the allowed states
+// and the guard holds, in one step. Timers it sets are set in the same step,
+// so a change that needs a timer never lands without one.
+//
+// KEYS: the referral, its events, the timer queue, the changes stream.
+// ARGV: allowed states (space separated, "" for any), guard field, guard
+// mode ("eq" or "in": the value is one of the field's space-separated
+// words), guard value, event line, the number of timers n, n timer ID / due
+// (Unix ms) pairs, then field/value pairs. A field written "+name" adds the
+// value to its word list unless already there; "#name" adds a number to it;
+// "-name" deletes the field.
+// Returns {1, old state} when applied, {0, old state} when refused, {-1, ""}
+// when there is no such referral.
+var transition = redis.NewScript(`
+local state = redis.call('HGET', KEYS[1], 'state')
+if not state then return {-1, ''} end
+if ARGV[1] ~= '' and not string.find(' ' .. ARGV[1] .. ' ', ' ' .. state .. ' ', 1, true) then return {0, state} end
+if ARGV[2] ~= '' then
+  local v = redis.call('HGET', KEYS[1], ARGV[2]) or ''
+  if ARGV[3] == 'eq' and v ~= ARGV[4] then return {0, state} end
+  if ARGV[3] == 'in' and not string.find(' ' .. v .. ' ', ' ' .. ARGV[4] .. ' ', 1, true) then return {0, state} end
+end
+local n = tonumber(ARGV[6])
+for i = 7, 6 + 2 * n, 2 do redis.call('ZADD', KEYS[3], ARGV[i+1], ARGV[i]) end
+for i = 7 + 2 * n, #ARGV, 2 do
+  local f, kind = ARGV[i], string.sub(ARGV[i], 1, 1)
+  if kind == '+' then
+    f = string.sub(f, 2)
+    local v = redis.call('HGET', KEYS[1], f) or ''
+    if v == '' then
+      redis.call('HSET', KEYS[1], f, ARGV[i+1])
+    elseif not string.find(' ' .. v .. ' ', ' ' .. ARGV[i+1] .. ' ', 1, true) then
+      redis.call('HSET', KEYS[1], f, v .. ' ' .. ARGV[i+1])
+    end
+  elseif kind == '#' then
+    redis.call('HINCRBY', KEYS[1], string.sub(f, 2), ARGV[i+1])
+  elseif kind == '-' then
+    redis.call('HDEL', KEYS[1], string.sub(f, 2))
+  else
+    redis.call('HSET', KEYS[1], f, ARGV[i+1])
+  end
+end
+if ARGV[5] ~= '' then redis.call('RPUSH', KEYS[2], ARGV[5]) end
+redis.call('XADD', KEYS[4], 'MAXLEN', '~', 10000, '*', 'code', redis.call('HGET', KEYS[1], 'code'), 'line', ARGV[5])
+return {1, state}
+`)
+
+// Apply runs c on the referral. applied is false when the state or the
+// guard did not allow it; ErrNotFound when there is no such referral.
+func (s *Store) Apply(ctx context.Context, code string, c Change) (applied bool, err error) {
+	from := make([]string, len(c.From))
+	for i, st := range c.From {
+		from[i] = string(st)
+	}
+	if c.ends {
+		c.Timers = append(c.Timers, Timer{Kind: TimerPurge, At: s.now().Add(s.details)})
+	}
+	line := ""
+	if c.Event.What != "" {
+		line = c.Event.String()
+	}
+	args := []any{strings.Join(from, " "), string(c.Guard.Field), c.Guard.mode(), c.Guard.Value, line, len(c.Timers)}
+	for _, t := range c.Timers {
+		args = append(args, t.ID(code), t.At.UnixMilli())
+	}
+	for _, w := range c.Set {
+		args = append(args, w.op+string(w.Field), w.Value)
+	}
+	keys := []string{hashKey(code), eventsKey(code), s.timers.DueKey(), ChangesKey}
+	res, err := transition.Run(ctx, s.rdb, keys, args...).Slice()
+	if err != nil {
+		return false, fmt.Errorf("update referral %s: %w", code, err)
+	}
+	n, _ := res[0].(int64)
+	if n < 0 {
+		return false, ErrNotFound
+	}
+	return n == 1, nil
+}
+
+// ApplyFresh runs c and returns the referral as it now stands, and whether
+// c was applied.
+func (s *Store) ApplyFresh(ctx context.Context, code string, c Change) (*Referral, bool, error) {
+	applied, err := s.Apply(ctx, code, c)
+	if err != nil {
+		return nil, false, err
+	}
+	fresh, err := s.Load(ctx, code)
+	return fresh, applied, err
+}
+
+// History is the referral's history, oldest first.
+func (s *Store) History(ctx context.Context, code string) ([]Line, error) {
+	raw, err := s.rdb.LRange(ctx, eventsKey(code), 0, -1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("history of %s: %w", code, err)
+	}
+	out := make([]Line, 0, len(raw))
+	for _, l := range raw {
+		out = append(out, ParseLine(l))
+	}
+	return out, nil
+}
+
+// PurgeDetails removes an ended referral's details and history, and sets
+// its de-identified record to expire at expire; it also drops codes
+// received before cutoff from the period index.
+func (s *Store) PurgeDetails(ctx context.Context, code string, now, expire, cutoff time.Time) error {
+	fields := make([]string, len(DetailFields))
+	for i, f := range DetailFields {
+		fields[i] = string(f)
+	}
+	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.HDel(ctx, hashKey(code), fields...)
+		p.HSet(ctx, hashKey(code), string(FPurgedAt), FormatTime(now))
+		p.Del(ctx, eventsKey(code))
+		p.ExpireAt(ctx, hashKey(code), expire)
+		p.ZRemRangeByScore(ctx, referralsKey, "-inf", "("+strconv.FormatInt(cutoff.UnixMilli(), 10))
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("purge details of %s: %w", code, err)
+	}
+	return nil
+}
+
+// Records are the referrals received in [from, to), oldest first, for
+// reports. Those past their details retention hold only the de-identified
+// record.
+func Records(ctx context.Context, rdb redis.UniversalClient, from, to time.Time) ([]*Referral, error) {
+	codes, err := rdb.ZRangeByScore(ctx, referralsKey, &redis.ZRangeBy{
+		Min: strconv.FormatInt(from.UnixMilli(), 10), Max: "(" + strconv.FormatInt(to.UnixMilli(), 10),
+	}).Result()
+	if err != nil {
+		return nil, fmt.Errorf("list referrals: %w", err)
+	}
+	out := make([]*Referral, 0, len(codes))
+	for lo := 0; lo < len(codes); lo += 500 {
+		batch := codes[lo:min(lo+500, len(codes))]
+		cmds := make([]*redis.MapStringStringCmd, len(batch))
+		_, err := rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+			for i, c := range batch {
+				cmds[i] = p.HGetAll(ctx, hashKey(c))
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("load referrals: %w", err)
+		}
+		for _, cmd := range cmds {
+			if len(cmd.Val()) == 0 {
+				continue // its record expired
+			}
+			r, err := fromHash(cmd.Val())
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// Records is the package's Records on the store's Redis.
+func (s *Store) Records(ctx context.Context, from, to time.Time) ([]*Referral, error) {
+	return Records(ctx, s.rdb, from, to)
+}
