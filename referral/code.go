@@ -44,4 +44,3 @@ func IsCode(w string) bool {
 	}
 	return letter
 }
-
