@@ -132,9 +132,19 @@ func (w *world) codeFor(id string) string {
 func (w *world) settle() {
 	w.t.Helper()
 	w.console.Wait()
-	if _, err := w.box.Flush(context.Background()); err != nil {
-		w.t.Fatal(err)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	// The workers may hold a text in flight: wait until the outbox is idle.
+	for ctx.Err() == nil {
+		if _, err := w.box.Flush(ctx); err != nil {
+			w.t.Fatal(err)
+		}
+		if idle, err := w.box.Idle(ctx); err != nil || idle {
+			return
+		}
+		time.Sleep(2 * time.Millisecond)
 	}
+	w.t.Fatal("outbox never idle")
 }
 
 // textsTo is every text the simulator has taken for number.

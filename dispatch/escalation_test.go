@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/leadline/leadline/dispatch"
 	"github.com/leadline/leadline/oncall"
+	"github.com/leadline/leadline/referral"
 )
 
 // The default chain, with nobody answering anything: text Jo, call Jo,
@@ -58,14 +58,14 @@ func TestFullChainNobodyAnswers(t *testing.T) {
 			w.expect("osmith", st.toOfficer)
 		}
 		w.quiet("osmith", "jrivera", "aklein", "cobi", "msup")
-		if r := w.referral(code); r.State != dispatch.Paging || r.Step != i+1 || r.Escalations != i+1 {
+		if r := w.referral(code); r.State != referral.Paging || r.Step != i+1 || r.Escalations != i+1 {
 			t.Fatalf("after step %d: %+v", i+1, r)
 		}
 	}
 	w.after(5 * time.Minute)
 	w.expect("osmith", code+": no case manager is available. Proceed under your agency's usual procedure.")
 	r := w.referral(code)
-	if r.State != dispatch.Unanswered || r.UnansweredAt.Sub(r.Received) != 40*time.Minute {
+	if r.State != referral.Unanswered || r.UnansweredAt.Sub(r.Received) != 40*time.Minute {
 		t.Errorf("at the end of the chain: %+v", r)
 	}
 	// Nothing further happens, however long we wait.
@@ -119,7 +119,7 @@ func TestAcceptByCall(t *testing.T) {
 	w.svc.Wait()
 	w.expect("jrivera", "You accepted "+code, "ETA")
 	w.expect("osmith", code+" accepted by Jo R.")
-	if r := w.referral(code); r.State != dispatch.Accepted || r.AcceptedBy != "jrivera" || r.AcceptedAt.Sub(r.Received) != 5*time.Minute {
+	if r := w.referral(code); r.State != referral.Accepted || r.AcceptedBy != "jrivera" || r.AcceptedAt.Sub(r.Received) != 5*time.Minute {
 		t.Errorf("after accepting by call: %+v", r)
 	}
 	// The accept stops the chain.
@@ -250,7 +250,7 @@ func TestOutOfOrderCallbacks(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.svc.Wait()
-	if r := w.referral(code); r.State != dispatch.Accepted || r.Step != 1 {
+	if r := w.referral(code); r.State != referral.Accepted || r.Step != 1 {
 		t.Errorf("a late no-answer moved the referral: %+v", r)
 	}
 	w.quiet("osmith", "jrivera", "aklein")
@@ -322,7 +322,7 @@ func TestStoredButNotPagedIsRescued(t *testing.T) {
 	w.rdb.Set(ctx, key, "not a schedule", 0)
 	w.text("osmith", "AD "+northPoint)
 	code := codeIn(t, w.expect("osmith", "Paging"))
-	if r := w.referral(code); r.State != dispatch.Paging || r.Step != -1 {
+	if r := w.referral(code); r.State != referral.Paging || r.Step != -1 {
 		t.Fatalf("stored referral: %+v", r)
 	}
 	w.rdb.Del(ctx, key)
@@ -384,7 +384,7 @@ func TestDetailsRetention(t *testing.T) {
 	if r.Notes != "" || r.Location != "" || r.Officer != "" || r.Lat != 0 || len(r.PagedList) != 0 {
 		t.Errorf("details kept past retention: %+v", r)
 	}
-	if r.Type != dispatch.Social || r.Cohort != "north" || r.AcceptedBy != "jrivera" || r.Outcome != "refused" ||
+	if r.Type != referral.Social || r.Cohort != "north" || r.AcceptedBy != "jrivera" || r.Outcome != "refused" ||
 		r.OnSceneAt.Sub(r.Received) != 20*time.Minute || r.ClosedAt.IsZero() {
 		t.Errorf("the de-identified record lost what reports need: %+v", r)
 	}
@@ -394,7 +394,7 @@ func TestDetailsRetention(t *testing.T) {
 	if ttl := w.rdb.TTL(ctx, "leadline:{dispatch}:referral:"+code).Val(); ttl <= 0 {
 		t.Errorf("the record never expires (TTL %v)", ttl)
 	}
-	recs, err := dispatch.Records(ctx, w.rdb, start, start.Add(24*time.Hour))
+	recs, err := referral.Records(ctx, w.rdb, start, start.Add(24*time.Hour))
 	if err != nil || len(recs) != 1 || recs[0].Code != code {
 		t.Errorf("Records = %v, %v", recs, err)
 	}

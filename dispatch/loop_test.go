@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/leadline/leadline/dispatch"
+	"github.com/leadline/leadline/referral"
 )
 
 // North Side, inside the sample's north cohort (rotation jrivera, aklein).
@@ -26,7 +26,7 @@ func TestOfficerRefersAndCaseManagerAccepts(t *testing.T) {
 		t.Errorf("empty notes line in page:\n%s", page)
 	}
 	r := w.referral(code)
-	if r.State != dispatch.Paging || r.Step != 0 || strings.Join(r.Paged, ",") != "jrivera" || r.Received.IsZero() || r.PagingAt.IsZero() {
+	if r.State != referral.Paging || r.Step != 0 || strings.Join(r.Paged, ",") != "jrivera" || r.Received.IsZero() || r.PagingAt.IsZero() {
 		t.Errorf("after the page: %+v", r)
 	}
 
@@ -35,7 +35,7 @@ func TestOfficerRefersAndCaseManagerAccepts(t *testing.T) {
 	w.expect("jrivera", "You accepted "+code)
 	w.expect("osmith", code+" accepted by Jo R., ETA 15 min.")
 	r = w.referral(code)
-	if r.State != dispatch.Accepted || r.AcceptedBy != "jrivera" || r.ETAMinutes != 15 {
+	if r.State != referral.Accepted || r.AcceptedBy != "jrivera" || r.ETAMinutes != 15 {
 		t.Errorf("after accept: %+v", r)
 	}
 	if got := r.AcceptedAt.Sub(r.Received); got != 90*time.Second {
@@ -66,7 +66,7 @@ func TestCaseManagerFollowsThrough(t *testing.T) {
 	w.expect("osmith", code+" (North): closed.")
 
 	r := w.referral(code)
-	if r.State != dispatch.Closed || r.Outcome != "engaged" || r.OnSceneAt.Sub(r.Received) != 20*time.Minute || r.ClosedAt.IsZero() {
+	if r.State != referral.Closed || r.Outcome != "engaged" || r.OnSceneAt.Sub(r.Received) != 20*time.Minute || r.ClosedAt.IsZero() {
 		t.Errorf("closed referral: %+v", r)
 	}
 	w.quiet("osmith", "jrivera", "aklein")
@@ -125,7 +125,7 @@ func TestDeclinePagesNextThenNobody(t *testing.T) {
 	w.expect("msup", "Declined")
 	w.expect("osmith", code+": no case manager is available. Proceed under your agency's usual procedure.", "+14125550199")
 	r := w.referral(code)
-	if r.State != dispatch.Unanswered || r.UnansweredAt.IsZero() || strings.Join(r.Declined, ",") != "jrivera,aklein,cobi,msup" {
+	if r.State != referral.Unanswered || r.UnansweredAt.IsZero() || strings.Join(r.Declined, ",") != "jrivera,aklein,cobi,msup" {
 		t.Errorf("after everyone declined: %+v", r)
 	}
 	w.quiet("osmith", "jrivera", "aklein", "cobi", "msup")
@@ -215,7 +215,7 @@ func TestOfficerStatusCancelHelp(t *testing.T) {
 	w.expect("ewalsh", code+" was cancelled by the officer")
 	w.text("ewalsh", "1")
 	w.expect("ewalsh", code+" was cancelled by the officer")
-	if r := w.referral(code); r.State != dispatch.Cancelled || r.CancelledAt.IsZero() {
+	if r := w.referral(code); r.State != referral.Cancelled || r.CancelledAt.IsZero() {
 		t.Errorf("after cancel: %+v", r)
 	}
 	w.quiet("osmith", "ewalsh", "tlee")
@@ -318,7 +318,7 @@ func TestReferralStoredEvenWhenPagingFails(t *testing.T) {
 	}
 	w.text("osmith", "AD "+northPoint)
 	code := codeIn(t, w.expect("osmith", "Paging"))
-	if r := w.referral(code); r.State != dispatch.Paging {
+	if r := w.referral(code); r.State != referral.Paging {
 		t.Fatalf("referral not stored as paging: %+v", r)
 	}
 	// Retries run out for the case managers and the backup, by text and by
@@ -335,7 +335,7 @@ func TestReferralStoredEvenWhenPagingFails(t *testing.T) {
 	w.svc.Wait()
 	w.expect("osmith", "no case manager is available")
 	r := w.referral(code)
-	if r.State != dispatch.Unanswered || r.Escalations != 7 || len(r.Failed) != 0 {
+	if r.State != referral.Unanswered || r.Escalations != 7 || len(r.Failed) != 0 {
 		t.Errorf("referral after every page failed: %+v", r)
 	}
 }

@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/leadline/leadline/dispatch"
 	"github.com/leadline/leadline/participant"
 	"github.com/leadline/leadline/program"
+	"github.com/leadline/leadline/referral"
 )
 
 const participantPhone = "+14125550177"
@@ -326,7 +326,7 @@ func TestParticipantNumberIsForgotten(t *testing.T) {
 	if r.Participant != "" || r.ApptPlace != "" {
 		t.Errorf("participant still stored: %+v", r)
 	}
-	if r.State != dispatch.Closed || r.Appt.IsZero() {
+	if r.State != referral.Closed || r.Appt.IsZero() {
 		t.Errorf("the record should stay: %+v", r)
 	}
 	if keys := w.rdb.Keys(context.Background(), "leadline:{dispatch}:participant:*").Val(); len(keys) != 0 {

@@ -1,28 +1,38 @@
-// Package dispatch runs referrals: an officer's text becomes a stored
-// referral, the cohort's on-call case manager is paged, and every answer
-// moves the referral on and tells the people who need to know.
+// Package dispatch assembles Leadline's service from the packages that own
+// its behaviour, and is what serve runs and the webhooks call: texts go to
+// inbox, voice steps to escalation (page calls) and voiceline (the
+// officers' line), status callbacks to the outbox and escalation, timers to
+// whichever package registered their kind. It holds no behaviour of its own.
 package dispatch
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
-	"fmt"
 	"log/slog"
+	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/leadline/leadline/appointment"
+	"github.com/leadline/leadline/escalation"
+	"github.com/leadline/leadline/followup"
 	"github.com/leadline/leadline/geo"
+	"github.com/leadline/leadline/handoff"
+	"github.com/leadline/leadline/inbox"
+	"github.com/leadline/leadline/notify"
+	"github.com/leadline/leadline/officer"
 	"github.com/leadline/leadline/oncall"
 	"github.com/leadline/leadline/outbox"
 	"github.com/leadline/leadline/phone"
 	"github.com/leadline/leadline/program"
+	"github.com/leadline/leadline/referral"
+	"github.com/leadline/leadline/retention"
+	"github.com/leadline/leadline/scene"
 	"github.com/leadline/leadline/timers"
+	"github.com/leadline/leadline/voiceline"
 )
 
 // Texter sends one SMS. phone.Client is one; the errors it returns are
@@ -31,18 +41,13 @@ type Texter interface {
 	SendSMS(ctx context.Context, m phone.SMS) (string, error)
 }
 
-// Caller places one voice call. phone.Client is one.
-type Caller interface {
-	Call(ctx context.Context, c phone.Call) (string, error)
-}
-
 // Config is what a Service needs.
 type Config struct {
 	Program *program.Program
 	Redis   redis.UniversalClient
 	OnCall  *oncall.Store
 	Texter  Texter
-	Caller  Caller
+	Caller  escalation.Caller
 	// PublicURL is the base URL Twilio reaches the webhooks at: page calls
 	// fetch their TwiML and report status there.
 	PublicURL string
@@ -56,182 +61,162 @@ type Config struct {
 	Geocoder geo.Geocoder
 	// SendTimeout bounds the retries of one outbound call (default 2m).
 	SendTimeout time.Duration
-	// Outbox tunes the outbox every text goes through; its log, metrics
-	// and hooks are the service's, its Clock defaults to the service's,
-	// and its Rate defaults to the program's max_messages_per_second.
+	// Outbox tunes the outbox every text goes through; its log and metrics
+	// are the service's, its Clock defaults to the service's, and its Rate
+	// defaults to the program's max_messages_per_second.
 	Outbox outbox.Options
 }
 
-// Service handles texts to the program number.
+// Service is Leadline's phone side, assembled.
 type Service struct {
-	prog      *program.Program
-	rdb       redis.UniversalClient
-	oncall    *oncall.Store
-	texter    Texter
-	caller    Caller
-	publicURL string
-	now       func() time.Time
-	log       *slog.Logger
-	timers    *timers.Queue
-	metrics   *metrics
-	resolver  *geo.Resolver
-	outbox    *outbox.Box
-
-	sendTimeout time.Duration
-	sends       sync.WaitGroup
+	refs    *referral.Store
+	timers  *timers.Queue
+	mux     *timers.Mux
+	box     *outbox.Box
+	chain   *escalation.Chain
+	inbox   *inbox.Inbox
+	line    *voiceline.Line
+	plans   *followup.Plans
+	handoff *handoff.Texts
 }
 
 // NewService returns a Service. It fails if c has no Clock or its metrics
 // cannot be registered (registered twice).
 func NewService(c Config) (*Service, error) {
-	s := &Service{prog: c.Program, rdb: c.Redis, oncall: c.OnCall, texter: c.Texter, caller: c.Caller,
-		publicURL: strings.TrimSuffix(c.PublicURL, "/"), now: c.Clock, log: c.Log, sendTimeout: c.SendTimeout}
-	if s.now == nil {
+	if c.Clock == nil {
 		return nil, errors.New("dispatch: Config.Clock is required")
 	}
-	if s.log == nil {
-		s.log = slog.Default()
+	if c.Log == nil {
+		c.Log = slog.Default()
 	}
-	if s.sendTimeout == 0 {
-		s.sendTimeout = 2 * time.Minute
-	}
-	s.timers = timers.New(s.rdb, timersBase, timers.Options{Clock: s.now, Log: s.log})
-	s.resolver = s.prog.Resolver(c.Geocoder)
-	m, err := newMetrics(c.Metrics)
+	c.PublicURL = strings.TrimSuffix(c.PublicURL, "/")
+	m, err := referral.NewMetrics(c.Metrics)
 	if err != nil {
 		return nil, err
 	}
-	s.metrics = m
-	if s.outbox, err = s.newOutbox(c); err != nil {
+	box, err := newOutbox(c)
+	if err != nil {
 		return nil, err
 	}
+	prog, now, log := c.Program, c.Clock, c.Log
+	q := timers.New(c.Redis, referral.TimersBase, timers.Options{Clock: now, Log: log})
+	refs := referral.NewStore(c.Redis, q, now, prog.Retention.Details)
+	note := notify.New(prog, box, c.PublicURL, now, log)
+	resolver := prog.Resolver(c.Geocoder)
+	book := appointment.New(prog, c.Redis, refs, q, note, now, log)
+	plans := followup.New(prog, c.Redis, refs, note, book, now, log)
+	chain := escalation.New(escalation.Config{Program: prog, Redis: c.Redis, Referrals: refs, OnCall: c.OnCall, Notify: note,
+		Outbox: box, Caller: c.Caller, FollowUps: plans, Metrics: m, PublicURL: c.PublicURL, Clock: now, Log: log,
+		SendTimeout: c.SendTimeout})
+	desk := officer.New(prog, c.Redis, refs, chain, note, resolver, m, now, log)
+	ho := handoff.New(prog, c.OnCall, refs, note, now)
+	s := &Service{refs: refs, timers: q, mux: timers.NewMux(log), box: box, chain: chain, plans: plans, handoff: ho,
+		inbox: &inbox.Inbox{Program: prog, Redis: c.Redis, Referrals: refs, Notify: note, Officers: desk, Chain: chain,
+			Scene: scene.New(refs, chain, note, m, now), FollowUps: plans, Book: book, Handoff: ho, Clock: now, Log: log},
+		line: voiceline.New(prog, c.Redis, refs, chain, desk, note, resolver, c.PublicURL, log)}
+	chain.Register(s.mux)
+	plans.Register(s.mux)
+	book.Register(s.mux, box)
+	retention.New(prog, refs, book, now, log).Register(s.mux)
 	return s, nil
 }
 
-// Lookup returns a referral by code.
-func (s *Service) Lookup(ctx context.Context, code string) (*Referral, error) {
-	return s.load(ctx, code)
+// newOutbox is the service's one outbox: every text it sends goes through
+// it, pages first. Kinds with hooks of their own register them; a failure
+// of any other text is logged here.
+func newOutbox(c Config) (*outbox.Box, error) {
+	opt := c.Outbox
+	// The outbox's leases and retries are about processes and Twilio, not
+	// the program's day: a caller whose clock jumps (the demo's `wait`)
+	// gives the outbox a steady one of its own.
+	if opt.Clock == nil {
+		opt.Clock = c.Clock
+	}
+	opt.Log, opt.Metrics = c.Log, c.Metrics
+	if opt.Rate == 0 {
+		opt.Rate = c.Program.MaxMessagesPerSecond
+	}
+	opt.Done = func(_ context.Context, r outbox.Result) {
+		if r.Err != nil {
+			c.Log.Warn("text not sent", "kind", r.Kind, "to", phone.Mask(r.To), "final", phone.IsFinal(r.Err), "err", r.Err)
+		}
+	}
+	return outbox.New(c.Redis, c.Texter, opt)
 }
 
-// How long the answer to a MessageSid is kept: Twilio retries within
-// minutes, so a day is plenty.
-const inboundTTL = 24 * time.Hour
-
-// pending marks a MessageSid whose text is being handled right now.
-const pending = "pending"
-
-// strangerReplies is how many times an hour an unknown number is answered.
-const strangerReplies = 3
-
-// ReceiveSMS handles one inbound text. Whatever it stores, the reply to
-// the sender included (queued in the outbox), is stored before it returns.
-// The same messageSID a second time changes nothing and sends nothing. It
-// returns a reply only when nothing could be stored: that one goes back as
-// TwiML, telling the sender that nothing was recorded.
+// ReceiveSMS handles one inbound text (see inbox.Inbox.Receive).
 func (s *Service) ReceiveSMS(ctx context.Context, from, body, messageSID string) (string, error) {
-	log := s.log.With("from", phone.Mask(from), "sid", messageSID)
-	if messageSID != "" {
-		claimed, err := s.rdb.SetNX(ctx, inboundKey(messageSID), pending, inboundTTL).Result()
+	return s.inbox.Receive(ctx, from, body, messageSID)
+}
+
+// Voice answers one step of a call and returns TwiML: "" is a call to the
+// program number (the voice line, "line/…" its steps); "page" is a page
+// call picked up, "page/answer" the key pressed on it.
+func (s *Service) Voice(ctx context.Context, step string, form url.Values) (string, error) {
+	switch {
+	case step == "page":
+		return s.chain.VoicePage(ctx, form.Get("CallSid"))
+	case step == "page/answer":
+		return s.chain.VoiceAnswer(ctx, form.Get("CallSid"), form.Get("Digits"))
+	case step == "" || strings.HasPrefix(step, "line/"):
+		return s.line.Step(ctx, step, form)
+	}
+	return phone.Goodbye("This call is no longer active. Goodbye.")
+}
+
+// Status handles one of Twilio's status callbacks for a text or a call.
+func (s *Service) Status(ctx context.Context, form url.Values) error {
+	if sid := form.Get("MessageSid"); sid != "" {
+		return s.box.Report(ctx, sid, form.Get("MessageStatus"), form.Get("ErrorCode"))
+	}
+	return s.chain.CallStatus(ctx, form.Get("CallSid"), form.Get("CallStatus"))
+}
+
+// FireTimers takes every referral timer that is due, once across all
+// instances, and returns how many it took.
+func (s *Service) FireTimers(ctx context.Context) (int, error) { return s.timers.Fire(ctx, s.mux.Timer) }
+
+// RunTimers fires due timers every poll until ctx ends.
+func (s *Service) RunTimers(ctx context.Context, poll time.Duration) { s.timers.Run(ctx, poll, s.mux.Timer) }
+
+// RunOutbox sends queued texts until ctx ends.
+func (s *Service) RunOutbox(ctx context.Context) { s.box.Run(ctx) }
+
+// Wait blocks until every text and call under way, and every text ready in
+// the outbox, has been sent or given up on. Call it before exiting; tests
+// call it to know the service is idle.
+func (s *Service) Wait() {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for ctx.Err() == nil {
+		s.chain.Wait()
+		n, err := s.box.Flush(ctx)
 		if err != nil {
-			return s.notRecorded(), fmt.Errorf("claim %s: %w", messageSID, err)
+			return // Redis has gone: nothing more can be sent
 		}
-		if !claimed {
-			// Handled, or being handled by another request: either way
-			// its reply is that request's to send.
-			log.Info("retried text ignored")
-			return "", nil
+		s.chain.Wait()
+		idle, err := s.box.Idle(ctx)
+		if err != nil || (idle && n == 0) {
+			return
 		}
-	}
-	reply, kind, err := s.handle(ctx, from, body)
-	if err == nil && reply != "" {
-		err = s.reply(ctx, from, reply, messageSID, kind)
-	}
-	if err != nil {
-		if messageSID != "" {
-			// Let Twilio's retry, or the officer's resend, try again.
-			s.rdb.Del(context.WithoutCancel(ctx), inboundKey(messageSID))
-		}
-		return s.notRecorded(), err
-	}
-	if messageSID != "" {
-		if err := s.rdb.Set(ctx, inboundKey(messageSID), "done", inboundTTL).Err(); err != nil {
-			log.Error("remember text", "err", err)
+		if n == 0 {
+			time.Sleep(2 * time.Millisecond) // in flight elsewhere, or held by the rate cap
 		}
 	}
-	return "", nil
 }
 
-// handle acts on one inbound text and returns the reply to its sender and
-// what kind of text that reply is.
-func (s *Service) handle(ctx context.Context, from, body string) (string, string, error) {
-	person, known := s.prog.PersonByPhone(from)
-	if !known {
-		return s.unknownSender(ctx, from, body)
-	}
-	var reply string
-	var err error
-	switch person.Role {
-	case program.Officer:
-		reply, err = s.officerText(ctx, person, body)
-	default:
-		reply, err = s.caseManagerText(ctx, person, body)
-	}
-	return reply, kindTell, err
+// Lookup returns a referral by code.
+func (s *Service) Lookup(ctx context.Context, code string) (*referral.Referral, error) {
+	return s.refs.Load(ctx, code)
 }
 
-func (s *Service) notRecorded() string {
-	t := "Sorry, that was not recorded. Please send it again."
-	if s.prog.SupportPhone != "" {
-		t += " Or call " + s.prog.SupportPhone
-	}
-	return t
+// DailyDigest texts each case manager what is open (see followup).
+func (s *Service) DailyDigest(ctx context.Context, at time.Time) error { return s.plans.Digest(ctx, at) }
+
+// WeeklySummary texts each cohort's members the coming week's shifts.
+func (s *Service) WeeklySummary(ctx context.Context, at time.Time) error {
+	return s.handoff.WeeklySummary(ctx, at)
 }
 
-// countStranger counts a text from an unknown number and reports whether
-// to answer it: a few times an hour, with a reply that says nothing about
-// the program, then not at all. The counter's key holds a hash, not the
-// number.
-func (s *Service) countStranger(ctx context.Context, from, hash string) (bool, error) {
-	key := strangerKey(hash, s.now().Unix()/3600)
-	var n *redis.IntCmd
-	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		n = p.Incr(ctx, key)
-		p.Expire(ctx, key, 2*time.Hour)
-		return nil
-	})
-	if err != nil {
-		return false, fmt.Errorf("count unknown sender: %w", err)
-	}
-	s.log.Info("text from unknown number", "from", phone.Mask(from), "count", n.Val())
-	return n.Val() <= strangerReplies, nil
-}
-
-// numberHash names a phone number in keys without spelling it out.
-func numberHash(number string) string {
-	sum := sha256.Sum256([]byte(number))
-	return hex.EncodeToString(sum[:8])
-}
-
-// outcome is what became of one outbound text or call.
-type outcome struct {
-	sid    string
-	err    error
-	status string // a status Twilio reported before the SID was recorded
-}
-
-// background runs do in the background with the send timeout, so the
-// caller never waits on Twilio, then hands its result to then (which may
-// be nil).
-func (s *Service) background(ctx context.Context, do func(context.Context) (string, error), then func(context.Context, outcome)) {
-	ctx = context.WithoutCancel(ctx)
-	s.sends.Add(1)
-	go func() {
-		defer s.sends.Done()
-		ctx, cancel := context.WithTimeout(ctx, s.sendTimeout)
-		defer cancel()
-		sid, err := do(ctx)
-		if then != nil {
-			then(ctx, outcome{sid: sid, err: err})
-		}
-	}()
-}
+// Handoff tells the people of one on-call handoff.
+func (s *Service) Handoff(ctx context.Context, h oncall.Handoff) error { return s.handoff.Handoff(ctx, h) }

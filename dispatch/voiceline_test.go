@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/leadline/leadline/dispatch"
+	"github.com/leadline/leadline/referral"
 	"github.com/leadline/leadline/twiliosim"
 )
 
@@ -80,7 +80,7 @@ func TestVoiceLineRegisteredOfficerBySpeech(t *testing.T) {
 	w.expect("ewalsh", "You accepted "+code)
 	w.expect("osmith", code+" accepted by Erin W.")
 	r := w.referral(code)
-	if r.State != dispatch.Accepted || r.AcceptedBy != "ewalsh" || r.Type != dispatch.Arrest || r.Cohort != "west" ||
+	if r.State != referral.Accepted || r.AcceptedBy != "ewalsh" || r.Type != referral.Arrest || r.Cohort != "west" ||
 		r.Place != "PPG Paints Arena" || r.Officer != "osmith" {
 		t.Errorf("referral from the voice line: %+v", r)
 	}
@@ -111,7 +111,7 @@ func TestVoiceLineUnknownCallerWithPIN(t *testing.T) {
 	w.svc.Wait()
 	w.expect("jrivera", "LEAD page "+code, "Terry Lee")
 	w.expect("jrivera", "You accepted")
-	if r := w.referral(code); r.Officer != "tlee" || r.Type != dispatch.Social || r.AcceptedBy != "jrivera" || r.Location != "place 107" {
+	if r := w.referral(code); r.Officer != "tlee" || r.Type != referral.Social || r.AcceptedBy != "jrivera" || r.Location != "place 107" {
 		t.Errorf("referral: %+v", r)
 	}
 	w.quiet("stranger")

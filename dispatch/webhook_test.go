@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/leadline/leadline/dispatch"
+	"github.com/leadline/leadline/referral"
 	"github.com/leadline/leadline/twiliosim"
 )
 
@@ -147,7 +147,7 @@ func TestStatusAndVoiceNeedSignatures(t *testing.T) {
 		t.Errorf("unsigned voice step: %d, want 403", got)
 	}
 	w.noCalls("jrivera")
-	if r := w.referral(code); r.State != dispatch.Paging || r.Step != 0 || len(r.Missed) != 0 {
+	if r := w.referral(code); r.State != referral.Paging || r.Step != 0 || len(r.Missed) != 0 {
 		t.Errorf("an unsigned request changed the referral: %+v", r)
 	}
 
@@ -156,7 +156,7 @@ func TestStatusAndVoiceNeedSignatures(t *testing.T) {
 	if !strings.Contains(resp, "<Hangup") || strings.Contains(resp, code) || strings.Contains(resp, "North") {
 		t.Errorf("unknown call answered %s", resp)
 	}
-	if r := w.referral(code); r.State != dispatch.Paging {
+	if r := w.referral(code); r.State != referral.Paging {
 		t.Errorf("a stranger's call changed the referral: %+v", r)
 	}
 	// An inbound call learns nothing about the program either.

@@ -24,6 +24,7 @@ import (
 	"github.com/leadline/leadline/participant"
 	"github.com/leadline/leadline/phone"
 	"github.com/leadline/leadline/program"
+	"github.com/leadline/leadline/referral"
 	"github.com/leadline/leadline/twiliosim"
 	"github.com/leadline/leadline/webhooks"
 )
@@ -216,7 +217,7 @@ func bodies(ms []twiliosim.Message) []string {
 	return out
 }
 
-func (w *world) referral(code string) *dispatch.Referral {
+func (w *world) referral(code string) *referral.Referral {
 	w.t.Helper()
 	r, err := w.svc.Lookup(context.Background(), code)
 	if err != nil {

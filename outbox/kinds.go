@@ -19,6 +19,9 @@ type Hooks struct {
 	// before the message is released: texts Done enqueues to the same
 	// recipient go after it.
 	Done func(ctx context.Context, r Result)
+	// Status is told a delivery status that moved a message of the kind
+	// on (see Report), with Twilio's error code if any.
+	Status func(ctx context.Context, m Message, status, errorCode string) error
 }
 
 type registry struct {
@@ -50,4 +53,17 @@ func (b *Box) hooks(kind Kind) Hooks {
 		return h
 	}
 	return Hooks{Check: b.check, Done: b.done}
+}
+
+// Report records a status callback for a text (see Status) and, if it
+// moved the message on, tells its kind's Status hook.
+func (b *Box) Report(ctx context.Context, sid, status, errorCode string) error {
+	m, moved, err := b.Status(ctx, sid, status, errorCode)
+	if err != nil || !moved {
+		return err
+	}
+	if h := b.hooks(m.Kind).Status; h != nil {
+		return h(ctx, m, status, errorCode)
+	}
+	return nil
 }

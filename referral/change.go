@@ -66,12 +66,20 @@ func Incr(f Field, n int) Write { return Write{Field: f, Value: n, op: "#"} }
 func Del(f Field) Write { return Write{Field: f, Value: "", op: "-"} }
 
 // Timer is a timer a change sets for its referral: Kind with Args after the
-// code (see ID), due At.
+// code (see ID), due At. How is "" to set it, TimerLater to only move it
+// later, TimerRemove to remove it.
 type Timer struct {
 	Kind timers.Kind
 	Args []int
 	At   time.Time
+	How  string
 }
+
+// How a change treats a timer.
+const (
+	TimerLater  = "gt"
+	TimerRemove = "rm"
+)
 
 // ID is the timer's ID for the referral code: "<kind>:<code>[:<arg>…]".
 func (t Timer) ID(code string) string {

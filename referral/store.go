@@ -124,8 +124,9 @@ func (s *Store) Insert(ctx context.Context, r *Referral, rescue Timer) error {
 // KEYS: the referral, its events, the timer queue, the changes stream.
 // ARGV: allowed states (space separated, "" for any), guard field, guard
 // mode ("eq" or "in": the value is one of the field's space-separated
-// words), guard value, event line, the number of timers n, n timer ID / due
-// (Unix ms) pairs, then field/value pairs. A field written "+name" adds the
+// words), guard value, event line ("" for none), the number of timers n, n
+// timer ID / due (Unix ms) / how triples (how: "" set, "gt" only move
+// later, "rm" remove), then field/value pairs. A field written "+name" adds the
 // value to its word list unless already there; "#name" adds a number to it;
 // "-name" deletes the field.
 // Returns {1, old state} when applied, {0, old state} when refused, {-1, ""}
@@ -140,8 +141,12 @@ if ARGV[2] ~= '' then
   if ARGV[3] == 'in' and not string.find(' ' .. v .. ' ', ' ' .. ARGV[4] .. ' ', 1, true) then return {0, state} end
 end
 local n = tonumber(ARGV[6])
-for i = 7, 6 + 2 * n, 2 do redis.call('ZADD', KEYS[3], ARGV[i+1], ARGV[i]) end
-for i = 7 + 2 * n, #ARGV, 2 do
+for i = 7, 6 + 3 * n, 3 do
+  if ARGV[i+2] == 'rm' then redis.call('ZREM', KEYS[3], ARGV[i])
+  elseif ARGV[i+2] == 'gt' then redis.call('ZADD', KEYS[3], 'GT', ARGV[i+1], ARGV[i])
+  else redis.call('ZADD', KEYS[3], ARGV[i+1], ARGV[i]) end
+end
+for i = 7 + 3 * n, #ARGV, 2 do
   local f, kind = ARGV[i], string.sub(ARGV[i], 1, 1)
   if kind == '+' then
     f = string.sub(f, 2)
@@ -180,7 +185,7 @@ func (s *Store) Apply(ctx context.Context, code string, c Change) (applied bool,
 	}
 	args := []any{strings.Join(from, " "), string(c.Guard.Field), c.Guard.mode(), c.Guard.Value, line, len(c.Timers)}
 	for _, t := range c.Timers {
-		args = append(args, t.ID(code), t.At.UnixMilli())
+		args = append(args, t.ID(code), t.At.UnixMilli(), t.How)
 	}
 	for _, w := range c.Set {
 		args = append(args, w.op+string(w.Field), w.Value)

@@ -10,8 +10,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/leadline/leadline/dispatch"
 	"github.com/leadline/leadline/program"
+	"github.com/leadline/leadline/referral"
 	"github.com/leadline/leadline/report"
 )
 
@@ -57,7 +57,7 @@ func reportCmd(ctx context.Context, args []string, stdout io.Writer, getenv func
 		return err
 	}
 	defer rdb.Close()
-	refs, err := dispatch.Records(ctx, rdb, from, last.AddDate(0, 0, 1))
+	refs, err := referral.Records(ctx, rdb, from, last.AddDate(0, 0, 1))
 	if err != nil {
 		return err
 	}
@@ -70,14 +70,14 @@ func reportCmd(ctx context.Context, args []string, stdout io.Writer, getenv func
 
 // reportRow is what a funder may see of a referral: no location, notes,
 // officer or phone number.
-func reportRow(prog *program.Program, r *dispatch.Referral) report.Row {
+func reportRow(prog *program.Program, r *referral.Referral) report.Row {
 	row := report.Row{Code: r.Code, Type: string(r.Type), Cohort: prog.CohortName(r.Cohort),
 		Received: r.Received, Accepted: r.AcceptedAt, Arrived: r.OnSceneAt, Closed: r.Ended(),
 		Steps: r.Escalations, Outcome: "open"}
 	switch r.State {
-	case dispatch.Closed:
+	case referral.Closed:
 		row.Outcome = r.Outcome
-	case dispatch.Cancelled, dispatch.Unanswered:
+	case referral.Cancelled, referral.Unanswered:
 		row.Outcome = string(r.State)
 	}
 	if p, ok := prog.Person(r.AcceptedBy); ok {

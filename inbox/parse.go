@@ -1,10 +1,13 @@
-package dispatch
+package inbox
 
 import (
 	"errors"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/leadline/leadline/appointment"
+	"github.com/leadline/leadline/referral"
 )
 
 // verb is what a text asks for.
@@ -32,7 +35,7 @@ const (
 // command is a parsed text. Only the fields of its verb are set.
 type command struct {
 	verb     verb
-	refType  Type
+	refType  referral.Type
 	location string
 	notes    string
 	code     string
@@ -57,9 +60,9 @@ func parseOfficer(body string) (command, error) {
 	first, rest := splitVerb(body)
 	switch first {
 	case "AD", "ARREST":
-		return parseRefer(Arrest, rest)
+		return parseRefer(referral.Arrest, rest)
 	case "SC", "SOCIAL":
-		return parseRefer(Social, rest)
+		return parseRefer(referral.Social, rest)
 	case "YES", "Y":
 		if rest == "" {
 			return command{verb: vYes}, nil
@@ -78,10 +81,7 @@ func parseOfficer(body string) (command, error) {
 	return command{}, errUsage
 }
 
-// maxChoices is how many candidates an officer is asked to choose from.
-const maxChoices = 3
-
-func parseRefer(t Type, rest string) (command, error) {
+func parseRefer(t referral.Type, rest string) (command, error) {
 	loc, notes := splitNotes(rest)
 	if loc == "" {
 		return command{}, errUsage
@@ -153,21 +153,21 @@ func parseCaseManager(body string) (command, error) {
 // zone.
 func parseAppt(rest string) (command, error) {
 	code, more := splitVerb(rest)
-	if !isCode(code) || more == "" {
+	if !referral.IsCode(code) || more == "" {
 		return command{}, errUsage
 	}
-	c := command{verb: vAppt, code: code, action: "set", text: more}
+	c := command{verb: vAppt, code: code, action: appointment.ActionSet, text: more}
 	switch action, after := splitVerb(more); action {
 	case "CANCEL":
 		if after != "" {
 			return command{}, errUsage
 		}
-		c.action, c.text = "cancel", ""
+		c.action, c.text = appointment.ActionCancel, ""
 	case "MOVE":
 		if after == "" {
 			return command{}, errUsage
 		}
-		c.action, c.text = "move", after
+		c.action, c.text = appointment.ActionMove, after
 	}
 	return c, nil
 }
@@ -175,7 +175,7 @@ func parseAppt(rest string) (command, error) {
 // codeAndSetting reads "<code> <setting>".
 func codeAndSetting(v verb, rest string) (command, error) {
 	f := strings.Fields(rest)
-	if len(f) != 2 || !isCode(strings.ToUpper(f[0])) {
+	if len(f) != 2 || !referral.IsCode(strings.ToUpper(f[0])) {
 		return command{}, errUsage
 	}
 	return command{verb: v, code: strings.ToUpper(f[0]), text: f[1]}, nil
@@ -189,7 +189,7 @@ func codeAndMinutes(v verb, rest string, needMinutes bool) (command, error) {
 		switch n, err := strconv.Atoi(w); {
 		case err == nil && c.minutes == 0 && n > 0 && n <= maxETA:
 			c.minutes = n
-		case c.code == "" && isCode(w):
+		case c.code == "" && referral.IsCode(w):
 			c.code = w
 		case w == "": // "15 min" leaves the unit alone
 		default:
@@ -207,7 +207,7 @@ func withCode(v verb, rest string, need bool) (command, error) {
 	switch {
 	case len(w) == 0 && !need:
 		return command{verb: v}, nil
-	case len(w) == 1 && isCode(w[0]):
+	case len(w) == 1 && referral.IsCode(w[0]):
 		return command{verb: v, code: w[0]}, nil
 	}
 	return command{}, errUsage
@@ -217,9 +217,9 @@ func parseDone(rest string) (command, error) {
 	c := command{verb: vDone}
 	for _, w := range strings.Fields(strings.ToLower(rest)) {
 		switch {
-		case c.outcome == "" && slices.Contains(outcomes, w):
+		case c.outcome == "" && slices.Contains(referral.Outcomes, w):
 			c.outcome = w
-		case c.code == "" && isCode(strings.ToUpper(w)):
+		case c.code == "" && referral.IsCode(strings.ToUpper(w)):
 			c.code = strings.ToUpper(w)
 		default:
 			return command{}, errUsage

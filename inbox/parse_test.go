@@ -1,9 +1,11 @@
-package dispatch
+package inbox
 
 import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/leadline/leadline/referral"
 )
 
 func TestParseOfficer(t *testing.T) {
@@ -12,18 +14,18 @@ func TestParseOfficer(t *testing.T) {
 		want command
 	}{
 		{"AD 40.4473,-80.0076 / male 30s red jacket at bus shelter",
-			command{verb: vRefer, refType: Arrest, location: "40.4473,-80.0076", notes: "male 30s red jacket at bus shelter"}},
-		{"  ad   40.4473, -80.0076   ", command{verb: vRefer, refType: Arrest, location: "40.4473, -80.0076"}},
-		{"arrest 40.4473,-80.0076/notes", command{verb: vRefer, refType: Arrest, location: "40.4473,-80.0076", notes: "notes"}},
+			command{verb: vRefer, refType: referral.Arrest, location: "40.4473,-80.0076", notes: "male 30s red jacket at bus shelter"}},
+		{"  ad   40.4473, -80.0076   ", command{verb: vRefer, refType: referral.Arrest, location: "40.4473, -80.0076"}},
+		{"arrest 40.4473,-80.0076/notes", command{verb: vRefer, refType: referral.Arrest, location: "40.4473,-80.0076", notes: "notes"}},
 		{"SC Market Square\nsitting on the steps,  asked for help",
-			command{verb: vRefer, refType: Social, location: "Market Square", notes: "sitting on the steps, asked for help"}},
+			command{verb: vRefer, refType: referral.Social, location: "Market Square", notes: "sitting on the steps, asked for help"}},
 		{"2", command{verb: vChoose, minutes: 2}},
-		{"Social 103 / by the fountain\nsecond line", command{verb: vRefer, refType: Social, location: "103", notes: "by the fountain second line"}},
+		{"Social 103 / by the fountain\nsecond line", command{verb: vRefer, refType: referral.Social, location: "103", notes: "by the fountain second line"}},
 		{"AD https://www.google.com/maps/place/X/@40.44,-80.00,17z/data=!3d40.4471!4d-80.0079 / blue hoodie",
-			command{verb: vRefer, refType: Arrest, location: "https://www.google.com/maps/place/X/@40.44,-80.00,17z/data=!3d40.4471!4d-80.0079", notes: "blue hoodie"}},
+			command{verb: vRefer, refType: referral.Arrest, location: "https://www.google.com/maps/place/X/@40.44,-80.00,17z/data=!3d40.4471!4d-80.0079", notes: "blue hoodie"}},
 		{"AD https://maps.apple.com/?ll=40.44,-80.00 no slash notes",
-			command{verb: vRefer, refType: Arrest, location: "https://maps.apple.com/?ll=40.44,-80.00", notes: "no slash notes"}},
-		{"AD geo:40.4473,-80.0076;u=35", command{verb: vRefer, refType: Arrest, location: "geo:40.4473,-80.0076;u=35"}},
+			command{verb: vRefer, refType: referral.Arrest, location: "https://maps.apple.com/?ll=40.44,-80.00", notes: "no slash notes"}},
+		{"AD geo:40.4473,-80.0076;u=35", command{verb: vRefer, refType: referral.Arrest, location: "geo:40.4473,-80.0076;u=35"}},
 		{"yes", command{verb: vYes}},
 		{"Y", command{verb: vYes}},
 		{"status", command{verb: vStatus}},
@@ -108,12 +110,12 @@ func TestParseCaseManagerRejects(t *testing.T) {
 func TestNewCode(t *testing.T) {
 	seen := map[string]bool{}
 	for range 2000 {
-		c := newCode()
-		if !isCode(c) {
-			t.Fatalf("newCode() = %q: not a valid code", c)
+		c := referral.NewCode()
+		if !referral.IsCode(c) {
+			t.Fatalf("referral.NewCode() = %q: not a valid code", c)
 		}
 		if strings.ContainsAny(c, "0O1I") {
-			t.Fatalf("newCode() = %q has a confusable character", c)
+			t.Fatalf("referral.NewCode() = %q has a confusable character", c)
 		}
 		seen[c] = true
 	}
@@ -139,7 +141,7 @@ func FuzzParse(f *testing.F) {
 			if err != nil {
 				continue
 			}
-			if c.code != "" && !isCode(c.code) {
+			if c.code != "" && !referral.IsCode(c.code) {
 				t.Errorf("%q: bad code %q", body, c.code)
 			}
 			if c.minutes < 0 || c.minutes > maxETA {

@@ -1,0 +1,349 @@
+// Package escalation owns a referral's chain, from the first page to an
+// accept or to nobody: whom each step pages (one paging order, which the
+// voice line's <Dial> follows too), pages by text and by call, their
+// delivery reports, accepts and declines, and giving up. It moves the
+// referral only through referral.Store's guarded changes.
+//
+// Keys (in the referral's hash tag):
+//
+//	leadline:{dispatch}:person:<id>:paged  string: the latest code paged to a person (replies without a code)
+//	leadline:{dispatch}:call:<CallSid>     hash: a page call: code, person, step, status, rank, prompts; 24 h
+//
+// Timers (on the referral queue): referral.TimerStep, "step:<code>:<n>".
+package escalation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/leadline/leadline/followup"
+	"github.com/leadline/leadline/notify"
+	"github.com/leadline/leadline/oncall"
+	"github.com/leadline/leadline/outbox"
+	"github.com/leadline/leadline/phone"
+	"github.com/leadline/leadline/program"
+	"github.com/leadline/leadline/referral"
+	"github.com/leadline/leadline/timers"
+)
+
+const prefix = "leadline:{dispatch}:"
+
+func pagedKey(id string) string { return prefix + "person:" + id + ":paged" }
+func callKey(sid string) string { return prefix + "call:" + sid }
+
+// Why a referral moved to its next step.
+const (
+	whyStart    = "start"
+	whyTimeout  = "timeout"
+	whyDeclined = "declined"
+	whyMissed   = "missed"
+)
+
+// rescueAfter is when a referral's first page is retried by whichever
+// instance is polling timers, should the one that stored it not page it.
+const rescueAfter = 10 * time.Second
+
+// Caller places one voice call. phone.Client is one.
+type Caller interface {
+	Call(ctx context.Context, c phone.Call) (string, error)
+}
+
+// Config is what a Chain needs.
+type Config struct {
+	Program   *program.Program
+	Redis     redis.UniversalClient
+	Referrals *referral.Store
+	OnCall    *oncall.Store
+	Notify    *notify.Notifier
+	Outbox    *outbox.Box
+	Caller    Caller
+	FollowUps *followup.Plans
+	Metrics   *referral.Metrics
+	PublicURL string
+	Clock     func() time.Time
+	Log       *slog.Logger
+	// SendTimeout bounds the retries of one call (default 2m).
+	SendTimeout time.Duration
+}
+
+// Chain runs escalation chains.
+type Chain struct {
+	Config
+	sends sync.WaitGroup
+}
+
+// New returns the chain; Register wires its timers and outbox kind.
+func New(c Config) *Chain {
+	if c.SendTimeout == 0 {
+		c.SendTimeout = 2 * time.Minute
+	}
+	c.PublicURL = strings.TrimSuffix(c.PublicURL, "/")
+	return &Chain{Config: c}
+}
+
+// Register hands the chain's step timers to mux and its pages' results and
+// delivery reports to the outbox.
+func (ch *Chain) Register(mux *timers.Mux) {
+	mux.Handle(referral.TimerStep, func(ctx context.Context, _ timers.Timer, a timers.Args) error {
+		step := a.Int(1, -2)
+		if step == -2 {
+			ch.Log.Error("bad timer", "args", a)
+			return nil
+		}
+		return referral.IgnoreGone(ch.advance(ctx, a.At(0), step, whyTimeout))
+	})
+	ch.Outbox.Register(KindPage, outbox.Hooks{Done: ch.pageSent, Status: ch.pageReport})
+}
+
+// Wait blocks until every call under way has been placed or given up on.
+func (ch *Chain) Wait() { ch.sends.Wait() }
+
+// Start stores a new referral and pages the cohort's on-call case manager.
+// The referral is stored before this returns; the page goes out after.
+func (ch *Chain) Start(ctx context.Context, r *referral.Referral) error {
+	now := ch.Clock()
+	r.State, r.Received, r.PagingAt, r.Step = referral.Paging, now, now, -1
+	rescue := referral.Timer{Kind: referral.TimerStep, Args: []int{-1}, At: now.Add(rescueAfter)}
+	if err := ch.Referrals.Insert(ctx, r, rescue); err != nil {
+		return err
+	}
+	ch.Log.Info("referral received", "code", r.Code, "type", r.Type, "cohort", r.Cohort, "officer", r.Officer)
+	if err := ch.advance(ctx, r.Code, -1, whyStart); err != nil {
+		// Stored all the same, with its rescue timer: the officer has a
+		// code, another instance pages it, and STATUS tells the truth.
+		ch.Log.Error("first page", "code", r.Code, "err", err)
+	}
+	return nil
+}
+
+// advance moves r from step `from` to the next step that has someone to
+// page, pages them and sets that step's timer; with no step left, r is
+// unanswered and the officer is told. It does nothing unless r is still
+// paging at step `from`, so a stale timer, a late callback or a second
+// instance firing the same timer finds it moved on and stops.
+func (ch *Chain) advance(ctx context.Context, code string, from int, why string) error {
+	r, err := ch.Referrals.Load(ctx, code)
+	if err != nil {
+		return err
+	}
+	if r.State != referral.Paging || r.Step != from {
+		return nil
+	}
+	cohort, ok := ch.Program.Cohort(r.Cohort)
+	if !ok {
+		return fmt.Errorf("referral %s names unknown cohort %q", code, r.Cohort)
+	}
+	steps := cohort.Escalation.Steps
+	prev := r.Paged
+	for j := from + 1; j < len(steps); j++ {
+		targets, err := ch.targets(ctx, r, steps[j], prev)
+		if err != nil {
+			return err
+		}
+		if len(targets) > 0 {
+			return ch.takeStep(ctx, r, from, j, steps[j], targets, why)
+		}
+		// Nobody to page at this step: skip it now rather than wait it out.
+		prev = nil
+	}
+	return ch.giveUp(ctx, r, from)
+}
+
+// whom is whom step st would page for r, given whom the step before paged,
+// before anyone is left out.
+func (ch *Chain) whom(ctx context.Context, r *referral.Referral, st program.Step, prev []string) ([]string, error) {
+	switch st.To {
+	case program.OnCall:
+		id, err := ch.OnCall.Current(ctx, r.Cohort)
+		if err != nil && !errors.Is(err, oncall.ErrNobody) {
+			return nil, err
+		}
+		if id != "" {
+			return []string{id}, nil
+		}
+	case program.Same:
+		return prev, nil
+	case program.Next:
+		return ch.next(ctx, r.Cohort, r.PagedList)
+	case program.Backup:
+		return ch.Program.Backups(r.Cohort), nil
+	case program.Supervisors:
+		return ch.Program.Supervisors(r.Cohort), nil
+	}
+	return nil, nil
+}
+
+// next is the rotation member after the last one in paged, skipping anyone
+// in it.
+func (ch *Chain) next(ctx context.Context, cohort string, paged []string) ([]string, error) {
+	rot, err := ch.OnCall.Rotation(ctx, cohort)
+	if err != nil {
+		return nil, err
+	}
+	after := ""
+	for _, id := range slices.Backward(paged) {
+		if slices.Contains(rot, id) {
+			after = id
+			break
+		}
+	}
+	id, err := ch.OnCall.Next(ctx, cohort, after, paged)
+	if err != nil && !errors.Is(err, oncall.ErrNobody) {
+		return nil, err
+	}
+	if id == "" {
+		return nil, nil
+	}
+	return []string{id}, nil
+}
+
+// targets is whom step st pages for r: never anyone who declined, or whom
+// st's channel cannot reach.
+func (ch *Chain) targets(ctx context.Context, r *referral.Referral, st program.Step, prev []string) ([]string, error) {
+	ids, err := ch.whom(ctx, r, st, prev)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, id := range ids {
+		if _, known := ch.Program.Person(id); !known {
+			ch.Log.Error("escalation names an unknown person", "cohort", r.Cohort, "person", id)
+			continue
+		}
+		if !slices.Contains(r.Declined, id) && r.Reached(id, string(st.By)) {
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}
+
+// takeStep moves r from step `from` to step j, paging targets by st.By.
+func (ch *Chain) takeStep(ctx context.Context, r *referral.Referral, from, j int, st program.Step, targets []string, why string) error {
+	now := ch.Clock()
+	set := []referral.Write{referral.Set(referral.FStep, j), referral.Set(referral.FPaged, strings.Join(targets, " ")),
+		referral.Set(referral.FMissed, "")}
+	for _, id := range targets {
+		set = append(set, referral.AddWord(referral.FPagedList, id))
+	}
+	if from >= 0 {
+		set = append(set, referral.Incr(referral.FEscalations, 1))
+	}
+	c := referral.Change{From: []referral.State{referral.Paging}, Guard: referral.Is(referral.FStep, strconv.Itoa(from)),
+		Event: referral.At(now, referral.EvStep, strings.Join(targets, ","),
+			strconv.Itoa(j)+"/"+string(st.By)+"/"+string(st.To)+"/"+why),
+		Set:    set,
+		Timers: []referral.Timer{{Kind: referral.TimerStep, Args: []int{j}, At: now.Add(st.Wait)}}}
+	applied, err := ch.Referrals.Apply(ctx, r.Code, c)
+	if err != nil || !applied {
+		return err
+	}
+	if from >= 0 {
+		ch.Metrics.Steps.WithLabelValues(r.Cohort, why).Inc()
+	}
+	newPerson := false
+	for _, id := range targets {
+		newPerson = newPerson || !slices.Contains(r.PagedList, id)
+		ch.remember(ctx, id, r.Code)
+	}
+	r.Step, r.Paged = j, targets
+	for _, id := range targets {
+		p, _ := ch.Program.Person(id)
+		if st.By == program.Call {
+			ch.pageByCall(ctx, r, j, p)
+		} else {
+			ch.pageBySMS(ctx, r, j, p)
+		}
+	}
+	if from >= 0 && newPerson {
+		ch.Notify.Tell(ctx, r.Officer, pagingNext(r.Code))
+	}
+	return nil
+}
+
+// remember makes code the latest page to id, so a reply without a code
+// means it.
+func (ch *Chain) remember(ctx context.Context, id, code string) {
+	if err := ch.Redis.Set(ctx, pagedKey(id), code, 0).Err(); err != nil {
+		ch.Log.Error("remember page", "code", code, "err", err)
+	}
+}
+
+// Latest is the code last paged to a person, or "".
+func (ch *Chain) Latest(ctx context.Context, id string) (string, error) {
+	c, err := ch.Redis.Get(ctx, pagedKey(id)).Result()
+	if errors.Is(err, redis.Nil) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("latest page: %w", err)
+	}
+	return c, nil
+}
+
+// missed records that step's page did not reach who by channel by (for
+// good, if final), and moves on at once when nobody paged at the step is
+// left to answer. A report about an earlier step changes nothing.
+func (ch *Chain) missed(ctx context.Context, code string, step int, who string, by program.Channel, final bool) error {
+	set := []referral.Write{referral.AddWord(referral.FMissed, who)}
+	if final {
+		set = append(set, referral.AddWord(referral.FFailed, who+"/"+string(by)))
+	}
+	c := referral.Change{From: []referral.State{referral.Paging}, Guard: referral.Is(referral.FStep, strconv.Itoa(step)),
+		Event: referral.At(ch.Clock(), referral.EvMissed, who, string(by)), Set: set}
+	fresh, applied, err := ch.Referrals.ApplyFresh(ctx, code, c)
+	if err != nil || !applied {
+		return err
+	}
+	if nobodyLeft(fresh) {
+		return ch.advance(ctx, code, step, whyMissed)
+	}
+	return nil
+}
+
+// nobodyLeft reports whether everyone the current step paged has declined
+// or was not reached.
+func nobodyLeft(r *referral.Referral) bool {
+	for _, id := range r.Paged {
+		if !slices.Contains(r.Declined, id) && !slices.Contains(r.Missed, id) {
+			return false
+		}
+	}
+	return true
+}
+
+// giveUp marks r unanswered, if it is still paging at step `from`, and tells
+// the officer.
+func (ch *Chain) giveUp(ctx context.Context, r *referral.Referral, from int) error {
+	now := ch.Clock()
+	c := referral.Change{From: []referral.State{referral.Paging}, Guard: referral.Is(referral.FStep, strconv.Itoa(from)),
+		Event: referral.At(now, referral.EvUnanswered, "", "")}.To(referral.Unanswered, now)
+	applied, err := ch.Referrals.Apply(ctx, r.Code, c)
+	if err != nil || !applied {
+		return err
+	}
+	ch.Log.Info("referral unanswered", "code", r.Code, "cohort", r.Cohort)
+	ch.Metrics.Referrals.WithLabelValues(r.Cohort, string(r.Type), "unanswered").Inc()
+	ch.Notify.Tell(ctx, r.Officer, ch.nobodyAccepted(r.Code))
+	return nil
+}
+
+// StillPaged is everyone paged for r who has not declined, can get a text,
+// and is not except: the people to tell when it is settled.
+func StillPaged(r *referral.Referral, except string) []string {
+	var ids []string
+	for _, id := range r.PagedList {
+		if id != except && !slices.Contains(r.Declined, id) && r.Reached(id, "sms") {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}

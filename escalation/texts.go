@@ -1,0 +1,120 @@
+package escalation
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/paulmach/orb"
+
+	"github.com/leadline/leadline/geo"
+	"github.com/leadline/leadline/notify"
+	"github.com/leadline/leadline/referral"
+)
+
+// Every text and spoken line of a page is written here. Case managers get
+// what they need to find the officer; officers learn the code, the case
+// manager's short name, ETA and state.
+
+// Page is the page text: type, cohort, where, the officer, the notes.
+func (ch *Chain) Page(r *referral.Referral) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "LEAD page %s: %s, %s", r.Code, strings.ToUpper(r.Type.Label()), ch.Program.CohortName(r.Cohort))
+	if r.OutsideMetres > 0 {
+		fmt.Fprintf(&b, " (outside area by %s)", geo.FormatDistance(r.OutsideMetres))
+	}
+	if r.NearBoundary {
+		b.WriteString(" (near the boundary)")
+	}
+	at := r.Location
+	if r.Place != "" && !strings.EqualFold(r.Place, r.Location) {
+		at = r.Place + " (" + r.Location + ")"
+	}
+	fmt.Fprintf(&b, "\nAt: %s %s", at, geo.MapLink(orb.Point{r.Lon, r.Lat}))
+	if o, ok := ch.Program.Person(r.Officer); ok {
+		fmt.Fprintf(&b, "\nOfficer: %s #%s, %s, %s", o.Name, o.Badge, o.Agency, o.Phone)
+	}
+	if r.Notes != "" {
+		fmt.Fprintf(&b, "\nNotes: %s", r.Notes)
+	}
+	fmt.Fprintf(&b, "\nReply 1 to accept (1 15 = ETA 15 min), 2 to decline.")
+	return b.String()
+}
+
+func pagingNext(code string) string { return code + ": paging the next case manager." }
+
+func (ch *Chain) nobodyAccepted(code string) string {
+	return code + ": no case manager is available. " + ch.Program.Fallback + ch.Notify.SupportLine("Program line: ")
+}
+
+// ETAText is ", ETA 15 min", or "" with no ETA.
+func ETAText(min int) string {
+	if min == 0 {
+		return ""
+	}
+	return ", ETA " + strconv.Itoa(min) + " min"
+}
+
+// AcceptedToOfficer tells the officer who accepted.
+func (ch *Chain) AcceptedToOfficer(r *referral.Referral) string {
+	return notify.EndSentence(fmt.Sprintf("%s accepted by %s%s", r.Code, ch.Notify.ShortName(r.AcceptedBy), ETAText(r.ETAMinutes)))
+}
+
+func acceptedToCaseManager(r *referral.Referral) string {
+	return fmt.Sprintf("You accepted %s. The officer has been told.", r.Code) +
+		" Text ETA <min>, ARRIVED, then DONE ENGAGED|REFUSED|GONE."
+}
+
+// AlreadyTaken answers who when r is no longer theirs to answer.
+func (ch *Chain) AlreadyTaken(r *referral.Referral, who string) string {
+	switch {
+	case r.State == referral.Cancelled:
+		return r.Code + " was cancelled by the officer. No need to respond."
+	case r.AcceptedBy == who:
+		return "You already accepted " + r.Code + "."
+	case r.AcceptedBy != "":
+		return notify.EndSentence(r.Code+" was already accepted by "+ch.Notify.ShortName(r.AcceptedBy)) + " No need to respond."
+	}
+	return r.Code + " is " + strings.ReplaceAll(string(r.State), "_", " ") + "."
+}
+
+// What a page call says. The referral is read out without the officer's
+// notes: a speakerphone in a car is not a private place.
+const (
+	spokenGoodbye  = "This call is no longer active. Goodbye."
+	spokenNoAnswer = "No answer received. The page is in your text messages. Goodbye."
+	spokenAccepted = "Accepted. The officer has been told. Details are in your text messages. Goodbye."
+	spokenDeclined = "Declined. Thank you. Goodbye."
+	spokenWrongKey = "Sorry, that key is not an option."
+)
+
+func (ch *Chain) spokenPage(r *referral.Referral) string {
+	at := "at the location in your text message"
+	if r.Place != "" {
+		at = "at " + r.Place
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Leadline page: %s, %s cohort, %s.", r.Type.Label(), ch.Program.CohortName(r.Cohort), at)
+	if o, ok := ch.Program.Person(r.Officer); ok {
+		fmt.Fprintf(&b, " Officer %s", o.Name)
+		if o.Agency != "" {
+			fmt.Fprintf(&b, ", %s", o.Agency)
+		}
+		b.WriteString(", is waiting.")
+	}
+	b.WriteString(" Press 1 to accept, or 2 to decline.")
+	return b.String()
+}
+
+// SpokenSettled is a page call answered after the page was settled.
+func (ch *Chain) SpokenSettled(r *referral.Referral, who string) string {
+	switch {
+	case r.State == referral.Cancelled:
+		return "This page was cancelled by the officer. No need to respond. Goodbye."
+	case r.AcceptedBy == who:
+		return "You already accepted this page. Goodbye."
+	case r.AcceptedBy != "":
+		return notify.EndSentence("This page was already accepted by "+ch.Notify.ShortName(r.AcceptedBy)) + " No need to respond. Goodbye."
+	}
+	return "This page is closed. Goodbye."
+}

@@ -1,0 +1,170 @@
+// Package inbox is the SMS front door: every text to the program number
+// comes in here. It makes a text Twilio retries (same MessageSid) change
+// nothing the second time, reads each sender's grammar, and hands the
+// command to the package that owns it: officers' to officer, case
+// managers' to escalation, scene, followup, appointment and handoff,
+// participants' to appointment. A stranger learns nothing.
+//
+// Keys (in the referral's hash tag):
+//
+//	leadline:{dispatch}:sms:<MessageSid>        string: that inbound text was handled; makes Twilio retries no-ops
+//	leadline:{dispatch}:stranger:<hash>:<hour>  counter: replies sent to an unknown number in that hour
+package inbox
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/leadline/leadline/appointment"
+	"github.com/leadline/leadline/escalation"
+	"github.com/leadline/leadline/followup"
+	"github.com/leadline/leadline/handoff"
+	"github.com/leadline/leadline/notify"
+	"github.com/leadline/leadline/officer"
+	"github.com/leadline/leadline/outbox"
+	"github.com/leadline/leadline/phone"
+	"github.com/leadline/leadline/program"
+	"github.com/leadline/leadline/referral"
+	"github.com/leadline/leadline/scene"
+)
+
+const prefix = "leadline:{dispatch}:"
+
+func inboundKey(messageSID string) string { return prefix + "sms:" + messageSID }
+func strangerKey(hash string, hour int64) string {
+	return prefix + "stranger:" + hash + ":" + strconv.FormatInt(hour, 10)
+}
+
+// How long the answer to a MessageSid is kept: Twilio retries within
+// minutes, so a day is plenty.
+const inboundTTL = 24 * time.Hour
+
+// pending marks a MessageSid whose text is being handled right now.
+const pending = "pending"
+
+// strangerReplies is how many times an hour an unknown number is answered.
+const strangerReplies = 3
+
+// strangerReply is all an unknown number ever learns.
+const strangerReply = "This number does not accept messages."
+
+// Inbox routes texts. Its fields are the packages it hands commands to.
+type Inbox struct {
+	Program   *program.Program
+	Redis     redis.UniversalClient
+	Referrals *referral.Store
+	Notify    *notify.Notifier
+	Officers  *officer.Desk
+	Chain     *escalation.Chain
+	Scene     *scene.Scene
+	FollowUps *followup.Plans
+	Book      *appointment.Book
+	Handoff   *handoff.Texts
+	Clock     func() time.Time
+	Log       *slog.Logger
+}
+
+// Receive handles one inbound text. Whatever it stores, the reply to the
+// sender included (queued in the outbox), is stored before it returns. The
+// same messageSID a second time changes nothing and sends nothing. It
+// returns a reply only when nothing could be stored: that one goes back as
+// TwiML, telling the sender that nothing was recorded.
+func (in *Inbox) Receive(ctx context.Context, from, body, messageSID string) (string, error) {
+	log := in.Log.With("from", phone.Mask(from), "sid", messageSID)
+	if messageSID != "" {
+		claimed, err := in.Redis.SetNX(ctx, inboundKey(messageSID), pending, inboundTTL).Result()
+		if err != nil {
+			return in.notRecorded(), fmt.Errorf("claim %s: %w", messageSID, err)
+		}
+		if !claimed {
+			// Handled, or being handled by another request: either way
+			// its reply is that request's to send.
+			log.Info("retried text ignored")
+			return "", nil
+		}
+	}
+	reply, kind, err := in.handle(ctx, from, body)
+	if err == nil && reply != "" {
+		err = in.Notify.Reply(ctx, from, reply, messageSID, kind)
+	}
+	if err != nil {
+		if messageSID != "" {
+			// Let Twilio's retry, or the officer's resend, try again.
+			in.Redis.Del(context.WithoutCancel(ctx), inboundKey(messageSID))
+		}
+		return in.notRecorded(), err
+	}
+	if messageSID != "" {
+		if err := in.Redis.Set(ctx, inboundKey(messageSID), "done", inboundTTL).Err(); err != nil {
+			log.Error("remember text", "err", err)
+		}
+	}
+	return "", nil
+}
+
+// handle acts on one inbound text and returns the reply to its sender and
+// what kind of text that reply is.
+func (in *Inbox) handle(ctx context.Context, from, body string) (string, outbox.Kind, error) {
+	person, known := in.Program.PersonByPhone(from)
+	if !known {
+		return in.unknownSender(ctx, from, body)
+	}
+	var reply string
+	var err error
+	switch person.Role {
+	case program.Officer:
+		reply, err = in.officerText(ctx, person, body)
+	default:
+		reply, err = in.caseManagerText(ctx, person, body)
+	}
+	return reply, notify.KindTell, err
+}
+
+func (in *Inbox) notRecorded() string {
+	return "Sorry, that was not recorded. Please send it again." + in.Notify.SupportLine("Or call ")
+}
+
+// unknownSender handles a text from a number that is not staff: a
+// participant's reply, or a stranger's.
+func (in *Inbox) unknownSender(ctx context.Context, from, body string) (string, outbox.Kind, error) {
+	known, stopped, err := in.Book.Known(ctx, from)
+	if err != nil {
+		return "", "", err
+	}
+	if known {
+		reply, err := in.Book.Text(ctx, from, body)
+		return reply, appointment.KindReply, err
+	}
+	if stopped {
+		return "", "", nil // a number forgotten but for its opt-out
+	}
+	answer, err := in.countStranger(ctx, from)
+	if !answer || err != nil {
+		return "", "", err
+	}
+	return strangerReply, notify.KindTell, nil
+}
+
+// countStranger counts a text from an unknown number and reports whether
+// to answer it: a few times an hour, with a reply that says nothing about
+// the program, then not at all. The counter's key holds a hash, not the
+// number.
+func (in *Inbox) countStranger(ctx context.Context, from string) (bool, error) {
+	key := strangerKey(phone.Hash(from), in.Clock().Unix()/3600)
+	var n *redis.IntCmd
+	_, err := in.Redis.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		n = p.Incr(ctx, key)
+		p.Expire(ctx, key, 2*time.Hour)
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("count unknown sender: %w", err)
+	}
+	in.Log.Info("text from unknown number", "from", phone.Mask(from), "count", n.Val())
+	return n.Val() <= strangerReplies, nil
+}

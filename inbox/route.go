@@ -1,0 +1,135 @@
+package inbox
+
+import (
+	"context"
+	"errors"
+	"slices"
+
+	"github.com/leadline/leadline/officer"
+	"github.com/leadline/leadline/program"
+	"github.com/leadline/leadline/referral"
+)
+
+func (in *Inbox) officerText(ctx context.Context, o *program.Person, body string) (string, error) {
+	cmd, err := parseOfficer(body)
+	if err != nil {
+		return officer.Usage, nil
+	}
+	d := in.Officers
+	switch cmd.verb {
+	case vRefer:
+		return d.Refer(ctx, o, cmd.refType, cmd.location, cmd.notes)
+	case vYes:
+		return d.Yes(ctx, o)
+	case vChoose:
+		return d.Choose(ctx, o, cmd.minutes)
+	case vStatus:
+		return d.Status(ctx, o, cmd.code)
+	case vCancel:
+		return d.Cancel(ctx, o, cmd.code)
+	}
+	return d.Help(), nil
+}
+
+func (in *Inbox) caseManagerText(ctx context.Context, p *program.Person, body string) (string, error) {
+	cmd, err := parseCaseManager(body)
+	if err != nil {
+		return "Not understood. " + in.caseManagerHelp(), nil
+	}
+	switch cmd.verb {
+	case vHelp:
+		return in.caseManagerHelp(), nil
+	case vWho:
+		return in.Handoff.Who(ctx, p)
+	case vAppt, vLang, vTZ, vFollowed:
+		return in.aboutCase(ctx, p, cmd)
+	}
+	r, reply, err := in.pagedReferral(ctx, p, cmd.code)
+	if r == nil {
+		return reply, err
+	}
+	switch cmd.verb {
+	case vAccept:
+		reply, _, err := in.Chain.Accept(ctx, p, r, cmd.minutes)
+		return reply, err
+	case vDecline:
+		return in.Chain.Decline(ctx, p, r)
+	case vETA:
+		return in.Scene.ETA(ctx, p, r, cmd.minutes)
+	case vArrived:
+		return in.Scene.Arrived(ctx, p, r)
+	case vDone:
+		return in.Scene.Done(ctx, p, r, cmd.outcome)
+	}
+	return in.caseManagerHelp(), nil
+}
+
+// aboutCase handles what a case manager texts about a referral they have
+// taken on: APPT, LANG, TZ, INTAKE/FOLLOWED.
+func (in *Inbox) aboutCase(ctx context.Context, p *program.Person, cmd command) (string, error) {
+	r, reply, err := in.caseReferral(ctx, p, cmd.code)
+	if r == nil {
+		return reply, err
+	}
+	switch cmd.verb {
+	case vAppt:
+		return in.Book.Appoint(ctx, p, r, cmd.action, cmd.text)
+	case vLang, vTZ:
+		return in.Book.Setting(ctx, r, cmd.verb == vLang, cmd.text)
+	}
+	return in.FollowUps.Followed(ctx, p, r)
+}
+
+// pagedReferral is the referral a case manager's text is about: the code
+// they gave, or the latest one paged to them. Someone never paged for a
+// code learns nothing about it.
+func (in *Inbox) pagedReferral(ctx context.Context, p *program.Person, code string) (*referral.Referral, string, error) {
+	if code == "" {
+		c, err := in.Chain.Latest(ctx, p.ID)
+		if err != nil {
+			return nil, "", err
+		}
+		if c == "" {
+			return nil, "You have no page to answer.", nil
+		}
+		code = c
+	}
+	r, err := in.Referrals.Load(ctx, code)
+	if errors.Is(err, referral.ErrNotFound) || (err == nil && !slices.Contains(r.PagedList, p.ID)) {
+		return nil, "No page " + code + " for you.", nil
+	}
+	return r, "", err
+}
+
+// caseReferral is a referral a case manager's APPT, LANG, TZ or INTAKE is
+// about: one they accepted, or one in a cohort they supervise. The code
+// may be left out for the latest one paged to them.
+func (in *Inbox) caseReferral(ctx context.Context, p *program.Person, code string) (*referral.Referral, string, error) {
+	if code == "" {
+		r, reply, err := in.pagedReferral(ctx, p, "")
+		if r == nil {
+			return nil, reply, err
+		}
+		code = r.Code
+	}
+	r, err := in.Referrals.Load(ctx, code)
+	if errors.Is(err, referral.ErrNotFound) {
+		return nil, officer.NotYours(code), nil
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	if r.AcceptedBy == p.ID || slices.Contains(in.Program.Supervisors(r.Cohort), p.ID) {
+		return r, "", nil
+	}
+	if r.AcceptedBy == "" && slices.Contains(r.PagedList, p.ID) {
+		return nil, r.Code + " is not accepted yet. Reply 1 " + r.Code + " to accept.", nil
+	}
+	return nil, officer.NotYours(code), nil
+}
+
+func (in *Inbox) caseManagerHelp() string {
+	return "Leadline: 1 [code] [min] accept, 2 [code] decline, ETA <min>, ARRIVED, DONE ENGAGED|REFUSED|GONE, WHO, " +
+		"INTAKE|FOLLOWED <code>, APPT <code> <phone> <date> <time> [@ place] (or CANCEL, MOVE <date> <time>), LANG <code> en|es." +
+		in.Notify.SupportLine("Help: ")
+}

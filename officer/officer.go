@@ -1,0 +1,237 @@
+// Package officer owns what an officer asks of the line: a referral at a
+// location (with the outside-every-area YES and the "did you mean" choice
+// waiting as proposals), STATUS and CANCEL, and every text an officer gets
+// in reply.
+//
+// Keys (in the referral's hash tag):
+//
+//	leadline:{dispatch}:officer:<id>:proposal  string (JSON): a referral awaiting YES or a choice; expires
+package officer
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/leadline/leadline/escalation"
+	"github.com/leadline/leadline/geo"
+	"github.com/leadline/leadline/notify"
+	"github.com/leadline/leadline/program"
+	"github.com/leadline/leadline/referral"
+)
+
+func proposalKey(id string) string { return "leadline:{dispatch}:officer:" + id + ":proposal" }
+
+// proposalTTL is how long an officer has to answer YES to page a cohort
+// whose area does not contain the point.
+const proposalTTL = 15 * time.Minute
+
+// MaxChoices is how many candidates an officer is asked to choose from.
+const MaxChoices = 3
+
+// Desk handles officers' requests.
+type Desk struct {
+	prog     *program.Program
+	rdb      redis.UniversalClient
+	refs     *referral.Store
+	chain    *escalation.Chain
+	note     *notify.Notifier
+	resolver *geo.Resolver
+	metrics  *referral.Metrics
+	now      func() time.Time
+	log      *slog.Logger
+}
+
+// New returns the desk.
+func New(prog *program.Program, rdb redis.UniversalClient, refs *referral.Store, chain *escalation.Chain, note *notify.Notifier,
+	resolver *geo.Resolver, m *referral.Metrics, clock func() time.Time, log *slog.Logger) *Desk {
+	return &Desk{prog: prog, rdb: rdb, refs: refs, chain: chain, note: note, resolver: resolver, metrics: m, now: clock, log: log}
+}
+
+// Refer starts a referral of type t at location, as the officer typed it,
+// and returns the reply: its code, or a question back.
+func (d *Desk) Refer(ctx context.Context, o *program.Person, t referral.Type, location, notes string) (string, error) {
+	cands, err := d.resolver.Resolve(ctx, location)
+	if err != nil {
+		return locationHelp(errors.Is(err, geo.ErrShortLink)), nil
+	}
+	r := &referral.Referral{Type: t, Officer: o.ID, Location: location, Notes: notes}
+	if len(cands) > 1 {
+		// Different cohorts page different people: ask, never guess.
+		cands = cands[:min(len(cands), MaxChoices)]
+		if err := d.propose(ctx, o, proposal{Referral: *r, Choices: cands}); err != nil {
+			return "", err
+		}
+		return d.didYouMean(cands), nil
+	}
+	return d.referAt(ctx, o, r, cands[0])
+}
+
+// referAt starts r at candidate c, or, for a point outside every area,
+// proposes the nearest cohort and waits for the officer's YES.
+func (d *Desk) referAt(ctx context.Context, o *program.Person, r *referral.Referral, c geo.Candidate) (string, error) {
+	r.Lat, r.Lon, r.Place, r.NearBoundary = c.Point.Lat(), c.Point.Lon(), c.Place, c.NearBoundary
+	if c.Place == "" && c.Label != r.Location {
+		r.Place = c.Label // an address or intersection as the data writes it
+	}
+	if c.Cohort != "" {
+		r.Cohort = c.Cohort
+		return d.Start(ctx, r)
+	}
+	// Nobody is paged for a point outside every area until the officer says
+	// so: a wrong cohort pages the wrong person.
+	r.Cohort, r.OutsideMetres = d.prog.Areas.Nearest(c.Point)
+	if err := d.propose(ctx, o, proposal{Referral: *r}); err != nil {
+		return "", err
+	}
+	return d.outsideArea(r.Cohort, r.OutsideMetres), nil
+}
+
+// Start stores r, pages its cohort and returns the officer's reply.
+func (d *Desk) Start(ctx context.Context, r *referral.Referral) (string, error) {
+	if err := d.chain.Start(ctx, r); err != nil {
+		return "", err
+	}
+	return d.received(r), nil
+}
+
+// proposal is a referral waiting for the officer: YES for one outside every
+// area, or a number to pick one of Choices.
+type proposal struct {
+	Referral referral.Referral
+	Choices  []geo.Candidate `json:",omitempty"`
+	Expires  time.Time
+}
+
+// propose keeps a referral waiting for the officer's answer.
+func (d *Desk) propose(ctx context.Context, o *program.Person, p proposal) error {
+	p.Expires = d.now().Add(proposalTTL)
+	data, err := json.Marshal(p)
+	if err != nil {
+		return fmt.Errorf("encode proposal: %w", err)
+	}
+	if err := d.rdb.Set(ctx, proposalKey(o.ID), data, proposalTTL).Err(); err != nil {
+		return fmt.Errorf("store proposal: %w", err)
+	}
+	return nil
+}
+
+// takeProposal takes the officer's waiting proposal, if any and in time.
+func (d *Desk) takeProposal(ctx context.Context, o *program.Person) (*proposal, error) {
+	data, err := d.rdb.GetDel(ctx, proposalKey(o.ID)).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("take proposal: %w", err)
+	}
+	var p proposal
+	if err := json.Unmarshal(data, &p); err != nil {
+		return nil, fmt.Errorf("decode proposal: %w", err)
+	}
+	if d.now().After(p.Expires) {
+		return nil, nil
+	}
+	return &p, nil
+}
+
+// Choose answers "Did you mean 1) … 2) …?" with choice n.
+func (d *Desk) Choose(ctx context.Context, o *program.Person, n int) (string, error) {
+	p, err := d.takeProposal(ctx, o)
+	if err != nil {
+		return "", err
+	}
+	if p == nil || len(p.Choices) == 0 {
+		if p != nil {
+			// A YES-proposal: a number does not answer it; keep it.
+			if err := d.propose(ctx, o, *p); err != nil {
+				return "", err
+			}
+		}
+		return nothingToChoose, nil
+	}
+	if n > len(p.Choices) {
+		if err := d.propose(ctx, o, *p); err != nil {
+			return "", err
+		}
+		return d.didYouMean(p.Choices), nil
+	}
+	return d.referAt(ctx, o, &p.Referral, p.Choices[n-1])
+}
+
+// Yes pages the cohort proposed for a point outside every area.
+func (d *Desk) Yes(ctx context.Context, o *program.Person) (string, error) {
+	p, err := d.takeProposal(ctx, o)
+	if err != nil {
+		return "", err
+	}
+	if p == nil || len(p.Choices) > 0 {
+		if p != nil {
+			if err := d.propose(ctx, o, *p); err != nil {
+				return "", err
+			}
+			return d.didYouMean(p.Choices), nil
+		}
+		return nothingToConfirm, nil
+	}
+	return d.Start(ctx, &p.Referral)
+}
+
+// own loads the officer's referral by code, or their latest. An unknown
+// code and another officer's answer the same.
+func (d *Desk) own(ctx context.Context, o *program.Person, code string) (*referral.Referral, string, error) {
+	if code == "" {
+		c, err := d.refs.LatestOf(ctx, o.ID)
+		if err != nil {
+			return nil, "", err
+		}
+		if c == "" {
+			return nil, noReferralYet, nil
+		}
+		code = c
+	}
+	r, err := d.refs.Load(ctx, code)
+	if errors.Is(err, referral.ErrNotFound) || (err == nil && r.Officer != o.ID) {
+		return nil, NotYours(code), nil
+	}
+	return r, "", err
+}
+
+// Status is the officer's view of their referral (code, or their latest).
+func (d *Desk) Status(ctx context.Context, o *program.Person, code string) (string, error) {
+	r, reply, err := d.own(ctx, o, code)
+	if r == nil {
+		return reply, err
+	}
+	return d.status(r), nil
+}
+
+// Cancel withdraws the officer's referral; everyone paged is told.
+func (d *Desk) Cancel(ctx context.Context, o *program.Person, code string) (string, error) {
+	r, reply, err := d.own(ctx, o, code)
+	if r == nil {
+		return reply, err
+	}
+	now := d.now()
+	c := referral.Change{From: []referral.State{referral.New, referral.Paging, referral.Accepted, referral.OnScene, referral.Unanswered},
+		Event: referral.At(now, referral.EvCancelled, o.ID, "")}.To(referral.Cancelled, now)
+	fresh, applied, err := d.refs.ApplyFresh(ctx, r.Code, c)
+	if err != nil {
+		return "", err
+	}
+	if !applied {
+		return d.status(fresh), nil
+	}
+	if r.State == referral.New || r.State == referral.Paging {
+		d.metrics.Referrals.WithLabelValues(r.Cohort, string(r.Type), "cancelled").Inc()
+	}
+	for _, id := range escalation.StillPaged(r, "") {
+		d.note.Tell(ctx, id, r.Code+" was cancelled by the officer. No need to respond.")
+	}
+	return r.Code + " cancelled.", nil
+}
