@@ -40,10 +40,10 @@ import (
 
 const prefix = "leadline:{dispatch}:"
 
-func apptsKey(id string) string        { return prefix + "person:" + id + ":appts" }
-func participantKey(h string) string   { return prefix + "participant:" + h }
-func codesKey(h string) string         { return prefix + "participant:" + h + ":codes" }
-func sentKey(h string) string          { return prefix + "participant:" + h + ":sent" }
+func apptsKey(id string) string       { return prefix + "person:" + id + ":appts" }
+func participantKey(h string) string  { return prefix + "participant:" + h }
+func codesKey(h string) string        { return prefix + "participant:" + h + ":codes" }
+func sentKey(h string) string         { return prefix + "participant:" + h + ":sent" }
 func numberHash(number string) string { return phone.Hash(number) }
 
 // Timer kinds.

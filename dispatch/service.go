@@ -174,10 +174,14 @@ func (s *Service) Status(ctx context.Context, form url.Values) error {
 
 // FireTimers takes every referral timer that is due, once across all
 // instances, and returns how many it took.
-func (s *Service) FireTimers(ctx context.Context) (int, error) { return s.timers.Fire(ctx, s.mux.Timer) }
+func (s *Service) FireTimers(ctx context.Context) (int, error) {
+	return s.timers.Fire(ctx, s.mux.Timer)
+}
 
 // RunTimers fires due timers every poll until ctx ends.
-func (s *Service) RunTimers(ctx context.Context, poll time.Duration) { s.timers.Run(ctx, poll, s.mux.Timer) }
+func (s *Service) RunTimers(ctx context.Context, poll time.Duration) {
+	s.timers.Run(ctx, poll, s.mux.Timer)
+}
 
 // RunOutbox sends queued texts until ctx ends.
 func (s *Service) RunOutbox(ctx context.Context) { s.box.Run(ctx) }
@@ -211,7 +215,9 @@ func (s *Service) Lookup(ctx context.Context, code string) (*referral.Referral, 
 }
 
 // DailyDigest texts each case manager what is open (see followup).
-func (s *Service) DailyDigest(ctx context.Context, at time.Time) error { return s.plans.Digest(ctx, at) }
+func (s *Service) DailyDigest(ctx context.Context, at time.Time) error {
+	return s.plans.Digest(ctx, at)
+}
 
 // WeeklySummary texts each cohort's members the coming week's shifts.
 func (s *Service) WeeklySummary(ctx context.Context, at time.Time) error {
@@ -219,4 +225,6 @@ func (s *Service) WeeklySummary(ctx context.Context, at time.Time) error {
 }
 
 // Handoff tells the people of one on-call handoff.
-func (s *Service) Handoff(ctx context.Context, h oncall.Handoff) error { return s.handoff.Handoff(ctx, h) }
+func (s *Service) Handoff(ctx context.Context, h oncall.Handoff) error {
+	return s.handoff.Handoff(ctx, h)
+}
