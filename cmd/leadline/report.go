@@ -11,6 +11,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/leadline/leadline/dispatch"
+	"github.com/leadline/leadline/internal/redisurl"
 	"github.com/leadline/leadline/program"
 	"github.com/leadline/leadline/report"
 )
@@ -87,15 +88,9 @@ func reportRow(prog *program.Program, r *dispatch.Referral) report.Row {
 	return row
 }
 
-// redisFromEnv connects to REDIS_URL, as serve does.
-func redisFromEnv(getenv func(string) string) (*redis.Client, error) {
-	u := getenv("REDIS_URL")
-	if u == "" {
-		u = "redis://localhost:6379/0"
-	}
-	opt, err := redis.ParseURL(u)
-	if err != nil {
-		return nil, fmt.Errorf("REDIS_URL: %w", err)
-	}
-	return redis.NewClient(opt), nil
+// redisFromEnv makes the client of REDIS_URL (one node, Sentinel or
+// Cluster), as every command that reaches Redis does. It does not dial.
+func redisFromEnv(getenv func(string) string) (redis.UniversalClient, error) {
+	rdb, _, err := redisurl.Connect(getenv("REDIS_URL"))
+	return rdb, err
 }
