@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/leadline/leadline/internal/redistest"
 	"github.com/leadline/leadline/timers"
 )
 
@@ -37,7 +36,7 @@ func collect(mu *sync.Mutex, got *[]string) timers.Handler {
 
 func TestFiresWhenDueAndOnlyOnce(t *testing.T) {
 	ctx := context.Background()
-	rdb, _ := redistest.Start(t)
+	rdb := testRedis(t)
 	clk := &clock{now: time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)}
 	q := timers.New(rdb, "leadline:{t}:timers", timers.Options{Clock: clk.Now})
 	for id, after := range map[string]time.Duration{"a": time.Minute, "b": 2 * time.Minute, "c": time.Hour} {
@@ -74,7 +73,7 @@ func TestFiresWhenDueAndOnlyOnce(t *testing.T) {
 
 func TestRescheduleAndCancel(t *testing.T) {
 	ctx := context.Background()
-	rdb, _ := redistest.Start(t)
+	rdb := testRedis(t)
 	clk := &clock{now: time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)}
 	q := timers.New(rdb, "leadline:{t}:timers", timers.Options{Clock: clk.Now})
 	must := func(err error) {
@@ -107,7 +106,7 @@ func TestRescheduleAndCancel(t *testing.T) {
 // timer to be handed out again when the lease lapses, not before.
 func TestLapsedLeaseIsRetried(t *testing.T) {
 	ctx := context.Background()
-	rdb, _ := redistest.Start(t)
+	rdb := testRedis(t)
 	clk := &clock{now: time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)}
 	q := timers.New(rdb, "leadline:{t}:timers", timers.Options{Clock: clk.Now, Lease: 30 * time.Second})
 	if err := q.Schedule(ctx, "x", clk.Now()); err != nil {
@@ -142,7 +141,7 @@ func TestLapsedLeaseIsRetried(t *testing.T) {
 // exactly once.
 func TestInstancesShareTimers(t *testing.T) {
 	ctx := context.Background()
-	rdb, _ := redistest.Start(t)
+	rdb := testRedis(t)
 	clk := &clock{now: time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)}
 	const n = 2000
 	q := timers.New(rdb, "leadline:{t}:timers", timers.Options{Clock: clk.Now, Batch: 7})
@@ -181,7 +180,7 @@ func TestInstancesShareTimers(t *testing.T) {
 }
 
 func TestRunStopsWithContext(t *testing.T) {
-	rdb, _ := redistest.Start(t)
+	rdb := testRedis(t)
 	q := timers.New(rdb, "leadline:{t}:timers", timers.Options{})
 	ctx, cancel := context.WithCancel(context.Background())
 	fired := make(chan string, 1)

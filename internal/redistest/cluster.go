@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -114,4 +115,39 @@ func waitClusterOK(ctx context.Context, addrs []string) error {
 		_ = c.Close()
 	}
 	return nil
+}
+
+// SharedCluster is one StartCluster shared by the subtests of a test, so
+// that a package can run its whole suite on a real cluster without paying
+// for a cluster per test. Each subtest starts on empty data.
+type SharedCluster struct {
+	client  *redis.ClusterClient
+	mu      sync.Mutex
+	flushed map[string]bool
+}
+
+// NewSharedCluster starts a cluster for the life of tb.
+func NewSharedCluster(tb testing.TB) *SharedCluster {
+	tb.Helper()
+	c, _ := StartCluster(tb)
+	return &SharedCluster{client: c, flushed: map[string]bool{}}
+}
+
+// Client is the cluster's client. The first time a test asks, every master
+// is flushed, so that what an earlier subtest left does not leak into it;
+// later calls of the same test (two "servers" in one test) share its data.
+func (s *SharedCluster) Client(tb testing.TB) *redis.ClusterClient {
+	tb.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.flushed[tb.Name()] {
+		s.flushed[tb.Name()] = true
+		err := s.client.ForEachMaster(context.Background(), func(ctx context.Context, c *redis.Client) error {
+			return c.FlushAll(ctx).Err()
+		})
+		if err != nil {
+			tb.Fatalf("redistest: flush cluster: %v", err)
+		}
+	}
+	return s.client
 }

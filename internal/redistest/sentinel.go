@@ -126,10 +126,12 @@ func (s *Sentinel) MasterAddr(ctx context.Context) (string, error) {
 }
 
 // Failover forces a failover with SENTINEL FAILOVER and waits until the
-// sentinel names the replica as master and it says it is one. (The old
-// master is turned into a replica some seconds later, when the sentinel
-// next reads it; clients that follow the sentinel have moved on by then.)
-// It returns the new master's address.
+// sentinel names the replica as master and it says it is one. Then it
+// makes the old master a replica of the new one, as the sentinel itself
+// does when it next reads the old master (up to 10 s later): so a client
+// that has not followed the switch meets a read-only replica rather than
+// a stale master that still takes writes. It returns the new master's
+// address.
 func (s *Sentinel) Failover(tb testing.TB) string {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), sentinelTimeout)
@@ -144,12 +146,25 @@ func (s *Sentinel) Failover(tb testing.TB) string {
 	for {
 		now, err := s.MasterAddr(ctx)
 		if err == nil && now != old && s.role(ctx, now) == "master" {
+			s.demote(ctx, tb, old, now)
 			return now
 		}
 		select {
 		case <-ctx.Done():
 			tb.Fatalf("redistest: failover from %s did not finish (master now %s, %v)", old, now, err)
 		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// demote makes the node at old a replica of the one at now.
+func (s *Sentinel) demote(ctx context.Context, tb testing.TB, old, now string) {
+	host, port, _ := net.SplitHostPort(now)
+	for _, n := range s.nodes {
+		if n.addr == old {
+			if err := n.client.SlaveOf(ctx, host, port).Err(); err != nil {
+				tb.Fatalf("redistest: make %s a replica of %s: %v", old, now, err)
+			}
 		}
 	}
 }
