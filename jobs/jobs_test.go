@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/leadline/leadline/internal/redistest"
 	"github.com/leadline/leadline/jobs"
 )
 
@@ -24,7 +23,7 @@ func (c *clock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.now = t }
 // the hour daylight saving repeats does not run it twice either.
 func TestEachFiringOnce(t *testing.T) {
 	ctx := context.Background()
-	rdb, _ := redistest.Start(t)
+	rdb := testRedis(t)
 	den, err := time.LoadLocation("America/Denver")
 	if err != nil {
 		t.Fatal(err)
@@ -71,7 +70,7 @@ func TestEachFiringOnce(t *testing.T) {
 // A failing job is logged and does not stop the runner; a bad spec is
 // refused with the job's name.
 func TestFailuresAndSpecs(t *testing.T) {
-	rdb, _ := redistest.Start(t)
+	rdb := testRedis(t)
 	r := jobs.New(rdb, time.UTC, nil, nil)
 	r.Fire(context.Background(), "broken", func(context.Context, time.Time) error { return errors.New("boom") })
 	if err := r.Add("weekly", "0 18 * * 0", func(context.Context, time.Time) error { return nil }); err != nil {

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/leadline/leadline/examples"
-	"github.com/leadline/leadline/internal/redistest"
 	"github.com/leadline/leadline/oncall"
 	"github.com/leadline/leadline/program"
 )
@@ -76,7 +75,7 @@ func local(t *testing.T, loc *time.Location, s string) time.Time {
 
 func newStore(t *testing.T, p *program.Program, clk *clock) *oncall.Store {
 	t.Helper()
-	rdb, _ := redistest.Start(t)
+	rdb := testRedis(t)
 	s := oncall.New(rdb, p, clk.Now, nil)
 	if err := s.Seed(context.Background()); err != nil {
 		t.Fatal(err)
@@ -268,7 +267,7 @@ func TestHandoffToldOnce(t *testing.T) {
 	ctx := context.Background()
 	p := loadProgram(t, "America/New_York", fourCohorts(`, shift: {every: 1d, handoff: "09:00", start: 2026-11-23}`))
 	clk := &clock{now: local(t, p.TimeZone, "2026-11-23 10:00")}
-	rdb, _ := redistest.Start(t)
+	rdb := testRedis(t)
 	a := oncall.New(rdb, p, clk.Now, nil)
 	b := oncall.New(rdb, p, clk.Now, nil)
 	for _, s := range []*oncall.Store{a, b} {

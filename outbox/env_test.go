@@ -13,7 +13,6 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/leadline/leadline/internal/redistest"
 	"github.com/leadline/leadline/outbox"
 	"github.com/leadline/leadline/phone"
 	"github.com/leadline/leadline/twiliosim"
@@ -45,7 +44,7 @@ func (c *clock) Advance(d time.Duration) {
 // it; boxes made by env.box record every Result they hand to Done.
 type env struct {
 	t     testing.TB
-	rdb   *redis.Client
+	rdb   redis.UniversalClient
 	sim   *twiliosim.Server
 	phone *phone.Client
 	clock *clock
@@ -58,7 +57,7 @@ type env struct {
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
-	rdb, _ := redistest.Start(t)
+	rdb := testRedis(t)
 	sim := twiliosim.New(twiliosim.Options{AccountSID: testSID, AuthToken: testToken})
 	t.Cleanup(sim.Close)
 	return &env{
