@@ -65,7 +65,7 @@ func demoCmd(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 		logOut = os.Stderr
 	}
 	clk := &demoClock{}
-	sv := service{prog: prog, rdb: rdb, publicURL: base, authToken: demoToken, log: newLogger(logOut), clock: clk.now,
+	sv := service{prog: prog, rdb: rdb, redisSettings: "off", publicURL: base, authToken: demoToken, log: newLogger(logOut), clock: clk.now,
 		twilio: phone.NewClient(phone.ClientConfig{AccountSID: demoSID, AuthToken: demoToken, APIURL: sim.URL()})}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

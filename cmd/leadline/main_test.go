@@ -159,3 +159,18 @@ func TestPinPrintsAHashThatChecks(t *testing.T) {
 		t.Errorf("a short PIN: exit %d, %q", code, errOut)
 	}
 }
+
+func TestVersion(t *testing.T) {
+	version, revision = "1.4.0", "0123abc"
+	defer func() { version, revision = "", "" }()
+	for _, arg := range []string{"version", "--version"} {
+		code, out, _ := runCmd(t, "", nil, arg)
+		if code != 0 || out != "leadline 1.4.0 (revision 0123abc)\n" {
+			t.Errorf("%s: exit %d, %q", arg, code, out)
+		}
+	}
+	version, revision = "", ""
+	if code, out, _ := runCmd(t, "", nil, "version"); code != 0 || !strings.HasPrefix(out, "leadline ") || strings.Contains(out, "leadline  ") {
+		t.Errorf("unstamped: exit %d, %q", code, out)
+	}
+}
