@@ -67,8 +67,12 @@ func New(rdb redis.UniversalClient, prog *program.Program, clock func() time.Tim
 		log = slog.Default()
 	}
 	return &Store{rdb: rdb, prog: prog, now: clock, log: log,
-		timers: timers.New(rdb, "leadline:{oncall}:timers", timers.Options{Clock: clock, Log: log})}
+		timers: timers.New(rdb, TimersBase, timers.Options{Clock: clock, Log: log})}
 }
+
+// TimersBase is the base key of the handoff timers' queue, for metrics
+// that read it (timers.NewCollector).
+const TimersBase = "leadline:{oncall}:timers"
 
 const prefix = "leadline:{oncall}:"
 

@@ -35,6 +35,7 @@ func TestOnCluster(t *testing.T) {
 		{"RateCapsEachSender", TestRateCapsEachSender},
 		{"FlushSkipsSendersAtTheirCap", TestFlushSkipsSendersAtTheirCap},
 		{"Metrics", TestMetrics},
+		{"DepthMetrics", TestDepthMetrics},
 		{"PageGoesBeforeQueuedReminders", TestPageGoesBeforeQueuedReminders},
 		{"OneRecipientGetsTextsInPriorityThenEnqueueOrder", TestOneRecipientGetsTextsInPriorityThenEnqueueOrder},
 		{"EnqueueOfAKnownIDDoesNothing", TestEnqueueOfAKnownIDDoesNothing},

@@ -36,6 +36,7 @@ func TestOnCluster(t *testing.T) {
 		{"LapsedLeaseIsRetried", TestLapsedLeaseIsRetried},
 		{"InstancesShareTimers", TestInstancesShareTimers},
 		{"RunStopsWithContext", TestRunStopsWithContext},
+		{"CollectorReportsDepthAndLag", TestCollectorReportsDepthAndLag},
 	} {
 		t.Run(tc.name, tc.test)
 	}

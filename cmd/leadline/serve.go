@@ -24,6 +24,7 @@ import (
 	"github.com/leadline/leadline/oncall"
 	"github.com/leadline/leadline/phone"
 	"github.com/leadline/leadline/program"
+	"github.com/leadline/leadline/timers"
 	"github.com/leadline/leadline/webhooks"
 )
 
@@ -104,6 +105,11 @@ type service struct {
 // promise that timers fire within 1 s of their due time.
 const timerPoll = 250 * time.Millisecond
 
+// dispatchTimers is the base key of dispatch's timer queue (escalation
+// steps, reminders), whose depth and lag /metrics shows. TestMetricsExist
+// checks that it names the queue dispatch uses.
+const dispatchTimers = "leadline:{dispatch}:timers"
+
 // redisCheck is how often serve checks that Redis answers, for /readyz and
 // the outage log.
 const redisCheck = time.Second
@@ -125,6 +131,15 @@ func (sv service) run(ctx context.Context, l net.Listener) error {
 	sv.log = slog.New(mon.Quiet(base.Handler()))
 	redishealth.SetLogger(sv.log)
 	store := oncall.New(sv.rdb, sv.prog, sv.clock, sv.log)
+	if sv.twilio != nil {
+		if err := sv.twilio.Register(reg); err != nil {
+			return err
+		}
+	}
+	reg.MustRegister(timers.NewCollector(sv.rdb, sv.clock, map[string]*timers.Queue{
+		"dispatch": timers.New(sv.rdb, dispatchTimers, timers.Options{}),
+		"oncall":   timers.New(sv.rdb, oncall.TimersBase, timers.Options{}),
+	}))
 	var geocoder geo.Geocoder
 	if g := sv.prog.Geocoder; g.URL != "" {
 		geocoder = geocode.New(geocode.Config{URL: g.URL, Kind: g.Kind, Bound: sv.prog.Areas.Bound(), Redis: sv.rdb})
