@@ -113,7 +113,7 @@ type printer struct {
 	out   io.Writer
 	prog  *program.Program
 	sim   *twiliosim.Server
-	clock *demoClock
+	clock *demoClock // nil in leadline sim: serve keeps its own clock
 	mu    sync.Mutex
 	last  time.Time
 	calls map[string]*twiliosim.Session // the call each person answered last
@@ -228,17 +228,29 @@ func (p *printer) settle() {
 	}
 }
 
-func (p *printer) intro() {
+// people lists the people one may text as.
+func (p *printer) people() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	fmt.Fprintf(p.out, "Leadline demo: %s, program number %s\n", p.prog.Name, p.prog.Phone)
-	fmt.Fprintln(p.out, "Type a text as someone: <person id> <text>. People:")
+	p.listPeople()
+}
+
+func (p *printer) listPeople() {
+	fmt.Fprintln(p.out, "People:")
 	ids := make([]string, 0, len(p.prog.People))
 	for _, x := range p.prog.People {
 		ids = append(ids, fmt.Sprintf("  %-8s %-11s %s", x.ID, x.Name, strings.ReplaceAll(string(x.Role), "_", " ")))
 	}
 	sort.Strings(ids)
 	fmt.Fprintln(p.out, strings.Join(ids, "\n"))
+}
+
+func (p *printer) intro() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	fmt.Fprintf(p.out, "Leadline demo: %s, program number %s\n", p.prog.Name, p.prog.Phone)
+	fmt.Fprintln(p.out, "Type a text as someone: <person id> <text>.")
+	p.listPeople()
 	fmt.Fprintln(p.out, "  stranger (a number the program does not know)")
 	fmt.Fprintln(p.out, "  participant (412-555-0177, once a case manager makes an appointment for it)")
 	fmt.Fprintln(p.out, "Try:  osmith AD 40.4473,-80.0076 / male 30s red jacket   (North Side)")
@@ -264,6 +276,10 @@ func (p *printer) converse(ctx context.Context, stdin io.Reader, sim *twiliosim.
 			continue
 		}
 		id, text, _ := strings.Cut(line, " ")
+		if id == "wait" && p.clock == nil {
+			p.printf("  (wait moves the demo's clock; serve keeps the real one)\n")
+			continue
+		}
 		if id == "wait" {
 			d, err := time.ParseDuration(strings.TrimSpace(text))
 			if err != nil || d <= 0 {

@@ -61,6 +61,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = oncallCmd(ctx, args[1:], stdout, stderr, getenv)
 	case "demo":
 		err = demoCmd(ctx, args[1:], stdin, stdout)
+	case "sim":
+		err = simCmd(ctx, args[1:], stdin, stdout, stderr, getenv)
 	case "version", "--version":
 		err = versionCmd(stdout)
 	case "help", "-h", "--help":
