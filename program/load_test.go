@@ -76,7 +76,7 @@ func TestLoadGood(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"Test LEAD", "north", "South", "km²", "jrivera, aklein",
-		"2 case managers, 1 supervisors, 1 officers"} {
+		"2 case managers, 1 supervisor, 1 officer"} {
 		if !strings.Contains(buf.String(), want) {
 			t.Errorf("summary lacks %q:\n%s", want, buf.String())
 		}

@@ -32,8 +32,8 @@ func (p *Program) WriteSummary(w io.Writer) error {
 	for _, x := range p.People {
 		count[x.Role]++
 	}
-	fmt.Fprintf(w, "\nPeople (%d): %d case managers, %d supervisors, %d officers\n",
-		len(p.People), count[CaseManager], count[Supervisor], count[Officer])
+	fmt.Fprintf(w, "\nPeople (%d): %s, %s, %s\n", len(p.People), plural(count[CaseManager], "case manager"),
+		plural(count[Supervisor], "supervisor"), plural(count[Officer], "officer"))
 	fmt.Fprintf(w, "Places: %d\n", p.Places.Len())
 	if p.Addresses != nil {
 		outside := 0
@@ -86,4 +86,12 @@ func daysList(ds []time.Duration) string {
 		return "none"
 	}
 	return strings.Join(out, ", ")
+}
+
+// plural is "1 supervisor", "2 supervisors".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

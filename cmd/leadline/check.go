@@ -3,18 +3,48 @@ package main
 import (
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 
 	"github.com/leadline/leadline/program"
 )
 
+const checkUsage = `Usage:
+  leadline check --config program.yaml
+  leadline check --config - < program.yaml
+
+Validates a config and the files it names (areas, places, address points):
+a summary when it is good, every error with its file and item when it is
+not (exit 1). With --config - the config is read from stdin and the files it
+names are found from the current folder.
+
+Environment: none.
+`
+
 // checkCmd validates a config: a summary when it is good, every error (one
 // a line, each with its file and item) when it is not.
-func checkCmd(args []string, stdout io.Writer) error {
-	path, err := configFlag("check", args)
-	if err != nil {
+func checkCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	cmd := newCommand("check", checkUsage, stdout, stderr)
+	config := cmd.String("config", "", `program config (YAML); "-" reads stdin`)
+	if err := cmd.parse(args); err != nil {
 		return err
 	}
-	p, err := program.Load(path)
+	if *config == "" || cmd.NArg() > 0 {
+		return cmd.misuse("--config is required, and nothing else")
+	}
+	path := *config
+	var p *program.Program
+	var err error
+	if path == "-" {
+		data, rerr := io.ReadAll(stdin)
+		if rerr != nil {
+			return fmt.Errorf("read stdin: %w", rerr)
+		}
+		path = stdinName
+		p, err = program.LoadFS(stdinFS{data: data}, stdinName)
+	} else {
+		p, err = program.Load(path)
+	}
 	if err != nil {
 		errs := flatten(err)
 		for _, e := range errs {
@@ -42,4 +72,25 @@ func flatten(err error) []error {
 		out = append(out, flatten(e)...)
 	}
 	return out
+}
+
+// stdinName is what errors call a config read from stdin.
+const stdinName = "stdin"
+
+// stdinFS serves the config read from stdin as stdinName and every other
+// file from the current folder, as Load would beside a config there.
+type stdinFS struct{ data []byte }
+
+func (f stdinFS) Open(name string) (fs.File, error) {
+	if name == stdinName {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
+	}
+	return os.Open(name)
+}
+
+func (f stdinFS) ReadFile(name string) ([]byte, error) {
+	if name == stdinName {
+		return f.data, nil
+	}
+	return os.ReadFile(name)
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -32,11 +31,24 @@ const (
 
 // demoCmd runs the whole service on an embedded Redis and the phone
 // simulator, and lets a person type as anyone in the sample program.
-func demoCmd(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+const demoUsage = `Usage:
+  leadline demo [-v]
+
+The whole service on an embedded Redis and the phone simulator, with the
+sample program. Type "<person id> <text>" to text as someone; "wait 5m"
+moves the service's clock on.
+
+Environment: none (nothing leaves the machine).
+`
+
+func demoCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := newCommand("demo", demoUsage, stdout, stderr)
 	verbose := fs.Bool("v", false, "show the service's logs on stderr")
-	if err := fs.Parse(args); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
+	}
+	if fs.NArg() > 0 {
+		return fs.misuse("demo takes no arguments")
 	}
 	prog, err := program.LoadFS(examples.FS, "program.yaml")
 	if err != nil {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"time"
@@ -19,18 +18,28 @@ import (
 // reportCmd prints the response-time report for referrals received between
 // two dates, both inclusive, in the program's time zone. Follow-ups are
 // judged as of --at, by default the wall clock when it runs.
-func reportCmd(ctx context.Context, args []string, stdout io.Writer, getenv func(string) string) error {
-	fs := flag.NewFlagSet("report", flag.ContinueOnError)
+const reportUsage = `Usage:
+  leadline report --config program.yaml --from 2026-11-01 --to 2026-11-30 [--format table|csv|json] [--at "2026-12-10 09:00"]
+
+Response times and follow-ups of the referrals received in those days (both
+inclusive, in the program's time zone), with a summary.
+
+Environment:
+  REDIS_URL  as serve reads it (default redis://localhost:6379/0)
+`
+
+func reportCmd(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	fs := newCommand("report", reportUsage, stdout, stderr)
 	path := fs.String("config", "", "program config (YAML)")
 	fromFlag := fs.String("from", "", "first day, YYYY-MM-DD (program time zone)")
 	toFlag := fs.String("to", "", "last day, YYYY-MM-DD, inclusive")
 	format := fs.String("format", "table", "table, csv or json")
 	atFlag := fs.String("at", "", `judge follow-ups as of this time, "YYYY-MM-DD HH:MM" program time (default now)`)
-	if err := fs.Parse(args); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
-	if *path == "" || *fromFlag == "" || *toFlag == "" {
-		return errors.New("--config, --from and --to are required")
+	if *path == "" || *fromFlag == "" || *toFlag == "" || fs.NArg() > 0 {
+		return fs.misuse("--config, --from and --to are required, and nothing else")
 	}
 	prog, err := program.Load(*path)
 	if err != nil {

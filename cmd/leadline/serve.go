@@ -28,11 +28,34 @@ import (
 	"github.com/leadline/leadline/webhooks"
 )
 
-func serveCmd(ctx context.Context, args []string, stderr io.Writer, getenv func(string) string) error {
-	path, err := configFlag("serve", args)
-	if err != nil {
+const serveUsage = `Usage:
+  leadline serve --config program.yaml
+
+Runs the service: Twilio webhooks, escalation and handoff timers, cron jobs,
+/metrics, /healthz and /readyz. Starts while Redis is down and is ready once
+it answers; SIGINT or SIGTERM drains and stops.
+
+Environment:
+  LEADLINE_ADDR            listen address (default :8080)
+  REDIS_URL                redis://, rediss://, redis-sentinel://, redis-cluster:// (default redis://localhost:6379/0)
+  TWILIO_ACCOUNT_SID       required
+  TWILIO_AUTH_TOKEN        required; also checks webhook signatures
+  LEADLINE_PUBLIC_URL      required: the base URL Twilio calls
+  LEADLINE_TWILIO_API_URL  a Twilio-compatible REST API (leadline sim); default Twilio's
+  LEADLINE_ADMIN_TOKEN     bearer token of the admin API; unset: no admin API
+  LEADLINE_REDIS_SETTINGS  warn (default) or refuse: a Redis that would lose data
+`
+
+func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	cmd := newCommand("serve", serveUsage, stdout, stderr)
+	config := cmd.String("config", "", "program config (YAML)")
+	if err := cmd.parse(args); err != nil {
 		return err
 	}
+	if *config == "" || cmd.NArg() > 0 {
+		return cmd.misuse("--config is required, and nothing else")
+	}
+	path := *config
 	log := newLogger(stderr)
 	prog, err := program.Load(path)
 	if err != nil {

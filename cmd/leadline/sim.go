@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -31,24 +30,18 @@ built-in pair).
 
 // simCmd runs the simulator for a serve running elsewhere.
 func simCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
-	fs := flag.NewFlagSet("sim", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, simUsage+"\nFlags:\n"); fs.PrintDefaults() }
+	fs := newCommand("sim", simUsage, stdout, stderr)
 	config := fs.String("config", "", "program config (YAML) whose people get phones")
 	serveURL := fs.String("serve", "", "base URL of the serve to post webhooks to (its LEADLINE_PUBLIC_URL)")
 	addr := fs.String("addr", "127.0.0.1:4010", "where the simulator's REST API listens")
-	if err := fs.Parse(args); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
 	if *config == "" || *serveURL == "" || fs.NArg() != 0 {
-		fmt.Fprint(stderr, "leadline sim: --config and --serve are required\n\n")
-		fs.Usage()
-		return errUsage
+		return fs.misuse("--config and --serve are required")
 	}
 	if u, err := url.Parse(*serveURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		fmt.Fprintf(stderr, "leadline sim: --serve %q: want a URL like http://127.0.0.1:8080\n\n", *serveURL)
-		fs.Usage()
-		return errUsage
+		return fs.misuse("--serve %q: want a URL like http://127.0.0.1:8080", *serveURL)
 	}
 	prog, err := program.Load(*config)
 	if err != nil {

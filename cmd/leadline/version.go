@@ -48,7 +48,22 @@ func buildVersion() (ver, rev string) {
 	return ver, rev
 }
 
-func versionCmd(stdout io.Writer) error {
+const versionUsage = `Usage:
+  leadline version (or leadline --version)
+
+Prints the version and VCS revision stamped at build time.
+
+Environment: none.
+`
+
+func versionCmd(args []string, stdout, stderr io.Writer) error {
+	cmd := newCommand("version", versionUsage, stdout, stderr)
+	if err := cmd.parse(args); err != nil {
+		return err
+	}
+	if cmd.NArg() > 0 {
+		return cmd.misuse("version takes no arguments")
+	}
 	ver, rev := buildVersion()
 	_, err := fmt.Fprintf(stdout, "leadline %s (revision %s)\n", ver, rev)
 	return err
