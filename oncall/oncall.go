@@ -375,6 +375,16 @@ func (s *Store) AddOverride(ctx context.Context, cohort, person string, from, to
 			other.From.In(s.prog.TimeZone).Format(wallFormat), other.To.In(s.prog.TimeZone).Format(wallFormat))
 	}
 	s.log.Info("on-call override added", "override", o.Override, "cohort", cohort, "person", person)
+	if !from.After(s.now()) {
+		// It starts now (from is cut to the minute, so up to a minute ago):
+		// who is on call has already changed, and no timer at a shift's end
+		// would tell it. A handoff timer due at its start fires at once and
+		// tells the incoming and outgoing people, as at a future start.
+		if err := s.timers.Schedule(ctx, "handoff:"+cohort, from); err != nil {
+			return o, err
+		}
+		return o, nil
+	}
 	return o, s.scheduleHandoff(ctx, cohort)
 }
 

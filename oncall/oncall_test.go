@@ -318,6 +318,25 @@ func TestHandoffToldOnce(t *testing.T) {
 	if !slices.Equal(told, want) {
 		t.Fatalf("told %v\nwant %v", told, want)
 	}
+	// An override that starts now is told at once, to the person it
+	// replaces too, and so is its end.
+	clk.Set(local(t, p.TimeZone, "2026-11-24 15:00").Add(20 * time.Second))
+	if _, err := b.AddOverride(ctx, "north", "cobi", clk.Now(), clk.Now().Add(3*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	fire()
+	fire()
+	want = append(want, "north aklein→cobi Tue 15:00 until Tue 15:03")
+	if !slices.Equal(told, want) {
+		t.Fatalf("override starting now: told %v\nwant %v", told, want)
+	}
+	clk.Set(local(t, p.TimeZone, "2026-11-24 15:03"))
+	fire()
+	want = append(want, "north cobi→aklein Tue 15:03 until Wed 09:00")
+	if !slices.Equal(told, want) {
+		t.Fatalf("its end: told %v\nwant %v", told, want)
+	}
+	told = told[:3]
 	// A day of downtime: yesterday's handoff is not told late.
 	clk.Set(local(t, p.TimeZone, "2026-11-26 10:00"))
 	fire()

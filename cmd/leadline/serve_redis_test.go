@@ -171,3 +171,28 @@ func TestServeRefusesUnsafeRedisSettings(t *testing.T) {
 		t.Fatal("serve did not refuse")
 	}
 }
+
+// `leadline oncall override west cobi --for 3m` starts now, and the serve
+// that runs texts cobi that they are on call and ewalsh, whom cobi
+// replaces, that their shift has ended.
+func TestOverrideStartingNowIsAnnounced(t *testing.T) {
+	rdb, addr := redistest.Start(t)
+	base, sim, _, _ := serveOn(t, rdb, &syncLog{}, "warn")
+	waitReady(t, base)
+	env := map[string]string{"REDIS_URL": "redis://" + addr}
+	code, out, errOut := runCmd(t, "", env, "oncall", "override", "--config", writeSample(t, nil), "west", "cobi", "--for", "3m")
+	if code != 0 {
+		t.Fatalf("override: exit %d\n%s%s", code, out, errOut)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for number, want := range map[string]string{"+14125550115": "You are on call for West", "+14125550117": "Your West on-call shift has ended"} {
+		m, err := sim.NextMessage(ctx, number)
+		if err != nil {
+			t.Fatalf("no text to %s: %v", number, err)
+		}
+		if !strings.Contains(m.Body, want) {
+			t.Errorf("text to %s = %q, want %q", number, m.Body, want)
+		}
+	}
+}
