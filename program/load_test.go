@@ -2,6 +2,7 @@ package program
 
 import (
 	"bytes"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -369,6 +370,36 @@ func TestShortName(t *testing.T) {
 		p := Person{ID: "x", Name: name}
 		if got := p.ShortName(); got != want {
 			t.Errorf("ShortName(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
+
+// Unknown keys are reported with every other error, each with its line and
+// the nearest known key.
+func TestUnknownKeysWithTheOtherErrors(t *testing.T) {
+	text := strings.Replace(goodYAML, "rotation: [aklein]", "rotaton: [aklein]", 1)
+	text = strings.Replace(text, "America/New_York", "Mars/Olympus", 1)
+	text = strings.Replace(text, "program:\n", "program:\n  colour: red\n", 1)
+	line := func(s string) int {
+		for i, l := range strings.Split(text, "\n") {
+			if strings.Contains(l, s) {
+				return i + 1
+			}
+		}
+		t.Fatalf("no line with %q", s)
+		return 0
+	}
+	_, err := loadYAML(t, text)
+	if err == nil {
+		t.Fatal("loaded")
+	}
+	for _, want := range []string{
+		fmt.Sprintf(`line %d: unknown key "rotaton" in cohorts[1]: did you mean "rotation"?`, line("rotaton")),
+		fmt.Sprintf(`line %d: unknown key "colour" in program (known: `, line("colour")),
+		`unknown time zone "Mars/Olympus"`,
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("errors lack %q:\n%v", want, err)
 		}
 	}
 }

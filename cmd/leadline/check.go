@@ -1,11 +1,16 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
+	"regexp"
+	"strconv"
+	"strings"
 
+	"github.com/leadline/leadline/geo"
 	"github.com/leadline/leadline/program"
 )
 
@@ -47,8 +52,8 @@ func checkCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	if err != nil {
 		errs := flatten(err)
-		for _, e := range errs {
-			fmt.Fprintln(stdout, "error:", e)
+		for _, line := range foldErrors(errs) {
+			fmt.Fprintln(stdout, "error:", line)
 		}
 		fmt.Fprintf(stdout, "%d error(s) in %s\n", len(errs), path)
 		return errReported
@@ -94,3 +99,53 @@ func (f stdinFS) ReadFile(name string) ([]byte, error) {
 	}
 	return os.ReadFile(name)
 }
+
+// foldErrors writes errors one a line, folding features of one file that
+// fail the same way (swapped lat/lon on 91 features) into one line with a
+// count and their indexes.
+func foldErrors(errs []error) []string {
+	type group struct {
+		first   string
+		indexes []int
+	}
+	groups := map[string]*group{}
+	var out []string
+	var order []*group
+	for _, err := range errs {
+		var fe *geo.FeatureError
+		if !errors.As(err, &fe) || fe.Index < 0 {
+			out = append(out, err.Error())
+			order = append(order, nil)
+			continue
+		}
+		key := fe.File + "\x00" + digits.ReplaceAllString(fe.Reason, "#")
+		g, ok := groups[key]
+		if !ok {
+			g = &group{first: err.Error()}
+			groups[key] = g
+			out = append(out, "")
+			order = append(order, g)
+		}
+		g.indexes = append(g.indexes, fe.Index)
+	}
+	for i, g := range order {
+		if g == nil {
+			continue
+		}
+		out[i] = g.first
+		if n := len(g.indexes); n > 1 {
+			shown := make([]string, 0, 6)
+			for _, x := range g.indexes[1:min(n, 6)] {
+				shown = append(shown, strconv.Itoa(x))
+			}
+			if n > 6 {
+				shown = append(shown, "…")
+			}
+			out[i] += fmt.Sprintf(" (and the same on %d more features: %s)", n-1, strings.Join(shown, ", "))
+		}
+	}
+	return out
+}
+
+// digits are the numbers in a reason, which differ from feature to feature.
+var digits = regexp.MustCompile(`-?[0-9]+(\.[0-9]+)?`)

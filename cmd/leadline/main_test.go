@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -231,5 +233,59 @@ func TestCheckFromStdin(t *testing.T) {
 	code, out, _ = runCmd(t, bad, nil, "check", "--config", "-")
 	if code != 1 || !strings.Contains(out, `error: stdin: cohorts[0] (north): rotation: unknown person "nobody"`) {
 		t.Errorf("exit %d\n%s", code, out)
+	}
+}
+
+// Features that fail the same way (here every one, lat and lon swapped)
+// are one line with a count, not one line each.
+func TestCheckFoldsRepeatedErrors(t *testing.T) {
+	path := writeSample(t, nil)
+	geoPath := filepath.Join(filepath.Dir(path), "cohorts.geojson")
+	data, err := os.ReadFile(geoPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fc map[string]any
+	if err := json.Unmarshal(data, &fc); err != nil {
+		t.Fatal(err)
+	}
+	var swap func(v any)
+	swap = func(v any) {
+		if a, ok := v.([]any); ok {
+			if len(a) == 2 {
+				if x, ok := a[0].(float64); ok {
+					a[0], a[1] = a[1], x
+					return
+				}
+			}
+			for _, e := range a {
+				swap(e)
+			}
+		}
+	}
+	features := fc["features"].([]any)
+	for _, f := range features {
+		swap(f.(map[string]any)["geometry"].(map[string]any)["coordinates"])
+	}
+	data, _ = json.Marshal(fc)
+	if err := os.WriteFile(geoPath, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := runCmd(t, "", nil, "check", "--config", path)
+	if code != 1 {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	swapped := 0
+	for _, l := range lines {
+		if strings.Contains(l, "swapped") {
+			swapped++
+			if want := fmt.Sprintf("(and the same on %d more features: 1, 2, 3, 4, 5, …)", len(features)-1); !strings.Contains(l, want) {
+				t.Errorf("folded line %q lacks %q", l, want)
+			}
+		}
+	}
+	if swapped != 1 || len(features) < 7 {
+		t.Errorf("%d lines about swapped coordinates for %d features:\n%s", swapped, len(features), out)
 	}
 }
