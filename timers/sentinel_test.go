@@ -54,8 +54,8 @@ func TestWorkContinuesAfterSentinelFailover(t *testing.T) {
 	}
 	fired(5)
 	// The replica has every write before it is promoted.
-	if err := s.Client.Wait(ctx, 1, 5000).Err(); err != nil {
-		t.Fatal(err)
+	if n, err := s.Client.Wait(ctx, 1, 5000).Result(); err != nil || n != 1 {
+		t.Fatalf("WAIT = %d, %v", n, err)
 	}
 	master := s.Failover(t)
 	// The first writes may still meet the old master (now read-only) or a
@@ -63,7 +63,10 @@ func TestWorkContinuesAfterSentinelFailover(t *testing.T) {
 	for i := range 5 {
 		id := fmt.Sprint("after-", i)
 		deadline := time.Now().Add(10 * time.Second)
-		for err := q.Schedule(ctx, id, clk.Now()); err != nil; err = q.Schedule(ctx, id, clk.Now()) {
+		// Due later, like the before-later ones, so that both sets wait
+		// on the new master until the clock moves.
+		due := clk.Now().Add(time.Minute)
+		for err := q.Schedule(ctx, id, due); err != nil; err = q.Schedule(ctx, id, due) {
 			if time.Now().After(deadline) {
 				t.Fatalf("schedule after failover: %v", err)
 			}
