@@ -50,6 +50,23 @@ func Start(tb testing.TB) (*redis.Client, string) {
 	return srv.client, srv.addr
 }
 
+// StartWith is Start with extra redis-server arguments, such as a TLS port
+// ("--tls-port", port, "--tls-cert-file", …) beside the plain one, which
+// the returned client uses.
+func StartWith(tb testing.TB, extra ...string) (*redis.Client, string) {
+	tb.Helper()
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		tb.Fatal(notFound)
+	}
+	srv, err := startServer(bin, tb.TempDir(), extra, nil)
+	if err != nil {
+		tb.Fatalf("redistest: %v", err)
+	}
+	tb.Cleanup(srv.stop)
+	return srv.client, srv.addr
+}
+
 // StartAt is Start on a given loopback address, for a test that points a
 // client at a server it starts later (see FreeAddr). It fails the test if
 // the port is taken.
