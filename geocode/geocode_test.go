@@ -18,7 +18,6 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/leadline/leadline/geocode"
-	"github.com/leadline/leadline/internal/redistest"
 )
 
 // pittsburgh is the program's bounding box in these tests.
@@ -127,7 +126,7 @@ func TestSearchAsksEachKindWithinTheBound(t *testing.T) {
 }
 
 func TestSearchReturnsCachedResultsWithoutARequest(t *testing.T) {
-	rdb, _ := redistest.Start(t)
+	rdb := testRedis(t)
 	srv := newService(t, answer(nominatimBody))
 	c := geocode.New(geocode.Config{URL: srv.URL, Kind: geocode.Nominatim, Bound: pittsburgh, Redis: rdb})
 	ctx := context.Background()
@@ -158,7 +157,7 @@ func TestSearchReturnsCachedResultsWithoutARequest(t *testing.T) {
 }
 
 func TestSearchCachesNothingFoundForNegativeTTL(t *testing.T) {
-	rdb, _ := redistest.Start(t)
+	rdb := testRedis(t)
 	srv := newService(t, answer(`{"type":"FeatureCollection","features":[]}`))
 	c := geocode.New(geocode.Config{
 		URL: srv.URL, Kind: geocode.Pelias, Bound: pittsburgh, Redis: rdb,
@@ -182,7 +181,7 @@ func TestSearchCachesNothingFoundForNegativeTTL(t *testing.T) {
 }
 
 func TestSearchCachesOnlyResultsInsideTheBound(t *testing.T) {
-	rdb, _ := redistest.Start(t)
+	rdb := testRedis(t)
 	srv := newService(t, answer(`[{"lat":"39.9526","lon":"-75.1652","display_name":"Philadelphia"}]`))
 	c := geocode.New(geocode.Config{URL: srv.URL, Kind: geocode.Nominatim, Bound: pittsburgh, Redis: rdb})
 	ctx := context.Background()
@@ -221,7 +220,7 @@ func TestSearchGivesUpAtTheTimeout(t *testing.T) {
 		}
 	})
 	t.Cleanup(func() { close(release) }) // runs before srv.Close
-	rdb, _ := redistest.Start(t)
+	rdb := testRedis(t)
 	c := geocode.New(geocode.Config{
 		URL: srv.URL, Kind: geocode.Nominatim, Bound: pittsburgh, Redis: rdb,
 		Timeout: 100 * time.Millisecond,
@@ -267,7 +266,7 @@ func TestSearchErrors(t *testing.T) {
 		{name: "connection refused", kind: geocode.Pelias, url: closed.URL},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			rdb, _ := redistest.Start(t)
+			rdb := testRedis(t)
 			base := tc.url
 			if tc.h != nil {
 				base = newService(t, tc.h).URL

@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/leadline/leadline/internal/clocktest"
-
-	"github.com/leadline/leadline/internal/redistest"
 	"github.com/leadline/leadline/jobs"
 )
 
@@ -18,7 +16,7 @@ import (
 // the hour daylight saving repeats does not run it twice either.
 func TestEachFiringOnce(t *testing.T) {
 	ctx := context.Background()
-	rdb, _ := redistest.Start(t)
+	rdb := testRedis(t)
 	den, err := time.LoadLocation("America/Denver")
 	if err != nil {
 		t.Fatal(err)
@@ -65,7 +63,7 @@ func TestEachFiringOnce(t *testing.T) {
 // A failing job is logged and does not stop the runner; a bad spec is
 // refused with the job's name.
 func TestFailuresAndSpecs(t *testing.T) {
-	rdb, _ := redistest.Start(t)
+	rdb := testRedis(t)
 	r := jobs.New(rdb, time.UTC, clocktest.New(time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)).Now, nil)
 	r.Fire(context.Background(), "broken", func(context.Context, time.Time) error { return errors.New("boom") })
 	if err := r.Add("weekly", "0 18 * * 0", func(context.Context, time.Time) error { return nil }); err != nil {

@@ -67,8 +67,12 @@ func New(rdb redis.UniversalClient, prog *program.Program, clock func() time.Tim
 		log = slog.Default()
 	}
 	return &Store{rdb: rdb, prog: prog, now: clock, log: log,
-		timers: timers.New(rdb, "leadline:{oncall}:timers", timers.Options{Clock: clock, Log: log})}
+		timers: timers.New(rdb, TimersBase, timers.Options{Clock: clock, Log: log})}
 }
+
+// TimersBase is the base key of the handoff timers' queue, for metrics
+// that read it (timers.NewCollector).
+const TimersBase = "leadline:{oncall}:timers"
 
 const prefix = "leadline:{oncall}:"
 
@@ -371,6 +375,16 @@ func (s *Store) AddOverride(ctx context.Context, cohort, person string, from, to
 			other.From.In(s.prog.TimeZone).Format(wallFormat), other.To.In(s.prog.TimeZone).Format(wallFormat))
 	}
 	s.log.Info("on-call override added", "override", o.Override, "cohort", cohort, "person", person)
+	if !from.After(s.now()) {
+		// It starts now (from is cut to the minute, so up to a minute ago):
+		// who is on call has already changed, and no timer at a shift's end
+		// would tell it. A handoff timer due at its start fires at once and
+		// tells the incoming and outgoing people, as at a future start.
+		if err := s.timers.Schedule(ctx, "handoff:"+cohort, from); err != nil {
+			return o, err
+		}
+		return o, nil
+	}
 	return o, s.scheduleHandoff(ctx, cohort)
 }
 

@@ -14,7 +14,6 @@ import (
 	"github.com/leadline/leadline/internal/clocktest"
 
 	"github.com/leadline/leadline/examples"
-	"github.com/leadline/leadline/internal/redistest"
 	"github.com/leadline/leadline/oncall"
 	"github.com/leadline/leadline/program"
 )
@@ -70,7 +69,7 @@ func local(t *testing.T, loc *time.Location, s string) time.Time {
 
 func newStore(t *testing.T, p *program.Program, clk *clocktest.Clock) *oncall.Store {
 	t.Helper()
-	rdb, _ := redistest.Start(t)
+	rdb := testRedis(t)
 	s := oncall.New(rdb, p, clk.Now, nil)
 	if err := s.Seed(context.Background()); err != nil {
 		t.Fatal(err)
@@ -262,7 +261,7 @@ func TestHandoffToldOnce(t *testing.T) {
 	ctx := context.Background()
 	p := loadProgram(t, "America/New_York", fourCohorts(`, shift: {every: 1d, handoff: "09:00", start: 2026-11-23}`))
 	clk := clocktest.New(local(t, p.TimeZone, "2026-11-23 10:00"))
-	rdb, _ := redistest.Start(t)
+	rdb := testRedis(t)
 	a := oncall.New(rdb, p, clk.Now, nil)
 	b := oncall.New(rdb, p, clk.Now, nil)
 	for _, s := range []*oncall.Store{a, b} {
@@ -313,6 +312,25 @@ func TestHandoffToldOnce(t *testing.T) {
 	if !slices.Equal(told, want) {
 		t.Fatalf("told %v\nwant %v", told, want)
 	}
+	// An override that starts now is told at once, to the person it
+	// replaces too, and so is its end.
+	clk.Set(local(t, p.TimeZone, "2026-11-24 15:00").Add(20 * time.Second))
+	if _, err := b.AddOverride(ctx, "north", "cobi", clk.Now(), clk.Now().Add(3*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	fire()
+	fire()
+	want = append(want, "north aklein→cobi Tue 15:00 until Tue 15:03")
+	if !slices.Equal(told, want) {
+		t.Fatalf("override starting now: told %v\nwant %v", told, want)
+	}
+	clk.Set(local(t, p.TimeZone, "2026-11-24 15:03"))
+	fire()
+	want = append(want, "north cobi→aklein Tue 15:03 until Wed 09:00")
+	if !slices.Equal(told, want) {
+		t.Fatalf("its end: told %v\nwant %v", told, want)
+	}
+	told = told[:3]
 	// A day of downtime: yesterday's handoff is not told late.
 	clk.Set(local(t, p.TimeZone, "2026-11-26 10:00"))
 	fire()

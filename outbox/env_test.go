@@ -15,7 +15,6 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/leadline/leadline/internal/redistest"
 	"github.com/leadline/leadline/outbox"
 	"github.com/leadline/leadline/phone"
 	"github.com/leadline/leadline/twiliosim"
@@ -35,7 +34,7 @@ func person(i int) string { return fmt.Sprintf("+1412556%04d", i) }
 // it; boxes made by env.box record every Result they hand to Done.
 type env struct {
 	t     testing.TB
-	rdb   *redis.Client
+	rdb   redis.UniversalClient
 	sim   *twiliosim.Server
 	phone *phone.Client
 	clock *clocktest.Clock
@@ -56,7 +55,7 @@ func newEnv(t testing.TB) *env {
 // clock, so its test stamps real arrival times with clocktest.Wall.
 func newEnvStamped(t testing.TB, stamp *clocktest.Clock) *env {
 	t.Helper()
-	rdb, _ := redistest.Start(t)
+	rdb := testRedis(t)
 	clk := clocktest.New(time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC))
 	if stamp == nil {
 		stamp = clk

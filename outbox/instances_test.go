@@ -183,3 +183,45 @@ func TestMetrics(t *testing.T) {
 		t.Error("New registered the metrics twice on one registry")
 	}
 }
+
+// The depth gauges read the shared outbox from Redis at each scrape.
+func TestDepthMetrics(t *testing.T) {
+	e := newEnv(t)
+	reg := prometheus.NewRegistry()
+	b := e.box(outbox.Options{Metrics: reg, Retries: []time.Duration{time.Minute}})
+	for i, p := range []outbox.Priority{outbox.Page, outbox.Reply, outbox.Reply, outbox.Reminder, outbox.Reminder, outbox.Reminder} {
+		e.enqueue(b, outbox.Message{ID: fmt.Sprint("m", i), To: person(i), Priority: p})
+	}
+	depths := func() map[string]float64 {
+		families, err := reg.Gather()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]float64{}
+		for _, f := range families {
+			for _, m := range f.GetMetric() {
+				if m.GetGauge() == nil {
+					continue
+				}
+				name := f.GetName()
+				for _, l := range m.GetLabel() {
+					name += " " + l.GetValue()
+				}
+				got[name] = m.GetGauge().GetValue()
+			}
+		}
+		return got
+	}
+	want := map[string]float64{"leadline_outbox_depth page": 1, "leadline_outbox_depth reply": 2,
+		"leadline_outbox_depth reminder": 3, "leadline_outbox_retrying": 0, "leadline_outbox_inflight": 0}
+	if got := depths(); !maps.Equal(got, want) {
+		t.Errorf("queued: %v, want %v", got, want)
+	}
+	e.sim.FailSends(person(5), 3, 500, 20500) // the phone client tries 3 times
+	e.flush(b)
+	want = map[string]float64{"leadline_outbox_depth page": 0, "leadline_outbox_depth reply": 0,
+		"leadline_outbox_depth reminder": 0, "leadline_outbox_retrying": 1, "leadline_outbox_inflight": 0}
+	if got := depths(); !maps.Equal(got, want) {
+		t.Errorf("after a flush: %v, want %v", got, want)
+	}
+}

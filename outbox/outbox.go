@@ -229,6 +229,11 @@ func New(rdb redis.UniversalClient, s Sender, opt Options) (*Box, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opt.Metrics != nil {
+		if err := opt.Metrics.Register(newDepth(rdb)); err != nil {
+			return nil, fmt.Errorf("register outbox depth: %w", err)
+		}
+	}
 	b := &Box{
 		rdb: rdb, sender: s, now: opt.Clock, log: opt.Log, workers: opt.Workers,
 		lease: opt.Lease, poll: opt.Poll, ttl: opt.TTL, timeout: opt.SendTimeout,

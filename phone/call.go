@@ -36,7 +36,7 @@ func (c *Client) Call(ctx context.Context, call Call) (string, error) {
 	if call.Ring > 0 {
 		params.SetTimeout(int((call.Ring + time.Second - 1) / time.Second))
 	}
-	return c.retry(ctx, "call", func() (string, *SendError) {
+	return c.retry(ctx, kindCall, "call", func() (string, *SendError) {
 		res, err := c.rest.Api.CreateCall(params)
 		if err != nil {
 			return "", classify(err)

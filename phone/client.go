@@ -65,6 +65,7 @@ type Client struct {
 	retryBase   time.Duration
 	// invalid is why the config cannot work; every send returns it.
 	invalid error
+	metrics *metrics
 }
 
 // NewClient returns a Client for cfg. A config that Validate rejects gives a
@@ -74,6 +75,7 @@ func NewClient(cfg ClientConfig) *Client {
 		maxAttempts: cfg.MaxAttempts,
 		retryBase:   cfg.RetryBase,
 		invalid:     cfg.Validate(),
+		metrics:     newMetrics(),
 	}
 	if c.maxAttempts <= 0 {
 		c.maxAttempts = DefaultMaxAttempts
@@ -131,7 +133,7 @@ func (c *Client) SendSMS(ctx context.Context, m SMS) (string, error) {
 	if m.StatusCallback != "" {
 		params.SetStatusCallback(m.StatusCallback)
 	}
-	return c.retry(ctx, "send SMS", func() (string, *SendError) {
+	return c.retry(ctx, kindSMS, "send SMS", func() (string, *SendError) {
 		msg, err := c.rest.Api.CreateMessage(params)
 		if err != nil {
 			return "", classify(err)
@@ -141,9 +143,25 @@ func (c *Client) SendSMS(ctx context.Context, m SMS) (string, error) {
 }
 
 // retry runs attempt until it succeeds, fails finally, has been tried
-// MaxAttempts times or ctx is done, backing off between tries. op names the
-// request in errors.
-func (c *Client) retry(ctx context.Context, op string, attempt func() (string, *SendError)) (string, error) {
+// MaxAttempts times or ctx is done, backing off between tries. kind labels
+// its metrics; op names the request in errors.
+func (c *Client) retry(ctx context.Context, kind, op string, attempt func() (string, *SendError)) (string, error) {
+	sid, err := c.attempts(ctx, op, func() (string, *SendError) {
+		sid, err := attempt()
+		if err != nil {
+			c.metrics.errors.WithLabelValues(kind, errorCode(err)).Inc()
+		}
+		return sid, err
+	})
+	result := "sent"
+	if err != nil {
+		result = "failed"
+	}
+	c.metrics.sends.WithLabelValues(kind, result).Inc()
+	return sid, err
+}
+
+func (c *Client) attempts(ctx context.Context, op string, attempt func() (string, *SendError)) (string, error) {
 	if c.invalid != nil {
 		return "", fmt.Errorf("phone: %s: %w", op, &SendError{Final: true, Err: c.invalid})
 	}

@@ -96,6 +96,11 @@ func parseStep(text string, wait time.Duration) (Step, error) {
 	return st, nil
 }
 
+// ParseDuration reads a positive duration as the config writes them: a Go
+// duration ("36h", "90m") or whole days ("2d"). Command-line flags take the
+// same.
+func ParseDuration(s string) (time.Duration, error) { return parseDays(s) }
+
 // parseDays reads a Go duration, or whole days as "90d".
 func parseDays(s string) (time.Duration, error) {
 	if n, ok := strings.CutSuffix(s, "d"); ok {

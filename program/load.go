@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -121,14 +122,20 @@ func load(name string, read func(string) ([]byte, error)) (*Program, error) {
 	if err != nil {
 		return nil, &Error{File: name, Reason: err.Error()}
 	}
+	// Unknown keys are found on the node tree, with their lines, so that
+	// they are reported with every other error rather than stopping the
+	// decode at the first.
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, &Error{File: name, Reason: err.Error()}
+	}
 	var fc fileConfig
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&fc); err != nil {
+	if err := doc.Decode(&fc); err != nil && len(doc.Content) > 0 {
 		return nil, &Error{File: name, Reason: err.Error()}
 	}
 
 	v := validator{file: name}
+	v.errs = append(v.errs, unknownKeys(name, &doc, reflect.TypeOf(fc))...)
 	p := &Program{File: name, Name: fc.Program.Name}
 	if p.Name == "" {
 		v.add("program.name", "is required")

@@ -2,6 +2,7 @@ package program
 
 import (
 	"bytes"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -76,7 +77,7 @@ func TestLoadGood(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"Test LEAD", "north", "South", "km²", "jrivera, aklein",
-		"2 case managers, 1 supervisors, 1 officers"} {
+		"2 case managers, 1 supervisor, 1 officer"} {
 		if !strings.Contains(buf.String(), want) {
 			t.Errorf("summary lacks %q:\n%s", want, buf.String())
 		}
@@ -403,7 +404,7 @@ func TestLoadConsoleRoles(t *testing.T) {
 	if err := p.WriteSummary(&buf); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"2 case managers, 1 supervisors, 1 officers, 1 program managers, 1 intake",
+	for _, want := range []string{"2 case managers, 1 supervisor, 1 officer, 1 program manager, 1 intake",
 		"Console: 5 people may sign in (by a code texted to their phone; 2 with an email for single sign-on)"} {
 		if !strings.Contains(buf.String(), want) {
 			t.Errorf("summary lacks %q:\n%s", want, buf.String())
@@ -433,6 +434,36 @@ func TestLoadConsoleRoleErrors(t *testing.T) {
 	} {
 		if !strings.Contains(err.Error(), w) {
 			t.Errorf("error lacks %q:\n%v", w, err)
+		}
+	}
+}
+
+// Unknown keys are reported with every other error, each with its line and
+// the nearest known key.
+func TestUnknownKeysWithTheOtherErrors(t *testing.T) {
+	text := strings.Replace(goodYAML, "rotation: [aklein]", "rotaton: [aklein]", 1)
+	text = strings.Replace(text, "America/New_York", "Mars/Olympus", 1)
+	text = strings.Replace(text, "program:\n", "program:\n  colour: red\n", 1)
+	line := func(s string) int {
+		for i, l := range strings.Split(text, "\n") {
+			if strings.Contains(l, s) {
+				return i + 1
+			}
+		}
+		t.Fatalf("no line with %q", s)
+		return 0
+	}
+	_, err := loadYAML(t, text)
+	if err == nil {
+		t.Fatal("loaded")
+	}
+	for _, want := range []string{
+		fmt.Sprintf(`line %d: unknown key "rotaton" in cohorts[1]: did you mean "rotation"?`, line("rotaton")),
+		fmt.Sprintf(`line %d: unknown key "colour" in program (known: `, line("colour")),
+		`unknown time zone "Mars/Olympus"`,
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("errors lack %q:\n%v", want, err)
 		}
 	}
 }

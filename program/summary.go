@@ -32,8 +32,9 @@ func (p *Program) WriteSummary(w io.Writer) error {
 	for _, x := range p.People {
 		count[x.Role]++
 	}
-	fmt.Fprintf(w, "\nPeople (%d): %d case managers, %d supervisors, %d officers, %d program managers, %d intake\n",
-		len(p.People), count[CaseManager], count[Supervisor], count[Officer], count[ProgramManager], count[Intake])
+	fmt.Fprintf(w, "\nPeople (%d): %s, %s, %s, %s, %d intake\n", len(p.People), plural(count[CaseManager], "case manager"),
+		plural(count[Supervisor], "supervisor"), plural(count[Officer], "officer"), plural(count[ProgramManager], "program manager"),
+		count[Intake])
 	staff, emails := 0, 0
 	for _, x := range p.People {
 		if x.Role.Staff() {
@@ -96,4 +97,12 @@ func daysList(ds []time.Duration) string {
 		return "none"
 	}
 	return strings.Join(out, ", ")
+}
+
+// plural is "1 supervisor", "2 supervisors".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

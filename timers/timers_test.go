@@ -10,8 +10,6 @@ import (
 	"time"
 
 	"github.com/leadline/leadline/internal/clocktest"
-
-	"github.com/leadline/leadline/internal/redistest"
 	"github.com/leadline/leadline/timers"
 )
 
@@ -27,7 +25,7 @@ func collect(mu *sync.Mutex, got *[]string) timers.Handler {
 
 func TestFiresWhenDueAndOnlyOnce(t *testing.T) {
 	ctx := context.Background()
-	rdb, _ := redistest.Start(t)
+	rdb := testRedis(t)
 	clk := clocktest.New(time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC))
 	q := timers.New(rdb, "leadline:{t}:timers", timers.Options{Clock: clk.Now})
 	for id, after := range map[string]time.Duration{"a": time.Minute, "b": 2 * time.Minute, "c": time.Hour} {
@@ -64,7 +62,7 @@ func TestFiresWhenDueAndOnlyOnce(t *testing.T) {
 
 func TestRescheduleAndCancel(t *testing.T) {
 	ctx := context.Background()
-	rdb, _ := redistest.Start(t)
+	rdb := testRedis(t)
 	clk := clocktest.New(time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC))
 	q := timers.New(rdb, "leadline:{t}:timers", timers.Options{Clock: clk.Now})
 	must := func(err error) {
@@ -97,7 +95,7 @@ func TestRescheduleAndCancel(t *testing.T) {
 // timer to be handed out again when the lease lapses, not before.
 func TestLapsedLeaseIsRetried(t *testing.T) {
 	ctx := context.Background()
-	rdb, _ := redistest.Start(t)
+	rdb := testRedis(t)
 	clk := clocktest.New(time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC))
 	q := timers.New(rdb, "leadline:{t}:timers", timers.Options{Clock: clk.Now, Lease: 30 * time.Second})
 	if err := q.Schedule(ctx, "x", clk.Now()); err != nil {
@@ -132,7 +130,7 @@ func TestLapsedLeaseIsRetried(t *testing.T) {
 // exactly once.
 func TestInstancesShareTimers(t *testing.T) {
 	ctx := context.Background()
-	rdb, _ := redistest.Start(t)
+	rdb := testRedis(t)
 	clk := clocktest.New(time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC))
 	const n = 2000
 	q := timers.New(rdb, "leadline:{t}:timers", timers.Options{Clock: clk.Now, Batch: 7})
@@ -171,7 +169,7 @@ func TestInstancesShareTimers(t *testing.T) {
 }
 
 func TestRunStopsWithContext(t *testing.T) {
-	rdb, _ := redistest.Start(t)
+	rdb := testRedis(t)
 	clk := clocktest.New(time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC))
 	q := timers.New(rdb, "leadline:{t}:timers", timers.Options{Clock: clk.Now})
 	ctx, cancel := context.WithCancel(context.Background())

@@ -30,6 +30,9 @@ type Options struct {
 	// Clock stamps recorded messages and calls and times call durations;
 	// required (New panics without one), so tests share one moved clock.
 	Clock func() time.Time
+	// Listener, if set, is where the REST API listens (leadline sim gives
+	// it a known address); default a free loopback port.
+	Listener net.Listener
 }
 
 // Server is a running simulator. It is safe for concurrent use.
@@ -51,16 +54,19 @@ type Server struct {
 	tasks    *tasks
 }
 
-// New starts a Server on a free loopback port. Like httptest.NewServer it
-// panics if it cannot listen, which only happens when the machine has no
-// loopback interface or no free ports.
+// New starts a Server on opt.Listener or a free loopback port. Like
+// httptest.NewServer it panics if it cannot listen, which only happens when
+// the machine has no loopback interface or no free ports.
 func New(opt Options) *Server {
 	if opt.Clock == nil {
 		panic("twiliosim.New: Options.Clock is required")
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		panic(fmt.Sprintf("twiliosim: listen on loopback: %v", err))
+	l := opt.Listener
+	if l == nil {
+		var err error
+		if l, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+			panic(fmt.Sprintf("twiliosim: listen on loopback: %v", err))
+		}
 	}
 	s := &Server{
 		accountSID: opt.AccountSID,

@@ -54,7 +54,8 @@ type Config struct {
 	// Metrics, if set, is served at /metrics, and request latencies are
 	// recorded in it.
 	Metrics *prometheus.Registry
-	// Ready reports whether the service can take work (Redis reachable).
+	// Ready reports whether the service can take work (Redis reachable);
+	// /readyz answers 503 with its error, which must hold no secret.
 	Ready func(context.Context) error
 	Log   *slog.Logger
 
@@ -154,9 +155,10 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 
 func (s *Server) ready(c echo.Context) error {
 	if s.cfg.Ready != nil {
+		// Not logged: probes come every few seconds, and whoever runs the
+		// check (serve's Redis monitor) logs the cause once.
 		if err := s.cfg.Ready(c.Request().Context()); err != nil {
-			s.log.Warn("not ready", "err", err)
-			return c.String(http.StatusServiceUnavailable, "not ready\n")
+			return c.String(http.StatusServiceUnavailable, "not ready: "+err.Error()+"\n")
 		}
 	}
 	return c.String(http.StatusOK, "ready\n")

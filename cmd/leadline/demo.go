@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -32,11 +31,24 @@ const (
 
 // demoCmd runs the whole service on an embedded Redis and the phone
 // simulator, and lets a person type as anyone in the sample program.
-func demoCmd(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+const demoUsage = `Usage:
+  leadline demo [-v]
+
+The whole service on an embedded Redis and the phone simulator, with the
+sample program. Type "<person id> <text>" to text as someone; "wait 5m"
+moves the service's clock on.
+
+Environment: none (nothing leaves the machine).
+`
+
+func demoCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := newCommand("demo", demoUsage, stdout, stderr)
 	verbose := fs.Bool("v", false, "show the service's logs on stderr")
-	if err := fs.Parse(args); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
+	}
+	if fs.NArg() > 0 {
+		return fs.misuse("demo takes no arguments")
 	}
 	prog, err := program.LoadFS(examples.FS, "program.yaml")
 	if err != nil {
@@ -65,7 +77,7 @@ func demoCmd(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 	if *verbose {
 		logOut = os.Stderr
 	}
-	sv := service{prog: prog, rdb: rdb, publicURL: base, authToken: demoToken, log: newLogger(logOut), clock: clk.now, outboxClock: time.Now,
+	sv := service{prog: prog, rdb: rdb, redisSettings: "off", publicURL: base, authToken: demoToken, log: newLogger(logOut), clock: clk.now, outboxClock: time.Now,
 		twilio: phone.NewClient(phone.ClientConfig{AccountSID: demoSID, AuthToken: demoToken, APIURL: sim.URL()})}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -113,7 +125,7 @@ type printer struct {
 	out   io.Writer
 	prog  *program.Program
 	sim   *twiliosim.Server
-	clock *demoClock
+	clock *demoClock // nil in leadline sim: serve keeps its own clock
 	mu    sync.Mutex
 	last  time.Time
 	calls map[string]*twiliosim.Session // the call each person answered last
@@ -228,17 +240,29 @@ func (p *printer) settle() {
 	}
 }
 
-func (p *printer) intro() {
+// people lists the people one may text as.
+func (p *printer) people() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	fmt.Fprintf(p.out, "Leadline demo: %s, program number %s\n", p.prog.Name, p.prog.Phone)
-	fmt.Fprintln(p.out, "Type a text as someone: <person id> <text>. People:")
+	p.listPeople()
+}
+
+func (p *printer) listPeople() {
+	fmt.Fprintln(p.out, "People:")
 	ids := make([]string, 0, len(p.prog.People))
 	for _, x := range p.prog.People {
 		ids = append(ids, fmt.Sprintf("  %-8s %-11s %s", x.ID, x.Name, strings.ReplaceAll(string(x.Role), "_", " ")))
 	}
 	sort.Strings(ids)
 	fmt.Fprintln(p.out, strings.Join(ids, "\n"))
+}
+
+func (p *printer) intro() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	fmt.Fprintf(p.out, "Leadline demo: %s, program number %s\n", p.prog.Name, p.prog.Phone)
+	fmt.Fprintln(p.out, "Type a text as someone: <person id> <text>.")
+	p.listPeople()
 	fmt.Fprintln(p.out, "  stranger (a number the program does not know)")
 	fmt.Fprintln(p.out, "  participant (412-555-0177, once a case manager makes an appointment for it)")
 	fmt.Fprintln(p.out, "Try:  osmith AD 40.4473,-80.0076 / male 30s red jacket   (North Side)")
@@ -264,6 +288,10 @@ func (p *printer) converse(ctx context.Context, stdin io.Reader, sim *twiliosim.
 			continue
 		}
 		id, text, _ := strings.Cut(line, " ")
+		if id == "wait" && p.clock == nil {
+			p.printf("  (wait moves the demo's clock; serve keeps the real one)\n")
+			continue
+		}
 		if id == "wait" {
 			d, err := time.ParseDuration(strings.TrimSpace(text))
 			if err != nil || d <= 0 {

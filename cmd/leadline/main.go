@@ -7,7 +7,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -24,16 +23,20 @@ const usage = `leadline: the LEAD dispatch line
 
 Usage:
   leadline serve --config program.yaml   run the service (HTTP webhooks for Twilio)
-  leadline check --config program.yaml   validate the config and its areas; exit 1 on error
+  leadline check --config program.yaml   validate the config and its areas; exit 1 on error (--config - reads stdin)
   leadline demo                          run everything locally: embedded Redis, simulated phones
-  leadline pin < pin.txt                 print the pin_hash (bcrypt) of the PIN read from stdin
+  leadline sim --config program.yaml --serve URL
+                                         the Twilio simulator on its own, to try a real serve without Twilio
+  leadline pin                           print the pin_hash (bcrypt) of a PIN (asked without echo)
   leadline report --config program.yaml --from 2026-11-01 --to 2026-11-30 [--format table|csv|json]
                                          response times of referrals received in those days (reads REDIS_URL)
   leadline oncall show|next|override|overrides --config program.yaml …
-                                         who is on call, and overrides (reads REDIS_URL; leadline oncall help)
+                                         who is on call, and overrides (reads REDIS_URL; leadline oncall --help)
+  leadline version                       the version and revision of this binary (also --version)
 
-Environment (serve): LEADLINE_ADDR, REDIS_URL, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN,
-LEADLINE_PUBLIC_URL, LEADLINE_TWILIO_API_URL, LEADLINE_ADMIN_TOKEN. See README.md.
+Every command takes --help. Environment (serve): LEADLINE_ADDR, REDIS_URL,
+TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, LEADLINE_PUBLIC_URL, LEADLINE_TWILIO_API_URL,
+LEADLINE_ADMIN_TOKEN, LEADLINE_REDIS_SETTINGS. See README.md.
 `
 
 func main() {
@@ -51,17 +54,21 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	var err error
 	switch args[0] {
 	case "serve":
-		err = serveCmd(ctx, args[1:], stderr, getenv, clock)
+		err = serveCmd(ctx, args[1:], stdout, stderr, getenv, clock)
 	case "check":
-		err = checkCmd(args[1:], stdout)
+		err = checkCmd(args[1:], stdin, stdout, stderr)
 	case "pin":
-		err = pinCmd(stdin, stdout)
+		err = pinCmd(args[1:], stdin, stdout, stderr)
 	case "report":
-		err = reportCmd(ctx, args[1:], stdout, getenv, clock)
+		err = reportCmd(ctx, args[1:], stdout, stderr, getenv, clock)
 	case "oncall":
 		err = oncallCmd(ctx, args[1:], stdout, stderr, getenv, clock)
 	case "demo":
-		err = demoCmd(ctx, args[1:], stdin, stdout)
+		err = demoCmd(ctx, args[1:], stdin, stdout, stderr)
+	case "sim":
+		err = simCmd(ctx, args[1:], stdin, stdout, stderr, getenv, clock)
+	case "version", "--version":
+		err = versionCmd(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -72,7 +79,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	switch {
 	case err == nil:
 		return 0
-	case errors.Is(err, flag.ErrHelp):
+	case errors.Is(err, errHelp):
+		return 0
+	case errors.Is(err, errUsage):
 		return 2
 	case errors.Is(err, errReported):
 		return 1
@@ -83,18 +92,6 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 
 // errReported means the command already told the user what went wrong.
 var errReported = errors.New("reported")
-
-func configFlag(name string, args []string) (string, error) {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	path := fs.String("config", "", "program config (YAML)")
-	if err := fs.Parse(args); err != nil {
-		return "", err
-	}
-	if *path == "" {
-		return "", errors.New("--config is required")
-	}
-	return *path, nil
-}
 
 func newLogger(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))

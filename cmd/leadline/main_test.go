@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -58,7 +60,7 @@ func TestCheckGood(t *testing.T) {
 		t.Fatalf("exit %d:\n%s", code, out)
 	}
 	for _, want := range []string{"Allegheny County LEAD (sample)", "north", "East", "km²", "jrivera, aklein",
-		"6 case managers, 1 supervisors, 2 officers", "Places: 10", "OK"} {
+		"6 case managers, 1 supervisor, 2 officers", "Places: 10", "OK"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("summary lacks %q:\n%s", want, out)
 		}
@@ -111,8 +113,8 @@ func TestServeNeedsItsEnvironment(t *testing.T) {
 			t.Errorf("stderr lacks %q:\n%s", want, errOut)
 		}
 	}
-	if code, _, _ := runCmd(t, "", nil, "serve"); code != 1 {
-		t.Errorf("serve without --config: exit %d, want 1", code)
+	if code, _, _ := runCmd(t, "", nil, "serve"); code != 2 {
+		t.Errorf("serve without --config: exit %d, want 2 (misuse)", code)
 	}
 	if code, _, _ := runCmd(t, "", nil, "frobnicate"); code != 2 {
 		t.Errorf("unknown command: exit %d, want 2", code)
@@ -167,5 +169,133 @@ func TestPinPrintsAHashThatChecks(t *testing.T) {
 	}
 	if code, _, errOut := runCmd(t, "12\n", nil, "pin"); code == 0 || !strings.Contains(errOut, "4 or more digits") {
 		t.Errorf("a short PIN: exit %d, %q", code, errOut)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	version, revision = "1.4.0", "0123abc"
+	defer func() { version, revision = "", "" }()
+	for _, arg := range []string{"version", "--version"} {
+		code, out, _ := runCmd(t, "", nil, arg)
+		if code != 0 || out != "leadline 1.4.0 (revision 0123abc)\n" {
+			t.Errorf("%s: exit %d, %q", arg, code, out)
+		}
+	}
+	version, revision = "", ""
+	if code, out, _ := runCmd(t, "", nil, "version"); code != 0 || !strings.HasPrefix(out, "leadline ") || strings.Contains(out, "leadline  ") {
+		t.Errorf("unstamped: exit %d, %q", code, out)
+	}
+}
+
+// --help on every command exits 0 and names the environment it reads;
+// misuse exits 2 with the usage.
+func TestHelpAndMisuse(t *testing.T) {
+	for _, tc := range []struct {
+		cmd    []string
+		env    string // a variable the help must name, or "Environment: none"
+		misuse []string
+	}{
+		{[]string{"serve"}, "LEADLINE_REDIS_SETTINGS", []string{"serve", "--colour"}},
+		{[]string{"check"}, "Environment: none", []string{"check"}},
+		{[]string{"pin"}, "Environment: none", []string{"pin", "1234"}},
+		{[]string{"report"}, "REDIS_URL", []string{"report", "--config", "p.yaml"}},
+		{[]string{"demo"}, "Environment: none", []string{"demo", "now"}},
+		{[]string{"sim"}, "TWILIO_AUTH_TOKEN", []string{"sim", "--serve", "http://x"}},
+		{[]string{"version"}, "Environment: none", []string{"version", "--short"}},
+		{[]string{"oncall", "show"}, "REDIS_URL", []string{"oncall", "show", "--at"}},
+		{[]string{"oncall", "next"}, "REDIS_URL", []string{"oncall", "next", "--count", "x"}},
+		{[]string{"oncall", "override"}, "REDIS_URL", []string{"oncall", "override", "--config", "p.yaml", "north", "bnguyen", "--for", "2 days"}},
+		{[]string{"oncall", "overrides"}, "REDIS_URL", []string{"oncall", "overrides", "extra"}},
+	} {
+		name := strings.Join(tc.cmd, " ")
+		for _, help := range []string{"--help", "-h"} {
+			code, out, errOut := runCmd(t, "", nil, append(tc.cmd, help)...)
+			if code != 0 || !strings.Contains(out, "Usage:") || !strings.Contains(out, tc.env) {
+				t.Errorf("%s %s: exit %d, stdout:\n%s\nstderr:\n%s", name, help, code, out, errOut)
+			}
+		}
+		code, out, errOut := runCmd(t, "", nil, tc.misuse...)
+		if code != 2 || !strings.Contains(errOut, "Usage:") || !strings.HasPrefix(errOut, "leadline ") {
+			t.Errorf("%v: exit %d, stdout:\n%s\nstderr:\n%s", tc.misuse, code, out, errOut)
+		}
+	}
+	for _, args := range [][]string{{"--help"}, {"help"}, {"-h"}} {
+		if code, out, _ := runCmd(t, "", nil, args...); code != 0 || !strings.Contains(out, "leadline sim") {
+			t.Errorf("%v: exit %d\n%s", args, code, out)
+		}
+	}
+}
+
+// check --config - reads the config from stdin, and the files it names
+// from the current folder.
+func TestCheckFromStdin(t *testing.T) {
+	path := writeSample(t, nil)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(filepath.Dir(path))
+	code, out, errOut := runCmd(t, string(data), nil, "check", "--config", "-")
+	if code != 0 || !strings.Contains(out, "OK") {
+		t.Errorf("exit %d\n%s%s", code, out, errOut)
+	}
+	bad := strings.Replace(string(data), "[jrivera, aklein]", "[jrivera, nobody]", 1)
+	code, out, _ = runCmd(t, bad, nil, "check", "--config", "-")
+	if code != 1 || !strings.Contains(out, `error: stdin: cohorts[0] (north): rotation: unknown person "nobody"`) {
+		t.Errorf("exit %d\n%s", code, out)
+	}
+}
+
+// Features that fail the same way (here every one, lat and lon swapped)
+// are one line with a count, not one line each.
+func TestCheckFoldsRepeatedErrors(t *testing.T) {
+	path := writeSample(t, nil)
+	geoPath := filepath.Join(filepath.Dir(path), "cohorts.geojson")
+	data, err := os.ReadFile(geoPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fc map[string]any
+	if err := json.Unmarshal(data, &fc); err != nil {
+		t.Fatal(err)
+	}
+	var swap func(v any)
+	swap = func(v any) {
+		if a, ok := v.([]any); ok {
+			if len(a) == 2 {
+				if x, ok := a[0].(float64); ok {
+					a[0], a[1] = a[1], x
+					return
+				}
+			}
+			for _, e := range a {
+				swap(e)
+			}
+		}
+	}
+	features := fc["features"].([]any)
+	for _, f := range features {
+		swap(f.(map[string]any)["geometry"].(map[string]any)["coordinates"])
+	}
+	data, _ = json.Marshal(fc)
+	if err := os.WriteFile(geoPath, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := runCmd(t, "", nil, "check", "--config", path)
+	if code != 1 {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	swapped := 0
+	for _, l := range lines {
+		if strings.Contains(l, "swapped") {
+			swapped++
+			if want := fmt.Sprintf("(and the same on %d more features: 1, 2, 3, 4, 5, …)", len(features)-1); !strings.Contains(l, want) {
+				t.Errorf("folded line %q lacks %q", l, want)
+			}
+		}
+	}
+	if swapped != 1 || len(features) < 7 {
+		t.Errorf("%d lines about swapped coordinates for %d features:\n%s", swapped, len(features), out)
 	}
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -22,11 +21,11 @@ const oncallUsage = `Usage:
   leadline oncall overrides --config program.yaml [--cohort ID]
 
 TIME is program-local "2006-01-02 15:04" or RFC 3339; it defaults to now.
-Reads REDIS_URL like serve.
-`
+--for takes what the config takes: 4h, 90m, 2d.
 
-// errUsage means the command was misused and has said how; run exits 2.
-var errUsage = fmt.Errorf("usage: %w", flag.ErrHelp)
+Environment:
+  REDIS_URL  as serve reads it (default redis://localhost:6379/0)
+`
 
 // In-flag and output formats of times, in the program's zone.
 const (
@@ -65,7 +64,7 @@ type oncallRun struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	now            time.Time
-	fs             *flag.FlagSet
+	fs             *command
 	config         *string
 	prog           *program.Program
 	store          *oncall.Store
@@ -79,13 +78,8 @@ func (oc *oncallRun) close() {
 }
 
 // flags starts the subcommand's flag set, with --config.
-func (oc *oncallRun) flags(name string) *flag.FlagSet {
-	oc.fs = flag.NewFlagSet("oncall "+name, flag.ContinueOnError)
-	oc.fs.SetOutput(oc.stderr)
-	oc.fs.Usage = func() {
-		fmt.Fprint(oc.stderr, oncallUsage+"\nFlags of oncall "+name+":\n")
-		oc.fs.PrintDefaults()
-	}
+func (oc *oncallRun) flags(name string) *command {
+	oc.fs = newCommand("oncall "+name, oncallUsage, oc.stdout, oc.stderr)
 	oc.config = oc.fs.String("config", "", "program config (YAML)")
 	return oc.fs
 }
@@ -96,8 +90,8 @@ func (oc *oncallRun) flags(name string) *flag.FlagSet {
 func (oc *oncallRun) parse(ctx context.Context, args []string, want int) ([]string, error) {
 	var pos []string
 	for {
-		if err := oc.fs.Parse(args); err != nil {
-			return nil, errUsage // the flag package has said what is wrong
+		if err := oc.fs.parse(args); err != nil {
+			return nil, err
 		}
 		rest := oc.fs.Args()
 		if len(rest) == 0 {
@@ -132,11 +126,7 @@ func (oc *oncallRun) parse(ctx context.Context, args []string, want int) ([]stri
 }
 
 // usage reports a misuse with the subcommand's usage.
-func (oc *oncallRun) usage(format string, a ...any) error {
-	fmt.Fprintf(oc.stderr, "leadline %s: %s\n\n", oc.fs.Name(), fmt.Sprintf(format, a...))
-	oc.fs.Usage()
-	return errUsage
-}
+func (oc *oncallRun) usage(format string, a ...any) error { return oc.fs.misuse(format, a...) }
 
 // show prints who is on call in each cohort (or one) at a time.
 func (oc *oncallRun) show(ctx context.Context, args []string) error {
@@ -221,7 +211,7 @@ func (oc *oncallRun) override(ctx context.Context, args []string) error {
 	fs := oc.flags("override")
 	fromFlag := fs.String("from", "", "when the override starts (default now)")
 	toFlag := fs.String("to", "", "when it ends")
-	forFlag := fs.Duration("for", 0, "how long it lasts, instead of --to (e.g. 4h, 36h)")
+	forFlag := fs.durationVar("for", "how long it lasts, instead of --to (e.g. 4h, 90m, 2d)")
 	deleteFlag := fs.String("delete", "", "delete the override with this ID instead")
 	want := 2
 	if hasFlag(args, "delete") {

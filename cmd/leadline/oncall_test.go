@@ -137,12 +137,23 @@ func TestOncallOverrideRoundTrip(t *testing.T) {
 		t.Errorf("second override: %q", second)
 	}
 
+	// --for takes the config's units: days too.
+	third := w.ok("override", "--from", at("22:00"), "--for", "2d", "north", "cobi")
+	if !strings.Contains(third, "Chidi Obi (cobi) covers North from "+out("22:00")+" to ") {
+		t.Errorf("an override for 2d: %q", third)
+	} else if third3 := w.ok("overrides", "--cohort", "north"); strings.Count(third3, "\n") != 3 {
+		t.Errorf("overrides with the 2d one:\n%s", third3)
+	}
+	thirdID := strings.Fields(strings.TrimPrefix(third, "added "))[0]
+	w.ok("override", "--delete", strings.TrimSuffix(thirdID, ":"))
+
 	for _, tt := range []struct {
 		args []string
 		code int
 		want string
 	}{
 		{[]string{"north", "cobi", "--from", at("16:00"), "--for", "2h"}, 1, "overlaps another override " + id},
+		{[]string{"north", "cobi", "--from", at("18:00"), "--for", "2 days"}, 2, `invalid value "2 days" for flag -for`},
 		{[]string{"north", "nobody", "--from", at("18:00"), "--for", "1h"}, 1, `unknown person "nobody"`},
 		{[]string{"north", "osmith", "--from", at("18:00"), "--for", "1h"}, 1, "osmith is an officer"},
 		{[]string{"north", "cobi", "--from", at("18:00")}, 2, "give either --to or --for"},

@@ -3,13 +3,13 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/leadline/leadline/internal/redisurl"
 	"github.com/leadline/leadline/program"
 	"github.com/leadline/leadline/referral"
 	"github.com/leadline/leadline/report"
@@ -18,18 +18,28 @@ import (
 // reportCmd prints the response-time report for referrals received between
 // two dates, both inclusive, in the program's time zone. Follow-ups are
 // judged as of --at, by default the wall clock when it runs.
-func reportCmd(ctx context.Context, args []string, stdout io.Writer, getenv func(string) string, clock func() time.Time) error {
-	fs := flag.NewFlagSet("report", flag.ContinueOnError)
+const reportUsage = `Usage:
+  leadline report --config program.yaml --from 2026-11-01 --to 2026-11-30 [--format table|csv|json] [--at "2026-12-10 09:00"]
+
+Response times and follow-ups of the referrals received in those days (both
+inclusive, in the program's time zone), with a summary.
+
+Environment:
+  REDIS_URL  as serve reads it (default redis://localhost:6379/0)
+`
+
+func reportCmd(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string, clock func() time.Time) error {
+	fs := newCommand("report", reportUsage, stdout, stderr)
 	path := fs.String("config", "", "program config (YAML)")
 	fromFlag := fs.String("from", "", "first day, YYYY-MM-DD (program time zone)")
 	toFlag := fs.String("to", "", "last day, YYYY-MM-DD, inclusive")
 	format := fs.String("format", "table", "table, csv or json")
 	atFlag := fs.String("at", "", `judge follow-ups as of this time, "YYYY-MM-DD HH:MM" program time (default now)`)
-	if err := fs.Parse(args); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
-	if *path == "" || *fromFlag == "" || *toFlag == "" {
-		return errors.New("--config, --from and --to are required")
+	if *path == "" || *fromFlag == "" || *toFlag == "" || fs.NArg() > 0 {
+		return fs.misuse("--config, --from and --to are required, and nothing else")
 	}
 	prog, err := program.Load(*path)
 	if err != nil {
@@ -87,15 +97,9 @@ func reportRow(prog *program.Program, r *referral.Referral) report.Row {
 	return row
 }
 
-// redisFromEnv connects to REDIS_URL, as serve does.
-func redisFromEnv(getenv func(string) string) (*redis.Client, error) {
-	u := getenv("REDIS_URL")
-	if u == "" {
-		u = "redis://localhost:6379/0"
-	}
-	opt, err := redis.ParseURL(u)
-	if err != nil {
-		return nil, fmt.Errorf("REDIS_URL: %w", err)
-	}
-	return redis.NewClient(opt), nil
+// redisFromEnv makes the client of REDIS_URL (one node, Sentinel or
+// Cluster), as every command that reaches Redis does. It does not dial.
+func redisFromEnv(getenv func(string) string) (redis.UniversalClient, error) {
+	rdb, _, err := redisurl.Connect(getenv("REDIS_URL"))
+	return rdb, err
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -18,19 +19,46 @@ import (
 	"github.com/leadline/leadline/dispatch"
 	"github.com/leadline/leadline/geo"
 	"github.com/leadline/leadline/geocode"
+	"github.com/leadline/leadline/internal/redishealth"
+	"github.com/leadline/leadline/internal/redisurl"
 	"github.com/leadline/leadline/jobs"
 	"github.com/leadline/leadline/oncall"
 	"github.com/leadline/leadline/outbox"
 	"github.com/leadline/leadline/phone"
 	"github.com/leadline/leadline/program"
+	"github.com/leadline/leadline/referral"
+	"github.com/leadline/leadline/timers"
 	"github.com/leadline/leadline/webhooks"
 )
 
-func serveCmd(ctx context.Context, args []string, stderr io.Writer, getenv func(string) string, clock func() time.Time) error {
-	path, err := configFlag("serve", args)
-	if err != nil {
+const serveUsage = `Usage:
+  leadline serve --config program.yaml
+
+Runs the service: Twilio webhooks, escalation and handoff timers, cron jobs,
+/metrics, /healthz and /readyz. Starts while Redis is down and is ready once
+it answers; SIGINT or SIGTERM drains and stops.
+
+Environment:
+  LEADLINE_ADDR            listen address (default :8080)
+  REDIS_URL                redis://, rediss://, redis-sentinel://, redis-cluster:// (default redis://localhost:6379/0)
+  TWILIO_ACCOUNT_SID       required
+  TWILIO_AUTH_TOKEN        required; also checks webhook signatures
+  LEADLINE_PUBLIC_URL      required: the base URL Twilio calls
+  LEADLINE_TWILIO_API_URL  a Twilio-compatible REST API (leadline sim); default Twilio's
+  LEADLINE_ADMIN_TOKEN     bearer token of the admin API; unset: no admin API
+  LEADLINE_REDIS_SETTINGS  warn (default) or refuse: a Redis that would lose data
+`
+
+func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string, clock func() time.Time) error {
+	cmd := newCommand("serve", serveUsage, stdout, stderr)
+	config := cmd.String("config", "", "program config (YAML)")
+	if err := cmd.parse(args); err != nil {
 		return err
 	}
+	if *config == "" || cmd.NArg() > 0 {
+		return cmd.misuse("--config is required, and nothing else")
+	}
+	path := *config
 	log := newLogger(stderr)
 	prog, err := program.Load(path)
 	if err != nil {
@@ -54,7 +82,11 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer, getenv func(
 	if err := errors.Join(missing...); err != nil {
 		return err
 	}
-	rdb, err := redisFromEnv(getenv)
+	settings := env("LEADLINE_REDIS_SETTINGS", "warn")
+	if settings != "warn" && settings != "refuse" {
+		return fmt.Errorf("LEADLINE_REDIS_SETTINGS %q: want warn or refuse", settings)
+	}
+	rdb, redisConf, err := redisurl.Connect(getenv("REDIS_URL"))
 	if err != nil {
 		return err
 	}
@@ -71,10 +103,12 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer, getenv func(
 	if err != nil {
 		return err
 	}
-	log.Info("leadline serving", "addr", l.Addr().String(), "program", prog.Name, "cohorts", len(prog.Cohorts))
+	ver, rev := buildVersion()
+	log.Info("leadline serving", "addr", l.Addr().String(), "program", prog.Name, "cohorts", len(prog.Cohorts),
+		"redis", redisConf.String(), "version", ver, "revision", rev)
 	return service{prog: prog, rdb: rdb, twilio: phone.NewClient(twilio), publicURL: getenv("LEADLINE_PUBLIC_URL"),
 		authToken: getenv("TWILIO_AUTH_TOKEN"), adminToken: getenv("LEADLINE_ADMIN_TOKEN"), log: log, clock: clock,
-		oidc: consoleOIDC(getenv), trustedProxies: getenv("LEADLINE_TRUSTED_PROXIES")}.run(ctx, l)
+		oidc: consoleOIDC(getenv), trustedProxies: getenv("LEADLINE_TRUSTED_PROXIES"), redisSettings: settings}.run(ctx, l)
 }
 
 // service is everything `serve` and `demo` run, wired together.
@@ -95,26 +129,45 @@ type service struct {
 	// outboxClock times the outbox's leases and retries; nil for clock.
 	// The demo's is the wall clock, so that `wait` lapses no claim.
 	outboxClock func() time.Time
+	// redisSettings is what a Redis that would lose data gets: "warn"
+	// (also ""), "refuse" (serve stops) or "off" (not checked: the demo).
+	redisSettings string
 }
 
 // timerPoll is how often an instance looks for due timers: well within the
 // promise that timers fire within 1 s of their due time.
 const timerPoll = 250 * time.Millisecond
 
-// run serves on l, fires escalation and handoff timers and runs the weekly
-// summary until ctx is done, then finishes the texts and calls under way.
+// redisCheck is how often serve checks that Redis answers, for /readyz and
+// the outage log.
+const redisCheck = time.Second
+
+// run serves on l at once, and as soon as Redis answers (it may be down at
+// first: /readyz says why meanwhile) seeds the schedules and fires
+// escalation and handoff timers and runs the cron jobs, until ctx is done;
+// then it finishes the requests, texts and calls under way, saying so.
 func (sv service) run(ctx context.Context, l net.Listener) error {
-	ping, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	if err := sv.rdb.Ping(ping).Err(); err != nil {
-		return fmt.Errorf("redis: %w", err)
-	}
-	store := oncall.New(sv.rdb, sv.prog, sv.clock, sv.log)
-	if err := store.Seed(ctx); err != nil {
+	base := sv.log
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), buildInfo())
+	mon, err := redishealth.NewMonitor(sv.rdb, sv.clock, base, reg)
+	if err != nil {
 		return err
 	}
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	// While Redis is down every loop's failures say the same; the monitor
+	// says it once, then with backoff.
+	sv.log = slog.New(mon.Quiet(base.Handler()))
+	redishealth.SetLogger(sv.log)
+	store := oncall.New(sv.rdb, sv.prog, sv.clock, sv.log)
+	if sv.twilio != nil {
+		if err := sv.twilio.Register(reg); err != nil {
+			return err
+		}
+	}
+	reg.MustRegister(timers.NewCollector(sv.rdb, sv.clock, map[string]*timers.Queue{
+		"dispatch": timers.New(sv.rdb, referral.TimersBase, timers.Options{Clock: sv.clock}),
+		"oncall":   timers.New(sv.rdb, oncall.TimersBase, timers.Options{Clock: sv.clock}),
+	}))
 	var geocoder geo.Geocoder
 	if g := sv.prog.Geocoder; g.URL != "" {
 		geocoder = geocode.New(geocode.Config{URL: g.URL, Kind: g.Kind, Bound: sv.prog.Areas.Bound(), Redis: sv.rdb})
@@ -125,7 +178,6 @@ func (sv service) run(ctx context.Context, l net.Listener) error {
 	if err != nil {
 		return err
 	}
-	defer d.Wait()
 	cron := jobs.New(sv.rdb, sv.prog.TimeZone, sv.clock, sv.log)
 	if ws := sv.prog.WeeklySummary; !ws.Off {
 		spec := fmt.Sprintf("%d %d * * %d", ws.Minute, ws.Hour, ws.Weekday)
@@ -138,12 +190,6 @@ func (sv service) run(ctx context.Context, l net.Listener) error {
 			return err
 		}
 	}
-	var background sync.WaitGroup
-	defer background.Wait()
-	background.Go(func() { d.RunOutbox(ctx) })
-	background.Go(func() { d.RunTimers(ctx, timerPoll) })
-	background.Go(func() { store.RunHandoffs(ctx, timerPoll, d.Handoff) })
-	background.Go(func() { cron.Run(ctx) })
 	cohorts := make([]string, 0, len(sv.prog.Cohorts))
 	for _, c := range sv.prog.Cohorts {
 		cohorts = append(cohorts, c.ID)
@@ -152,10 +198,104 @@ func (sv service) run(ctx context.Context, l net.Listener) error {
 	if err != nil {
 		return err
 	}
+	var started atomic.Bool
+	ready := func(context.Context) error {
+		if err := mon.Err(); err != nil {
+			return fmt.Errorf("redis: %w", err)
+		}
+		if !started.Load() {
+			return errors.New("starting: seeding on-call schedules")
+		}
+		return nil
+	}
 	srv := webhooks.New(webhooks.Config{
 		Console: con, PublicURL: sv.publicURL, AuthToken: sv.authToken, SMS: d, Voice: d, Status: d, Metrics: reg, Log: sv.log,
-		Ready:      func(ctx context.Context) error { return sv.rdb.Ping(ctx).Err() },
-		AdminToken: sv.adminToken, OnCall: store, Cohorts: cohorts, Now: sv.clock,
+		Ready: ready, AdminToken: sv.adminToken, OnCall: store, Cohorts: cohorts, Now: sv.clock,
 	})
-	return srv.Serve(ctx, l)
+
+	// Stopping the background work is separate from ctx, so that it goes on
+	// until the HTTP server has finished the requests under way.
+	bg, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopBackground()
+	httpCtx, stopHTTP := context.WithCancel(ctx)
+	defer stopHTTP()
+	var began atomic.Int64 // when the drain began, Unix ns
+	elapsed := func() string { return time.Since(time.Unix(0, began.Load())).Round(time.Millisecond).String() }
+	stopDrainLog := context.AfterFunc(ctx, func() {
+		began.Store(time.Now().UnixNano())
+		base.Info("draining: no new requests; finishing the requests, timers and texts under way")
+	})
+	defer stopDrainLog()
+	var monitor, background sync.WaitGroup
+	monitor.Go(func() { mon.Run(bg, redisCheck) })
+	var startErr error // set before stopHTTP, read after Serve returns
+	background.Go(func() {
+		select {
+		case <-mon.Up():
+		case <-bg.Done():
+			return
+		}
+		if err := sv.start(bg, store); err != nil {
+			if !errors.Is(err, context.Canceled) {
+				startErr = err
+				stopHTTP()
+			}
+			return
+		}
+		started.Store(true)
+		base.Info("leadline ready")
+		background.Go(func() { d.RunOutbox(bg) })
+		background.Go(func() { d.RunTimers(bg, timerPoll) })
+		background.Go(func() { store.RunHandoffs(bg, timerPoll, d.Handoff) })
+		background.Go(func() { cron.Run(bg) })
+	})
+
+	err = srv.Serve(httpCtx, l)
+	draining := ctx.Err() != nil
+	if draining {
+		base.Info("drain: HTTP requests finished", "elapsed", elapsed())
+	}
+	stopBackground()
+	background.Wait()
+	if draining {
+		base.Info("drain: timer, outbox and cron loops stopped", "elapsed", elapsed())
+	}
+	if started.Load() {
+		d.Wait()
+	}
+	monitor.Wait()
+	if draining {
+		base.Info("drained: texts and calls under way finished; stopped", "elapsed", elapsed())
+	}
+	if startErr != nil {
+		return startErr
+	}
+	return err
+}
+
+// start checks Redis's durability settings and seeds the on-call
+// schedules, retrying the seed while Redis comes and goes.
+func (sv service) start(ctx context.Context, store *oncall.Store) error {
+	if sv.redisSettings != "off" {
+		if err := redishealth.CheckSettings(ctx, sv.rdb, sv.redisSettings == "refuse", sv.log); err != nil {
+			return err
+		}
+	}
+	wait := 100 * time.Millisecond
+	for {
+		err := store.Seed(ctx)
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		sv.log.Warn("seed on-call schedules; retrying", "err", err, "in", wait.String())
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 5*time.Second)
+	}
 }

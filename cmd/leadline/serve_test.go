@@ -43,6 +43,7 @@ func TestServiceStopsGracefully(t *testing.T) {
 		}.run(ctx, l)
 	}()
 	sim.SetWebhookBase(base)
+	waitReady(t, base)
 	if _, err := sim.Text(context.Background(), "+14125550121", prog.Phone, "HELP"); err != nil {
 		t.Fatalf("the service did not answer: %v", err)
 	}

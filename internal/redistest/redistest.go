@@ -42,20 +42,103 @@ func Start(tb testing.TB) (*redis.Client, string) {
 	}
 	dir := tb.TempDir()
 
+	srv, err := startServer(bin, dir, nil, nil)
+	if err != nil {
+		tb.Fatalf("redistest: %v", err)
+	}
+	tb.Cleanup(srv.stop)
+	return srv.client, srv.addr
+}
+
+// StartWith is Start with extra redis-server arguments, such as a TLS port
+// ("--tls-port", port, "--tls-cert-file", …) beside the plain one, which
+// the returned client uses.
+func StartWith(tb testing.TB, extra ...string) (*redis.Client, string) {
+	tb.Helper()
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		tb.Fatal(notFound)
+	}
+	srv, err := startServer(bin, tb.TempDir(), extra, nil)
+	if err != nil {
+		tb.Fatalf("redistest: %v", err)
+	}
+	tb.Cleanup(srv.stop)
+	return srv.client, srv.addr
+}
+
+// StartAt is Start on a given loopback address, for a test that points a
+// client at a server it starts later (see FreeAddr). It fails the test if
+// the port is taken.
+func StartAt(tb testing.TB, addr string) *redis.Client {
+	tb.Helper()
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		tb.Fatal(notFound)
+	}
+	_, p, err := net.SplitHostPort(addr)
+	if err != nil {
+		tb.Fatalf("redistest: %v", err)
+	}
+	port, err := strconv.Atoi(p)
+	if err != nil {
+		tb.Fatalf("redistest: port %q: %v", p, err)
+	}
+	srv, err := launch(bin, port, serverArgs(port, tb.TempDir(), nil))
+	if err != nil {
+		tb.Fatalf("redistest: %v", err)
+	}
+	tb.Cleanup(srv.stop)
+	return srv.client
+}
+
+// FreeAddr is a loopback address with a port that is free now, on which no
+// server of the test listens yet.
+func FreeAddr(tb testing.TB) string {
+	tb.Helper()
+	port, err := freePort()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+}
+
+// serverArgs are redis-server's arguments for a throwaway server on port
+// with its files in dir, then extra.
+func serverArgs(port int, dir string, extra []string) []string {
+	return append([]string{
+		"--port", strconv.Itoa(port),
+		"--bind", "127.0.0.1",
+		"--dir", dir,
+		"--save", "",
+		"--appendonly", "no",
+	}, extra...)
+}
+
+// startServer starts one server on a free port, trying another port when it
+// loses the race for one. args builds its arguments for a port (default
+// serverArgs with extra); portOK, if not nil, refuses ports it cannot use.
+func startServer(bin, dir string, extra []string, portOK func(int) bool) (*server, error) {
 	var lastErr error
 	for range bindAttempts {
-		srv, err := launch(bin, dir)
+		port, err := freePort()
+		if err != nil {
+			return nil, err
+		}
+		if portOK != nil && !portOK(port) {
+			lastErr = fmt.Errorf("port %d: %w", port, errPortTaken)
+			continue
+		}
+		srv, err := launch(bin, port, serverArgs(port, dir, extra))
 		if err == nil {
-			tb.Cleanup(srv.stop)
-			return srv.client, srv.addr
+			return srv, nil
 		}
 		lastErr = err
 		if !errors.Is(err, errPortTaken) {
 			break
 		}
 	}
-	tb.Fatalf("redistest: %v", lastErr)
-	return nil, ""
+	return nil, lastErr
 }
 
 // errPortTaken means the server lost the race for its port and another try
@@ -68,29 +151,21 @@ type server struct {
 	exited chan struct{} // closed once cmd.Wait returns
 	client *redis.Client
 	addr   string
+	out    *syncBuffer
 }
 
-// launch starts redis-server on a fresh port and waits until it answers.
-// On failure the process is gone and the error carries the server's output.
-func launch(bin, dir string) (*server, error) {
-	port, err := freePort()
-	if err != nil {
-		return nil, err
-	}
+// launch starts bin with args, listening on port, and waits until it
+// answers. On failure the process is gone and the error carries the
+// server's output.
+func launch(bin string, port int, args []string) (*server, error) {
 	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 	out := &syncBuffer{}
-	cmd := exec.Command(bin,
-		"--port", strconv.Itoa(port),
-		"--bind", "127.0.0.1",
-		"--dir", dir,
-		"--save", "",
-		"--appendonly", "no",
-	)
+	cmd := exec.Command(bin, args...)
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start redis-server: %w", err)
 	}
-	srv := &server{cmd: cmd, exited: make(chan struct{}), addr: addr}
+	srv := &server{cmd: cmd, exited: make(chan struct{}), addr: addr, out: out}
 	go func() {
 		// The error only repeats what the output and the ping loop say.
 		_ = cmd.Wait()
