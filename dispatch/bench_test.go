@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leadline/leadline/internal/e2e"
+
 	"github.com/redis/go-redis/v9"
 
 	"github.com/leadline/leadline/internal/clocktest"
@@ -28,16 +30,16 @@ func BenchmarkTextToPage(b *testing.B) {
 }
 
 func benchTextToPage(b *testing.B, backlog int) {
-	w := newWorld(b, start)
+	w := e2e.New(b, e2e.Start)
 	ctx := context.Background()
-	officer, cm := w.phoneOf("osmith"), w.phoneOf("jrivera")
+	officer, cm := w.PhoneOf("osmith"), w.PhoneOf("jrivera")
 	if backlog > 0 {
-		box, err := outbox.New(w.rdb, nil, outbox.Options{Clock: w.clock.Now})
+		box, err := outbox.New(w.Redis, nil, outbox.Options{Clock: w.Clock.Now})
 		if err != nil {
 			b.Fatal(err)
 		}
 		for i := range backlog {
-			m := outbox.Message{From: w.prog.Phone, To: "+1412" + strconv.Itoa(7000000+i), Body: "reminder", Priority: outbox.Reminder}
+			m := outbox.Message{From: w.Prog.Phone, To: "+1412" + strconv.Itoa(7000000+i), Body: "reminder", Priority: outbox.Reminder}
 			if _, err := box.Enqueue(ctx, m); err != nil {
 				b.Fatal(err)
 			}
@@ -47,26 +49,26 @@ func benchTextToPage(b *testing.B, backlog int) {
 	b.ResetTimer()
 	for range b.N {
 		start := time.Now()
-		if _, err := w.sim.Text(ctx, officer, w.prog.Phone, "AD "+northPoint+" / benchmark"); err != nil {
+		if _, err := w.Sim.Text(ctx, officer, w.Prog.Phone, "AD "+e2e.NorthPoint+" / benchmark"); err != nil {
 			b.Fatal(err)
 		}
 		wait, cancel := context.WithTimeout(ctx, 5*time.Second)
-		m, err := w.sim.NextMessage(wait, cm)
+		m, err := w.Sim.NextMessage(wait, cm)
 		cancel()
 		if err != nil {
 			b.Fatal(err)
 		}
 		lat = append(lat, m.At.Sub(start))
-		if _, err := w.sim.NextMessage(ctx, officer); err != nil { // the officer's reply
+		if _, err := w.Sim.NextMessage(ctx, officer); err != nil { // the officer's reply
 			b.Fatal(err)
 		}
 	}
 	b.StopTimer()
 	if backlog > 0 {
-		left, _ := w.rdb.ZCard(ctx, "leadline:{outbox}:ready").Result()
+		left, _ := w.Redis.ZCard(ctx, "leadline:{outbox}:ready").Result()
 		b.ReportMetric(float64(left), "reminders-left")
 	}
-	w.svc.Wait()
+	w.Svc.Wait()
 	slices.Sort(lat)
 	q := func(p float64) float64 {
 		return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000
@@ -88,16 +90,16 @@ func BenchmarkEscalationLag(b *testing.B) {
 	const wait = 2 * time.Second
 	for range b.N {
 		b.StopTimer()
-		w := newWorldOn(b, clocktest.Wall(), nil) // real instances polling in real time
-		for i := range w.prog.Cohorts {
-			for j := range w.prog.Cohorts[i].Escalation.Steps {
-				w.prog.Cohorts[i].Escalation.Steps[j].Wait = wait
+		w := e2e.NewOn(b, clocktest.Wall(), nil) // real instances polling in real time
+		for i := range w.Prog.Cohorts {
+			for j := range w.Prog.Cohorts[i].Escalation.Steps {
+				w.Prog.Cohorts[i].Escalation.Steps[j].Wait = wait
 			}
 		}
 		ctx := context.Background()
 		later := float64(time.Now().Add(time.Hour).UnixMilli())
 		for lo := 0; lo < filler; lo += 1000 {
-			p := w.rdb.Pipeline()
+			p := w.Redis.Pipeline()
 			for i := lo; i < lo+1000; i++ {
 				p.ZAdd(ctx, "leadline:{dispatch}:timers:due", redis.Z{Score: later, Member: "step:F" + strconv.Itoa(i) + ":0"})
 			}
@@ -105,26 +107,26 @@ func BenchmarkEscalationLag(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-		other := newInstance(b, w.prog, w.rdb, w.sim, w.clock)
+		other := e2e.NewInstance(b, w.Prog, w.Redis, w.Sim, w.Clock)
 		run, stop := context.WithCancel(ctx)
 		var wg sync.WaitGroup
-		for _, inst := range []*world{w, other} {
-			wg.Go(func() { inst.svc.RunTimers(run, 250*time.Millisecond) })
+		for _, inst := range []*e2e.World{w, other} {
+			wg.Go(func() { inst.Svc.RunTimers(run, 250*time.Millisecond) })
 		}
 		b.StartTimer()
 		const referrals = 200
 		codes := make([]string, 0, referrals)
 		for range referrals {
-			w.text("osmith", "AD "+northPoint)
-			codes = append(codes, codeIn(b, w.expect("osmith", "Paging")))
+			w.Text("osmith", "AD "+e2e.NorthPoint)
+			codes = append(codes, e2e.CodeIn(b, w.Expect("osmith", "Paging")))
 			time.Sleep(10 * time.Millisecond)
 		}
 		time.Sleep(wait + 2*time.Second)
 		stop()
 		wg.Wait()
 		b.StopTimer()
-		w.svc.Wait()
-		other.svc.Wait()
+		w.Svc.Wait()
+		other.Svc.Wait()
 		var lags []time.Duration
 		for _, code := range codes {
 			first, second := stepTimes(b, w, code)
@@ -141,8 +143,8 @@ func BenchmarkEscalationLag(b *testing.B) {
 }
 
 // stepTimes are when steps 0 and 1 of a referral were taken, from its history.
-func stepTimes(b *testing.B, w *world, code string) (first, second time.Time) {
-	events := w.rdb.LRange(context.Background(), "leadline:{dispatch}:referral:"+code+":events", 0, -1).Val()
+func stepTimes(b *testing.B, w *e2e.World, code string) (first, second time.Time) {
+	events := w.Redis.LRange(context.Background(), "leadline:{dispatch}:referral:"+code+":events", 0, -1).Val()
 	for _, e := range events {
 		f := strings.Fields(e)
 		if len(f) < 4 || f[1] != "step" {

@@ -6,11 +6,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leadline/leadline/internal/e2e"
+
 	"github.com/leadline/leadline/program"
 )
 
 // The same conversation, from a referral to the weekly handoff, holds on
-// any date: years before and after the others' start, on a leap day,
+// any date: years before and after the others' e2e.Start, on a leap day,
 // across both clock changes and over a new year. Only the calendar moves;
 // every expectation is worked out from the program's own zone.
 func TestConversationOnAnyDate(t *testing.T) {
@@ -29,13 +31,13 @@ func TestConversationOnAnyDate(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			w := newWorldWith(t, at, func(p *program.Program) {
+			w := e2e.NewWith(t, at, func(p *program.Program) {
 				// East hands over every Monday at 09:00 since 2010.
 				i := slices.IndexFunc(p.Cohorts, func(c program.Cohort) bool { return c.ID == "east" })
 				p.Cohorts[i].Shift = &program.Shift{Every: 7 * 24 * time.Hour, First: time.Date(2010, 1, 4, 9, 0, 0, 0, ny)}
 			})
 			ctx := context.Background()
-			now, err := w.oncall.At(ctx, "east", at)
+			now, err := w.OnCall.At(ctx, "east", at)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -50,32 +52,32 @@ func TestConversationOnAnyDate(t *testing.T) {
 				t.Fatalf("%s is on call until %v, want until the next Monday 09:00, %v", now.Person, now.To, handoff)
 			}
 
-			w.text("osmith", "SC 105")
-			code := codeIn(t, w.expect("osmith", "East", "Paging"))
-			w.expect(now.Person, "LEAD page "+code)
-			w.after(5 * time.Minute)
-			w.call(now.Person)
-			w.text(now.Person, "1 "+code)
-			w.expect(now.Person, "You accepted "+code)
-			w.expect("osmith", code+" accepted by")
-			r := w.referral(code)
+			w.Text("osmith", "SC 105")
+			code := e2e.CodeIn(t, w.Expect("osmith", "East", "Paging"))
+			w.Expect(now.Person, "LEAD page "+code)
+			w.After(5 * time.Minute)
+			w.Call(now.Person)
+			w.Text(now.Person, "1 "+code)
+			w.Expect(now.Person, "You accepted "+code)
+			w.Expect("osmith", code+" accepted by")
+			r := w.Referral(code)
 			if !r.Received.Equal(at) || r.AcceptedAt.Sub(r.Received) != 5*time.Minute {
 				t.Errorf("received %v, accepted %v after; want %v and 5m", r.Received, r.AcceptedAt.Sub(r.Received), at)
 			}
 
-			w.clock.Set(handoff.Add(-time.Minute))
-			w.handoffs()
-			w.quiet("bnguyen", "cobi")
-			w.clock.Set(handoff)
-			w.handoffs()
+			w.Clock.Set(handoff.Add(-time.Minute))
+			w.Handoffs()
+			w.Quiet("bnguyen", "cobi")
+			w.Clock.Set(handoff)
+			w.Handoffs()
 			next := map[string]string{"bnguyen": "cobi", "cobi": "bnguyen"}[now.Person]
-			w.expect(next, "You are on call for East until "+until.Format("Mon 2 Jan 15:04")+".")
-			w.expect(now.Person, "Your East on-call shift has ended. Still open: "+code+" (accepted).")
+			w.Expect(next, "You are on call for East until "+until.Format("Mon 2 Jan 15:04")+".")
+			w.Expect(now.Person, "Your East on-call shift has ended. Still open: "+code+" (accepted).")
 
-			w.text("osmith", "AD 105")
-			w.expect("osmith", "East")
-			w.expect(next, "LEAD page")
-			w.quiet(now.Person, "osmith")
+			w.Text("osmith", "AD 105")
+			w.Expect("osmith", "East")
+			w.Expect(next, "LEAD page")
+			w.Quiet(now.Person, "osmith")
 		})
 	}
 }

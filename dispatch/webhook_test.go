@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/leadline/leadline/internal/e2e"
+
 	"github.com/leadline/leadline/referral"
 	"github.com/leadline/leadline/twiliosim"
 )
@@ -15,59 +17,59 @@ import (
 // Requests that do not come from Twilio are refused before anything reads
 // or remembers them: no referral, no text, no MessageSid record.
 func TestUnsignedRequestsChangeNothing(t *testing.T) {
-	w := newWorld(t, start)
-	form := url.Values{"From": {w.phoneOf("osmith")}, "To": {w.prog.Phone},
-		"Body": {"AD " + northPoint}, "MessageSid": {"SM00000000000000000000000000000001"}}
+	w := e2e.New(t, e2e.Start)
+	form := url.Values{"From": {w.PhoneOf("osmith")}, "To": {w.Prog.Phone},
+		"Body": {"AD " + e2e.NorthPoint}, "MessageSid": {"SM00000000000000000000000000000001"}}
 	for _, tt := range []struct {
 		name, sig string
 	}{
 		{"no signature", ""},
 		{"garbage", "bm90IGEgc2lnbmF0dXJl"},
-		{"signed for another URL", twiliosim.Signature(testToken, "https://evil.example/twilio/sms", form)},
-		{"signed with another token", twiliosim.Signature("ffffffffffffffffffffffffffffffff", w.url+"/twilio/sms", form)},
+		{"signed for another URL", twiliosim.Signature(e2e.Token, "https://evil.example/twilio/sms", form)},
+		{"signed with another token", twiliosim.Signature("ffffffffffffffffffffffffffffffff", w.URL+"/twilio/sms", form)},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			if status := post(t, w.url+"/twilio/sms", form, tt.sig); status != http.StatusForbidden {
+			if status := post(t, w.URL+"/twilio/sms", form, tt.sig); status != http.StatusForbidden {
 				t.Errorf("status %d, want 403", status)
 			}
 		})
 	}
 	// A body changed after signing is refused too.
-	sig := twiliosim.Signature(testToken, w.url+"/twilio/sms", form)
+	sig := twiliosim.Signature(e2e.Token, w.URL+"/twilio/sms", form)
 	tampered := url.Values{}
 	for k, v := range form {
 		tampered[k] = v
 	}
 	tampered.Set("Body", "CANCEL ABCD")
-	if status := post(t, w.url+"/twilio/sms", tampered, sig); status != http.StatusForbidden {
+	if status := post(t, w.URL+"/twilio/sms", tampered, sig); status != http.StatusForbidden {
 		t.Errorf("tampered body: status %d, want 403", status)
 	}
 
-	w.quiet("osmith", "jrivera")
-	for _, k := range w.rdb.Keys(context.Background(), "leadline:{dispatch}:*").Val() {
+	w.Quiet("osmith", "jrivera")
+	for _, k := range w.Redis.Keys(context.Background(), "leadline:{dispatch}:*").Val() {
 		t.Errorf("a refused request left %s", k)
 	}
 	// The same request, signed, goes through.
-	if status := post(t, w.url+"/twilio/sms", form, sig); status != http.StatusOK {
+	if status := post(t, w.URL+"/twilio/sms", form, sig); status != http.StatusOK {
 		t.Errorf("signed request: status %d, want 200", status)
 	}
-	w.expect("jrivera", "LEAD page")
+	w.Expect("jrivera", "LEAD page")
 }
 
 func TestOversizedRequestRefused(t *testing.T) {
-	w := newWorld(t, start)
-	form := url.Values{"From": {w.phoneOf("osmith")}, "Body": {"AD " + northPoint + " / " + strings.Repeat("x", 70_000)},
+	w := e2e.New(t, e2e.Start)
+	form := url.Values{"From": {w.PhoneOf("osmith")}, "Body": {"AD " + e2e.NorthPoint + " / " + strings.Repeat("x", 70_000)},
 		"MessageSid": {"SM00000000000000000000000000000002"}}
-	if status := post(t, w.url+"/twilio/sms", form, twiliosim.Signature(testToken, w.url+"/twilio/sms", form)); status != http.StatusRequestEntityTooLarge {
+	if status := post(t, w.URL+"/twilio/sms", form, twiliosim.Signature(e2e.Token, w.URL+"/twilio/sms", form)); status != http.StatusRequestEntityTooLarge {
 		t.Errorf("status %d, want 413", status)
 	}
-	w.quiet("osmith", "jrivera")
+	w.Quiet("osmith", "jrivera")
 }
 
 func TestHealthAndReadiness(t *testing.T) {
-	w := newWorld(t, start)
+	w := e2e.New(t, e2e.Start)
 	for _, path := range []string{"/healthz", "/readyz"} {
-		resp, err := http.Get(w.url + path)
+		resp, err := http.Get(w.URL + path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -77,8 +79,8 @@ func TestHealthAndReadiness(t *testing.T) {
 		}
 	}
 	// Redis gone: alive, but not ready.
-	w.rdb.Shutdown(context.Background())
-	resp, err := http.Get(w.url + "/readyz")
+	w.Redis.Shutdown(context.Background())
+	resp, err := http.Get(w.URL + "/readyz")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,8 +89,8 @@ func TestHealthAndReadiness(t *testing.T) {
 		t.Errorf("/readyz without Redis: %d, want 503", resp.StatusCode)
 	}
 	// An officer texting now is told it was not recorded.
-	w.text("osmith", "AD "+northPoint)
-	w.expect("osmith", "not recorded", "+14125550199")
+	w.Text("osmith", "AD "+e2e.NorthPoint)
+	w.Expect("osmith", "not recorded", "+14125550199")
 }
 
 func post(t *testing.T, u string, form url.Values, sig string) int {
@@ -132,36 +134,36 @@ func send(t *testing.T, u string, form url.Values, sig string) (int, string) {
 // Status callbacks and voice steps are refused unsigned like texts, and a
 // signed voice step for a call that is not ours learns nothing.
 func TestStatusAndVoiceNeedSignatures(t *testing.T) {
-	w := newWorld(t, start)
-	w.text("osmith", "AD "+northPoint)
-	code := codeIn(t, w.expect("osmith", "Paging"))
-	page := w.expectMessage("jrivera", code)
-	w.svc.Wait()
+	w := e2e.New(t, e2e.Start)
+	w.Text("osmith", "AD "+e2e.NorthPoint)
+	code := e2e.CodeIn(t, w.Expect("osmith", "Paging"))
+	page := w.ExpectMessage("jrivera", code)
+	w.Svc.Wait()
 
 	status := url.Values{"MessageSid": {page.SID}, "MessageStatus": {"undelivered"}, "ErrorCode": {"30003"}}
-	if got := post(t, w.url+"/twilio/status", status, ""); got != http.StatusForbidden {
+	if got := post(t, w.URL+"/twilio/status", status, ""); got != http.StatusForbidden {
 		t.Errorf("unsigned status callback: %d, want 403", got)
 	}
 	step := url.Values{"CallSid": {"CA00000000000000000000000000000001"}, "Digits": {"1"}}
-	if got := post(t, w.url+"/twilio/voice/page/answer", step, ""); got != http.StatusForbidden {
+	if got := post(t, w.URL+"/twilio/voice/page/answer", step, ""); got != http.StatusForbidden {
 		t.Errorf("unsigned voice step: %d, want 403", got)
 	}
-	w.noCalls("jrivera")
-	if r := w.referral(code); r.State != referral.Paging || r.Step != 0 || len(r.Missed) != 0 {
+	w.NoCalls("jrivera")
+	if r := w.Referral(code); r.State != referral.Paging || r.Step != 0 || len(r.Missed) != 0 {
 		t.Errorf("an unsigned request changed the referral: %+v", r)
 	}
 
 	// Signed, but for no call of ours: a goodbye, and nothing accepted.
-	resp := postBody(t, w.url+"/twilio/voice/page/answer", step, twiliosim.Signature(testToken, w.url+"/twilio/voice/page/answer", step))
+	resp := postBody(t, w.URL+"/twilio/voice/page/answer", step, twiliosim.Signature(e2e.Token, w.URL+"/twilio/voice/page/answer", step))
 	if !strings.Contains(resp, "<Hangup") || strings.Contains(resp, code) || strings.Contains(resp, "North") {
 		t.Errorf("unknown call answered %s", resp)
 	}
-	if r := w.referral(code); r.State != referral.Paging {
+	if r := w.Referral(code); r.State != referral.Paging {
 		t.Errorf("a stranger's call changed the referral: %+v", r)
 	}
 	// An inbound call learns nothing about the program either.
 	in := url.Values{"CallSid": {"CA00000000000000000000000000000002"}, "From": {"+14125550999"}}
-	resp = postBody(t, w.url+"/twilio/voice", in, twiliosim.Signature(testToken, w.url+"/twilio/voice", in))
+	resp = postBody(t, w.URL+"/twilio/voice", in, twiliosim.Signature(e2e.Token, w.URL+"/twilio/voice", in))
 	for _, leak := range []string{"LEAD", "Leadline", "referral", "police"} {
 		if strings.Contains(resp, leak) {
 			t.Errorf("an inbound call hears %q: %s", leak, resp)

@@ -107,24 +107,6 @@ func TestParseCaseManagerRejects(t *testing.T) {
 	}
 }
 
-func TestNewCode(t *testing.T) {
-	seen := map[string]bool{}
-	for range 2000 {
-		c := referral.NewCode()
-		if !referral.IsCode(c) {
-			t.Fatalf("referral.NewCode() = %q: not a valid code", c)
-		}
-		if strings.ContainsAny(c, "0O1I") {
-			t.Fatalf("referral.NewCode() = %q has a confusable character", c)
-		}
-		seen[c] = true
-	}
-	// 2,000 draws from ~1M codes: a handful of repeats at most.
-	if len(seen) < 1990 {
-		t.Errorf("only %d distinct codes in 2000 draws", len(seen))
-	}
-}
-
 // FuzzParse checks that no text makes the parsers panic, and that what
 // they accept is well formed. Its seed corpus runs with `go test`.
 func FuzzParse(f *testing.F) {

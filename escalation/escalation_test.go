@@ -1,4 +1,4 @@
-package dispatch_test
+package escalation_test
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/leadline/leadline/internal/e2e"
 
 	"github.com/leadline/leadline/oncall"
 	"github.com/leadline/leadline/referral"
@@ -16,14 +18,14 @@ import (
 // supervisor, call her, then tell the officer.
 // Each step waits the cohort's ack_timeout (5m), and not a second less.
 func TestFullChainNobodyAnswers(t *testing.T) {
-	w := newWorld(t, start)
-	w.text("osmith", "AD "+northPoint+" / sitting on the steps")
-	code := codeIn(t, w.expect("osmith", "Paging"))
-	w.expect("jrivera", "LEAD page "+code)
+	w := e2e.New(t, e2e.Start)
+	w.Text("osmith", "AD "+e2e.NorthPoint+" / sitting on the steps")
+	code := e2e.CodeIn(t, w.Expect("osmith", "Paging"))
+	w.Expect("jrivera", "LEAD page "+code)
 
-	w.after(5*time.Minute - time.Second)
-	w.noCalls("jrivera")
-	w.quiet("osmith", "jrivera", "aklein", "msup")
+	w.After(5*time.Minute - time.Second)
+	w.NoCalls("jrivera")
+	w.Quiet("osmith", "jrivera", "aklein", "msup")
 
 	steps := []struct {
 		by, who   string
@@ -39,12 +41,12 @@ func TestFullChainNobodyAnswers(t *testing.T) {
 	}
 	for i, st := range steps {
 		if i == 0 {
-			w.after(time.Second)
+			w.After(time.Second)
 		} else {
-			w.after(5 * time.Minute)
+			w.After(5 * time.Minute)
 		}
 		if st.by == "call" {
-			c := w.call(st.who)
+			c := w.Call(st.who)
 			if !strings.HasSuffix(c.URL, "/twilio/voice/page") || !strings.HasSuffix(c.StatusCallback, "/twilio/status") {
 				t.Errorf("step %d: call URLs %q, %q", i+1, c.URL, c.StatusCallback)
 			}
@@ -52,28 +54,28 @@ func TestFullChainNobodyAnswers(t *testing.T) {
 				t.Errorf("step %d: the call's URL carries the referral: %s", i+1, c.URL)
 			}
 		} else {
-			w.expect(st.who, "LEAD page "+code, "sitting on the steps")
+			w.Expect(st.who, "LEAD page "+code, "sitting on the steps")
 		}
 		if st.toOfficer != "" {
-			w.expect("osmith", st.toOfficer)
+			w.Expect("osmith", st.toOfficer)
 		}
-		w.quiet("osmith", "jrivera", "aklein", "cobi", "msup")
-		if r := w.referral(code); r.State != referral.Paging || r.Step != i+1 || r.Escalations != i+1 {
+		w.Quiet("osmith", "jrivera", "aklein", "cobi", "msup")
+		if r := w.Referral(code); r.State != referral.Paging || r.Step != i+1 || r.Escalations != i+1 {
 			t.Fatalf("after step %d: %+v", i+1, r)
 		}
 	}
-	w.after(5 * time.Minute)
-	w.expect("osmith", code+": no case manager is available. Proceed under your agency's usual procedure.")
-	r := w.referral(code)
+	w.After(5 * time.Minute)
+	w.Expect("osmith", code+": no case manager is available. Proceed under your agency's usual procedure.")
+	r := w.Referral(code)
 	if r.State != referral.Unanswered || r.UnansweredAt.Sub(r.Received) != 40*time.Minute {
 		t.Errorf("at the end of the chain: %+v", r)
 	}
 	// Nothing further happens, however long we wait.
-	w.after(24 * time.Hour)
-	w.quiet("osmith", "jrivera", "aklein", "cobi", "msup")
-	w.noCalls("jrivera", "aklein", "cobi", "msup")
+	w.After(24 * time.Hour)
+	w.Quiet("osmith", "jrivera", "aklein", "cobi", "msup")
+	w.NoCalls("jrivera", "aklein", "cobi", "msup")
 
-	m := w.metrics()
+	m := w.Metrics()
 	for _, want := range []string{
 		`leadline_referrals_total{cohort="north",outcome="unanswered",type="arrest"} 1`,
 		`leadline_escalation_steps_total{cohort="north",why="timeout"} 7`,
@@ -90,14 +92,14 @@ func TestFullChainNobodyAnswers(t *testing.T) {
 // Jo misses the text but takes the call: the page is read out without
 // the officer's notes, and pressing 1 accepts.
 func TestAcceptByCall(t *testing.T) {
-	w := newWorld(t, start)
+	w := e2e.New(t, e2e.Start)
 	ctx := context.Background()
-	w.text("osmith", "SC "+northPoint+" / he said his name is John")
-	code := codeIn(t, w.expect("osmith", "Paging"))
-	w.expect("jrivera", code)
-	w.after(5 * time.Minute)
-	c := w.call("jrivera")
-	call, err := w.sim.Answer(ctx, c.SID)
+	w.Text("osmith", "SC "+e2e.NorthPoint+" / he said his name is John")
+	code := e2e.CodeIn(t, w.Expect("osmith", "Paging"))
+	w.Expect("jrivera", code)
+	w.After(5 * time.Minute)
+	c := w.Call("jrivera")
+	call, err := w.Sim.Answer(ctx, c.SID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,28 +118,28 @@ func TestAcceptByCall(t *testing.T) {
 	if said := strings.Join(call.Said(), " "); !strings.Contains(said, "Accepted") || !call.HungUp() {
 		t.Errorf("after pressing 1 the call says %q (hung up %v)", said, call.HungUp())
 	}
-	w.svc.Wait()
-	w.expect("jrivera", "You accepted "+code, "ETA")
-	w.expect("osmith", code+" accepted by Jo R.")
-	if r := w.referral(code); r.State != referral.Accepted || r.AcceptedBy != "jrivera" || r.AcceptedAt.Sub(r.Received) != 5*time.Minute {
+	w.Svc.Wait()
+	w.Expect("jrivera", "You accepted "+code, "ETA")
+	w.Expect("osmith", code+" accepted by Jo R.")
+	if r := w.Referral(code); r.State != referral.Accepted || r.AcceptedBy != "jrivera" || r.AcceptedAt.Sub(r.Received) != 5*time.Minute {
 		t.Errorf("after accepting by call: %+v", r)
 	}
 	// The accept stops the chain.
-	w.after(time.Hour)
-	w.quiet("osmith", "jrivera", "aklein", "msup")
-	w.noCalls("jrivera", "aklein", "msup")
+	w.After(time.Hour)
+	w.Quiet("osmith", "jrivera", "aklein", "msup")
+	w.NoCalls("jrivera", "aklein", "msup")
 }
 
 // Silence gets the page read once more, then a polite goodbye; the call
 // ending unanswered moves the referral on at once.
 func TestUnansweredCallMovesOnAtOnce(t *testing.T) {
-	w := newWorld(t, start)
+	w := e2e.New(t, e2e.Start)
 	ctx := context.Background()
-	w.text("osmith", "AD "+northPoint)
-	code := codeIn(t, w.expect("osmith", "Paging"))
-	w.expect("jrivera", code)
-	w.after(5 * time.Minute)
-	call, err := w.sim.Answer(ctx, w.call("jrivera").SID)
+	w.Text("osmith", "AD "+e2e.NorthPoint)
+	code := e2e.CodeIn(t, w.Expect("osmith", "Paging"))
+	w.Expect("jrivera", code)
+	w.After(5 * time.Minute)
+	call, err := w.Sim.Answer(ctx, w.Call("jrivera").SID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,23 +155,23 @@ func TestUnansweredCallMovesOnAtOnce(t *testing.T) {
 	if said := strings.Join(call.Said(), " "); !strings.Contains(said, "No answer received") || !call.HungUp() {
 		t.Fatalf("after silence twice the call says %q (hung up %v)", said, call.HungUp())
 	}
-	w.svc.Wait()
-	w.expect("aklein", "LEAD page "+code)
-	w.expect("osmith", "paging the next")
-	if r := w.referral(code); r.Step != 2 || r.Escalations != 2 {
+	w.Svc.Wait()
+	w.Expect("aklein", "LEAD page "+code)
+	w.Expect("osmith", "paging the next")
+	if r := w.Referral(code); r.Step != 2 || r.Escalations != 2 {
 		t.Errorf("after an unanswered call: %+v", r)
 	}
 }
 
 // Pressing 2 on a page call declines it, exactly as texting 2 does.
 func TestDeclineByCall(t *testing.T) {
-	w := newWorld(t, start)
+	w := e2e.New(t, e2e.Start)
 	ctx := context.Background()
-	w.text("osmith", "AD "+northPoint)
-	code := codeIn(t, w.expect("osmith", "Paging"))
-	w.expect("jrivera", code)
-	w.after(5 * time.Minute)
-	call, err := w.sim.Answer(ctx, w.call("jrivera").SID)
+	w.Text("osmith", "AD "+e2e.NorthPoint)
+	code := e2e.CodeIn(t, w.Expect("osmith", "Paging"))
+	w.Expect("jrivera", code)
+	w.After(5 * time.Minute)
+	call, err := w.Sim.Answer(ctx, w.Call("jrivera").SID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,27 +187,27 @@ func TestDeclineByCall(t *testing.T) {
 	if said := strings.Join(call.Said(), " "); !strings.Contains(said, "Declined") {
 		t.Errorf("pressing 2 gets %q", said)
 	}
-	w.svc.Wait()
-	w.expect("aklein", "LEAD page "+code)
-	w.expect("osmith", "paging the next")
-	if r := w.referral(code); strings.Join(r.Declined, ",") != "jrivera" || r.Step != 2 {
+	w.Svc.Wait()
+	w.Expect("aklein", "LEAD page "+code)
+	w.Expect("osmith", "paging the next")
+	if r := w.Referral(code); strings.Join(r.Declined, ",") != "jrivera" || r.Step != 2 {
 		t.Errorf("after declining by call: %+v", r)
 	}
 }
 
 // Twilio reports the page text undelivered: the call follows at once.
 func TestUndeliveredPageEscalatesAtOnce(t *testing.T) {
-	w := newWorld(t, start)
-	w.sim.FailDelivery(w.phoneOf("jrivera"), 1, 30003)
-	w.text("osmith", "AD "+northPoint)
-	code := codeIn(t, w.expect("osmith", "Paging"))
-	w.expect("jrivera", code)
-	w.call("jrivera") // no time has passed
-	r := w.referral(code)
+	w := e2e.New(t, e2e.Start)
+	w.Sim.FailDelivery(w.PhoneOf("jrivera"), 1, 30003)
+	w.Text("osmith", "AD "+e2e.NorthPoint)
+	code := e2e.CodeIn(t, w.Expect("osmith", "Paging"))
+	w.Expect("jrivera", code)
+	w.Call("jrivera") // no time has passed
+	r := w.Referral(code)
 	if r.Step != 1 || strings.Join(r.Missed, ",") != "" || len(r.Failed) != 0 {
 		t.Errorf("after an undelivered page: %+v", r)
 	}
-	if !strings.Contains(w.metrics(), `leadline_escalation_steps_total{cohort="north",why="missed"} 1`) {
+	if !strings.Contains(w.Metrics(), `leadline_escalation_steps_total{cohort="north",why="missed"} 1`) {
 		t.Error("the missed step is not counted")
 	}
 }
@@ -213,15 +215,15 @@ func TestUndeliveredPageEscalatesAtOnce(t *testing.T) {
 // Callbacks come late, twice, and out of order; none moves a referral
 // backwards or on.
 func TestOutOfOrderCallbacks(t *testing.T) {
-	w := newWorld(t, start)
+	w := e2e.New(t, e2e.Start)
 	ctx := context.Background()
-	w.text("osmith", "AD "+northPoint)
-	code := codeIn(t, w.expect("osmith", "Paging"))
-	page := w.expectMessage("jrivera", code)
-	w.svc.Wait()
+	w.Text("osmith", "AD "+e2e.NorthPoint)
+	code := e2e.CodeIn(t, w.Expect("osmith", "Paging"))
+	page := w.ExpectMessage("jrivera", code)
+	w.Svc.Wait()
 	status := func(sid, st string, errCode int) {
 		t.Helper()
-		if err := w.sim.MessageStatus(ctx, sid, st, errCode); err != nil {
+		if err := w.Sim.MessageStatus(ctx, sid, st, errCode); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -229,64 +231,64 @@ func TestOutOfOrderCallbacks(t *testing.T) {
 	status(page.SID, "sent", 0)            // late
 	status(page.SID, "undelivered", 30003) // contradicts a final status
 	status(page.SID, "delivered", 0)       // again
-	w.svc.Wait()
-	w.noCalls("jrivera")
-	if r := w.referral(code); r.Step != 0 || len(r.Missed) != 0 {
+	w.Svc.Wait()
+	w.NoCalls("jrivera")
+	if r := w.Referral(code); r.Step != 0 || len(r.Missed) != 0 {
 		t.Fatalf("callbacks moved the referral: %+v", r)
 	}
-	got, _ := w.rdb.HGet(ctx, "leadline:{outbox}:sid:"+page.SID, "status").Result()
+	got, _ := w.Redis.HGet(ctx, "leadline:{outbox}:sid:"+page.SID, "status").Result()
 	if got != "delivered" {
 		t.Errorf("page status %q, want delivered", got)
 	}
 
 	// The step times out, the call goes out; then a failure report for the
 	// text of the step before arrives. Nothing moves.
-	w.after(5 * time.Minute)
-	c := w.call("jrivera")
-	w.text("jrivera", "1")
-	w.expect("jrivera", "You accepted")
-	w.expect("osmith", "accepted by Jo R.")
-	if err := w.sim.EndCall(ctx, c.SID, "no-answer"); err != nil {
+	w.After(5 * time.Minute)
+	c := w.Call("jrivera")
+	w.Text("jrivera", "1")
+	w.Expect("jrivera", "You accepted")
+	w.Expect("osmith", "accepted by Jo R.")
+	if err := w.Sim.EndCall(ctx, c.SID, "no-answer"); err != nil {
 		t.Fatal(err)
 	}
-	w.svc.Wait()
-	if r := w.referral(code); r.State != referral.Accepted || r.Step != 1 {
+	w.Svc.Wait()
+	if r := w.Referral(code); r.State != referral.Accepted || r.Step != 1 {
 		t.Errorf("a late no-answer moved the referral: %+v", r)
 	}
-	w.quiet("osmith", "jrivera", "aklein")
-	w.noCalls("jrivera", "aklein")
+	w.Quiet("osmith", "jrivera", "aklein")
+	w.NoCalls("jrivera", "aklein")
 }
 
 // Two instances fire the same timers at the same moment: each step is
 // taken once.
 func TestTwoInstancesTakeEachStepOnce(t *testing.T) {
-	a := newWorld(t, start)
-	b := newInstance(t, a.prog, a.rdb, a.sim, a.clock)
+	a := e2e.New(t, e2e.Start)
+	b := e2e.NewInstance(t, a.Prog, a.Redis, a.Sim, a.Clock)
 	const n = 12
 	codes := map[string]bool{}
 	for range n {
-		b.text("osmith", "AD "+northPoint)
-		codes[codeIn(t, b.expect("osmith", "Paging"))] = true
-		b.expect("jrivera", "LEAD page")
+		b.Text("osmith", "AD "+e2e.NorthPoint)
+		codes[e2e.CodeIn(t, b.Expect("osmith", "Paging"))] = true
+		b.Expect("jrivera", "LEAD page")
 	}
-	a.clock.Advance(5 * time.Minute)
+	a.Clock.Advance(5 * time.Minute)
 	var wg sync.WaitGroup
-	for _, inst := range []*world{a, b} {
+	for _, inst := range []*e2e.World{a, b} {
 		wg.Go(func() {
-			if _, err := inst.svc.FireTimers(context.Background()); err != nil {
+			if _, err := inst.Svc.FireTimers(context.Background()); err != nil {
 				t.Error(err)
 			}
 		})
 	}
 	wg.Wait()
-	a.svc.Wait()
-	b.svc.Wait()
-	calls := a.sim.UnreadCalls(a.phoneOf("jrivera"))
+	a.Svc.Wait()
+	b.Svc.Wait()
+	calls := a.Sim.UnreadCalls(a.PhoneOf("jrivera"))
 	if len(calls) != n {
 		t.Fatalf("%d calls to Jo for %d referrals, want one each", len(calls), n)
 	}
 	for code := range codes {
-		if r := a.referral(code); r.Step != 1 || r.Escalations != 1 {
+		if r := a.Referral(code); r.Step != 1 || r.Escalations != 1 {
 			t.Errorf("%s after one timeout: %+v", code, r)
 		}
 	}
@@ -295,18 +297,18 @@ func TestTwoInstancesTakeEachStepOnce(t *testing.T) {
 // An instance dies mid-escalation; another, started afterwards on the same
 // Redis, takes the next step when it is due.
 func TestRestartMidEscalation(t *testing.T) {
-	old := newWorld(t, start)
-	old.text("osmith", "AD "+northPoint)
-	code := codeIn(t, old.expect("osmith", "Paging"))
-	old.expect("jrivera", code)
-	old.svc.Wait()
+	old := e2e.New(t, e2e.Start)
+	old.Text("osmith", "AD "+e2e.NorthPoint)
+	code := e2e.CodeIn(t, old.Expect("osmith", "Paging"))
+	old.Expect("jrivera", code)
+	old.Svc.Wait()
 
-	w := newInstance(t, old.prog, old.rdb, old.sim, old.clock)
-	w.after(5 * time.Minute)
-	w.call("jrivera")
-	w.after(5 * time.Minute)
-	w.expect("aklein", "LEAD page "+code)
-	if r := w.referral(code); r.Step != 2 {
+	w := e2e.NewInstance(t, old.Prog, old.Redis, old.Sim, old.Clock)
+	w.After(5 * time.Minute)
+	w.Call("jrivera")
+	w.After(5 * time.Minute)
+	w.Expect("aklein", "LEAD page "+code)
+	if r := w.Referral(code); r.Step != 2 {
 		t.Errorf("after the restart: %+v", r)
 	}
 }
@@ -314,44 +316,44 @@ func TestRestartMidEscalation(t *testing.T) {
 // A referral stored by an instance that died before paging is paged by the
 // rescue timer.
 func TestStoredButNotPagedIsRescued(t *testing.T) {
-	w := newWorld(t, start)
+	w := e2e.New(t, e2e.Start)
 	// Paging fails because the on-call list cannot be read at all.
 	ctx := context.Background()
 	const key = "leadline:{oncall}:cohort:north:schedule"
-	w.rdb.Del(ctx, key)
-	w.rdb.Set(ctx, key, "not a schedule", 0)
-	w.text("osmith", "AD "+northPoint)
-	code := codeIn(t, w.expect("osmith", "Paging"))
-	if r := w.referral(code); r.State != referral.Paging || r.Step != -1 {
+	w.Redis.Del(ctx, key)
+	w.Redis.Set(ctx, key, "not a schedule", 0)
+	w.Text("osmith", "AD "+e2e.NorthPoint)
+	code := e2e.CodeIn(t, w.Expect("osmith", "Paging"))
+	if r := w.Referral(code); r.State != referral.Paging || r.Step != -1 {
 		t.Fatalf("stored referral: %+v", r)
 	}
-	w.rdb.Del(ctx, key)
-	if err := oncall.New(w.rdb, w.prog, w.clock.Now, nil).Seed(ctx); err != nil {
+	w.Redis.Del(ctx, key)
+	if err := oncall.New(w.Redis, w.Prog, w.Clock.Now, nil).Seed(ctx); err != nil {
 		t.Fatal(err)
 	}
-	w.after(10 * time.Second)
-	w.expect("jrivera", "LEAD page "+code)
+	w.After(10 * time.Second)
+	w.Expect("jrivera", "LEAD page "+code)
 }
 
 // Cancelling mid-chain tells everyone paged so far and stops the chain.
 func TestCancelStopsTheChain(t *testing.T) {
-	w := newWorld(t, start)
-	w.text("osmith", "AD "+northPoint)
-	code := codeIn(t, w.expect("osmith", "Paging"))
-	w.expect("jrivera", code)
-	w.after(5 * time.Minute)
-	w.call("jrivera")
-	w.after(5 * time.Minute)
-	w.expect("aklein", code)
-	w.expect("osmith", "paging the next")
-	w.text("osmith", "CANCEL "+code)
-	w.expect("osmith", code+" cancelled.")
-	w.expect("jrivera", "cancelled by the officer")
-	w.expect("aklein", "cancelled by the officer")
-	w.after(time.Hour)
-	w.quiet("osmith", "jrivera", "aklein", "msup")
-	w.noCalls("jrivera", "aklein", "msup")
-	if !strings.Contains(w.metrics(), `leadline_referrals_total{cohort="north",outcome="cancelled",type="arrest"} 1`) {
+	w := e2e.New(t, e2e.Start)
+	w.Text("osmith", "AD "+e2e.NorthPoint)
+	code := e2e.CodeIn(t, w.Expect("osmith", "Paging"))
+	w.Expect("jrivera", code)
+	w.After(5 * time.Minute)
+	w.Call("jrivera")
+	w.After(5 * time.Minute)
+	w.Expect("aklein", code)
+	w.Expect("osmith", "paging the next")
+	w.Text("osmith", "CANCEL "+code)
+	w.Expect("osmith", code+" cancelled.")
+	w.Expect("jrivera", "cancelled by the officer")
+	w.Expect("aklein", "cancelled by the officer")
+	w.After(time.Hour)
+	w.Quiet("osmith", "jrivera", "aklein", "msup")
+	w.NoCalls("jrivera", "aklein", "msup")
+	if !strings.Contains(w.Metrics(), `leadline_referrals_total{cohort="north",outcome="cancelled",type="arrest"} 1`) {
 		t.Error("the cancelled referral is not counted")
 	}
 }
@@ -359,28 +361,28 @@ func TestCancelStopsTheChain(t *testing.T) {
 // A finished referral loses its details when the program's retention says,
 // and keeps the times reports are made of.
 func TestDetailsRetention(t *testing.T) {
-	w := newWorld(t, start)
+	w := e2e.New(t, e2e.Start)
 	ctx := context.Background()
-	w.text("osmith", "SC "+northPoint+" / blue coat")
-	code := codeIn(t, w.expect("osmith", "Paging"))
-	w.expect("jrivera", code)
-	w.clock.Advance(2 * time.Minute)
-	w.text("jrivera", "1")
-	w.expect("jrivera", "You accepted")
-	w.expect("osmith", "accepted")
-	w.clock.Advance(18 * time.Minute)
-	w.text("jrivera", "HERE")
-	w.expect("jrivera", "On scene")
-	w.expect("osmith", "arrived")
-	w.text("jrivera", "DONE REFUSED")
-	w.expect("jrivera", "closed")
+	w.Text("osmith", "SC "+e2e.NorthPoint+" / blue coat")
+	code := e2e.CodeIn(t, w.Expect("osmith", "Paging"))
+	w.Expect("jrivera", code)
+	w.Clock.Advance(2 * time.Minute)
+	w.Text("jrivera", "1")
+	w.Expect("jrivera", "You accepted")
+	w.Expect("osmith", "accepted")
+	w.Clock.Advance(18 * time.Minute)
+	w.Text("jrivera", "HERE")
+	w.Expect("jrivera", "On scene")
+	w.Expect("osmith", "arrived")
+	w.Text("jrivera", "DONE REFUSED")
+	w.Expect("jrivera", "closed")
 
-	w.after(w.prog.Retention.Details - time.Minute)
-	if r := w.referral(code); r.Notes != "blue coat" || r.Officer != "osmith" {
+	w.After(w.Prog.Retention.Details - time.Minute)
+	if r := w.Referral(code); r.Notes != "blue coat" || r.Officer != "osmith" {
 		t.Fatalf("details gone too early: %+v", r)
 	}
-	w.after(time.Minute)
-	r := w.referral(code)
+	w.After(time.Minute)
+	r := w.Referral(code)
 	if r.Notes != "" || r.Location != "" || r.Officer != "" || r.Lat != 0 || len(r.PagedList) != 0 {
 		t.Errorf("details kept past retention: %+v", r)
 	}
@@ -388,13 +390,13 @@ func TestDetailsRetention(t *testing.T) {
 		r.OnSceneAt.Sub(r.Received) != 20*time.Minute || r.ClosedAt.IsZero() {
 		t.Errorf("the de-identified record lost what reports need: %+v", r)
 	}
-	if n := w.rdb.Exists(ctx, "leadline:{dispatch}:referral:"+code+":events").Val(); n != 0 {
+	if n := w.Redis.Exists(ctx, "leadline:{dispatch}:referral:"+code+":events").Val(); n != 0 {
 		t.Error("the referral's history was kept")
 	}
-	if ttl := w.rdb.TTL(ctx, "leadline:{dispatch}:referral:"+code).Val(); ttl <= 0 {
+	if ttl := w.Redis.TTL(ctx, "leadline:{dispatch}:referral:"+code).Val(); ttl <= 0 {
 		t.Errorf("the record never expires (TTL %v)", ttl)
 	}
-	recs, err := referral.Records(ctx, w.rdb, start, start.Add(24*time.Hour))
+	recs, err := referral.Records(ctx, w.Redis, e2e.Start, e2e.Start.Add(24*time.Hour))
 	if err != nil || len(recs) != 1 || recs[0].Code != code {
 		t.Errorf("Records = %v, %v", recs, err)
 	}
@@ -402,19 +404,19 @@ func TestDetailsRetention(t *testing.T) {
 
 // Accept and arrival times feed the response-time histograms.
 func TestResponseTimeMetrics(t *testing.T) {
-	w := newWorld(t, start)
-	w.text("osmith", "AD "+northPoint)
-	w.expect("osmith", "Paging")
-	w.expect("jrivera", "LEAD page")
-	w.clock.Advance(3 * time.Minute)
-	w.text("jrivera", "1")
-	w.expect("jrivera", "You accepted")
-	w.expect("osmith", "accepted")
-	w.clock.Advance(12 * time.Minute)
-	w.text("jrivera", "ARRIVED")
-	w.expect("jrivera", "On scene")
-	w.expect("osmith", "arrived")
-	m := w.metrics()
+	w := e2e.New(t, e2e.Start)
+	w.Text("osmith", "AD "+e2e.NorthPoint)
+	w.Expect("osmith", "Paging")
+	w.Expect("jrivera", "LEAD page")
+	w.Clock.Advance(3 * time.Minute)
+	w.Text("jrivera", "1")
+	w.Expect("jrivera", "You accepted")
+	w.Expect("osmith", "accepted")
+	w.Clock.Advance(12 * time.Minute)
+	w.Text("jrivera", "ARRIVED")
+	w.Expect("jrivera", "On scene")
+	w.Expect("osmith", "arrived")
+	m := w.Metrics()
 	for _, want := range []string{
 		`leadline_referrals_total{cohort="north",outcome="accepted",type="arrest"} 1`,
 		`leadline_time_to_accept_seconds_sum{cohort="north",type="arrest"} 180`,

@@ -1,4 +1,4 @@
-package dispatch_test
+package officer_test
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/leadline/leadline/internal/e2e"
 
 	"github.com/paulmach/orb"
 
@@ -32,11 +34,11 @@ func TestOfficerLocationForms(t *testing.T) {
 		{"AD 40 26.842 N 80 0.457 W", "North", "https://maps.google.com/?q=40.447367,-80.007617"},
 	} {
 		t.Run(tt.text, func(t *testing.T) {
-			w := newWorld(t, start)
-			w.text("osmith", tt.text)
-			code := codeIn(t, w.expect("osmith", tt.cohort, "Paging"))
+			w := e2e.New(t, e2e.Start)
+			w.Text("osmith", tt.text)
+			code := e2e.CodeIn(t, w.Expect("osmith", tt.cohort, "Paging"))
 			oncall := map[string]string{"West": "ewalsh", "North": "jrivera"}[tt.cohort]
-			w.expect(oncall, "LEAD page "+code, tt.at)
+			w.Expect(oncall, "LEAD page "+code, tt.at)
 		})
 	}
 }
@@ -44,59 +46,59 @@ func TestOfficerLocationForms(t *testing.T) {
 // Two or more candidates in different cohorts are asked back, never
 // guessed; nothing is stored until the officer picks.
 func TestAmbiguousAddressIsAskedBack(t *testing.T) {
-	w := newWorld(t, start)
+	w := e2e.New(t, e2e.Start)
 	ctx := context.Background()
-	w.text("osmith", "AD 100 Main St / by the bridge")
-	w.expect("osmith", "Did you mean 1) 100 Main St, Millvale (outside every area) 2) 100 Main St, Pittsburgh (East) 3) 100 Main St, Sharpsburg (outside every area)? Reply 1 or 2 or 3.")
-	if n := w.rdb.ZCard(ctx, "leadline:{dispatch}:referrals").Val(); n != 0 {
+	w.Text("osmith", "AD 100 Main St / by the bridge")
+	w.Expect("osmith", "Did you mean 1) 100 Main St, Millvale (outside every area) 2) 100 Main St, Pittsburgh (East) 3) 100 Main St, Sharpsburg (outside every area)? Reply 1 or 2 or 3.")
+	if n := w.Redis.ZCard(ctx, "leadline:{dispatch}:referrals").Val(); n != 0 {
 		t.Fatalf("%d referrals stored before the officer chose", n)
 	}
-	w.text("osmith", "4")
-	w.expect("osmith", "Did you mean 1)")
-	w.text("osmith", "2")
-	code := codeIn(t, w.expect("osmith", "East", "Paging"))
-	w.expect("cobi", "LEAD page "+code, "At: 100 Main St, Pittsburgh (100 Main St)", "by the bridge")
-	w.text("osmith", "2")
-	w.expect("osmith", "Nothing is waiting for a choice")
+	w.Text("osmith", "4")
+	w.Expect("osmith", "Did you mean 1)")
+	w.Text("osmith", "2")
+	code := e2e.CodeIn(t, w.Expect("osmith", "East", "Paging"))
+	w.Expect("cobi", "LEAD page "+code, "At: 100 Main St, Pittsburgh (100 Main St)", "by the bridge")
+	w.Text("osmith", "2")
+	w.Expect("osmith", "Nothing is waiting for a choice")
 
 	// Choosing a candidate outside every area leads to the usual YES.
-	w.text("osmith", "SC 100 Main St")
-	w.expect("osmith", "Did you mean")
-	w.text("osmith", "3")
-	w.expect("osmith", "Outside every cohort area. Nearest:", "YES")
-	w.quiet("osmith", "jrivera", "cobi", "bnguyen")
+	w.Text("osmith", "SC 100 Main St")
+	w.Expect("osmith", "Did you mean")
+	w.Text("osmith", "3")
+	w.Expect("osmith", "Outside every cohort area. Nearest:", "YES")
+	w.Quiet("osmith", "jrivera", "cobi", "bnguyen")
 }
 
 func TestUnknownLocationShowsTheForms(t *testing.T) {
-	w := newWorld(t, start)
-	w.text("osmith", "AD 99 Nowhere Lane")
-	w.expect("osmith", "Location not found", "1200 Main St", "5th & Wood", "place name or code", "lat,lon", "map link")
+	w := e2e.New(t, e2e.Start)
+	w.Text("osmith", "AD 99 Nowhere Lane")
+	w.Expect("osmith", "Location not found", "1200 Main St", "5th & Wood", "place name or code", "lat,lon", "map link")
 }
 
 // A point a few metres outside a cohort, and near no other, is that
 // cohort's; the page says it is near the boundary.
 func TestNearTheBoundary(t *testing.T) {
-	w := newWorld(t, start)
+	w := e2e.New(t, e2e.Start)
 	p, cohort := pointJustOutside(t, w)
-	w.text("osmith", fmt.Sprintf("SC %.6f,%.6f", p.Lat(), p.Lon()))
-	name := w.prog.CohortName(cohort)
-	code := codeIn(t, w.expect("osmith", name, "Paging"))
-	r := w.referral(code)
+	w.Text("osmith", fmt.Sprintf("SC %.6f,%.6f", p.Lat(), p.Lon()))
+	name := w.Prog.CohortName(cohort)
+	code := e2e.CodeIn(t, w.Expect("osmith", name, "Paging"))
+	r := w.Referral(code)
 	if r.Cohort != cohort || !r.NearBoundary {
 		t.Fatalf("referral: %+v", r)
 	}
-	oncall, err := w.oncall.Current(context.Background(), cohort)
+	oncall, err := w.OnCall.Current(context.Background(), cohort)
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.expect(oncall, "LEAD page "+code, "(near the boundary)")
+	w.Expect(oncall, "LEAD page "+code, "(near the boundary)")
 }
 
 // pointJustOutside walks out of the sample's areas from a few points
 // inside until it is 10–40 m outside one cohort and near no other.
-func pointJustOutside(t *testing.T, w *world) (orb.Point, string) {
+func pointJustOutside(t *testing.T, w *e2e.World) (orb.Point, string) {
 	t.Helper()
-	a := w.prog.Areas
+	a := w.Prog.Areas
 	for _, start := range []orb.Point{{-80.0076, 40.4473}, {-79.9892, 40.4394}, {-79.9197, 40.4846}, {-79.9666, 40.4283}} {
 		for _, dir := range [][2]float64{{1, 0}, {-1, 0}, {0, 1}, {0, -1}} {
 			step := orb.Point{dir[0] * 5 / (111320 * math.Cos(start.Lat()*math.Pi/180)), dir[1] * 5 / 110540}
@@ -138,28 +140,28 @@ func TestGeocoderAfterLocalData(t *testing.T) {
 		fmt.Fprint(w, `[]`)
 	}))
 	defer nominatim.Close()
-	base := newWorld(t, start)
-	gc := geocode.New(geocode.Config{URL: nominatim.URL, Kind: "nominatim", Bound: base.prog.Areas.Bound(), Redis: base.rdb})
-	w := newInstance(t, base.prog, base.rdb, base.sim, base.clock, func(c *dispatch.Config) { c.Geocoder = gc })
+	base := e2e.New(t, e2e.Start)
+	gc := geocode.New(geocode.Config{URL: nominatim.URL, Kind: "nominatim", Bound: base.Prog.Areas.Bound(), Redis: base.Redis})
+	w := e2e.NewInstance(t, base.Prog, base.Redis, base.Sim, base.Clock, func(c *dispatch.Config) { c.Geocoder = gc })
 
-	w.text("osmith", "SC Heinz Hall / lobby")
-	code := codeIn(t, w.expect("osmith", "Paging"))
-	r := w.referral(code)
+	w.Text("osmith", "SC Heinz Hall / lobby")
+	code := e2e.CodeIn(t, w.Expect("osmith", "Paging"))
+	r := w.Referral(code)
 	if r.Place != "Heinz Hall, Penn Avenue, Pittsburgh" || r.Lat != 40.4425 {
 		t.Errorf("geocoded referral: %+v", r)
 	}
 	// Local data first: a place code never reaches the geocoder.
 	before := asked.Load()
-	w.text("osmith", "SC 101")
-	w.expect("osmith", "West")
+	w.Text("osmith", "SC 101")
+	w.Expect("osmith", "West")
 	if asked.Load() != before {
 		t.Error("a place code was sent to the geocoder")
 	}
 	// Cached: the same text again asks nobody.
-	w.text("osmith", "SC heinz hall")
-	w.expect("osmith", "Paging")
-	w.text("osmith", "SC Nowhere Special")
-	w.expect("osmith", "Location not found")
+	w.Text("osmith", "SC heinz hall")
+	w.Expect("osmith", "Paging")
+	w.Text("osmith", "SC Nowhere Special")
+	w.Expect("osmith", "Location not found")
 	if got := asked.Load() - before; got != 1 {
 		t.Errorf("geocoder asked %d times for a cached and an unknown place, want 1", got)
 	}

@@ -1,9 +1,11 @@
-package dispatch_test
+package voiceline_test
 
 import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/leadline/leadline/internal/e2e"
 
 	"github.com/leadline/leadline/referral"
 	"github.com/leadline/leadline/twiliosim"
@@ -11,15 +13,6 @@ import (
 
 // callLine rings the program number from a person's phone ("stranger" for
 // an unknown number).
-func (w *world) callLine(id string) *twiliosim.Session {
-	w.t.Helper()
-	c, err := w.sim.PlaceCall(context.Background(), w.phoneOf(id), w.prog.Phone)
-	if err != nil {
-		w.t.Fatalf("%s calls the line: %v", id, err)
-	}
-	return c
-}
-
 // hears checks what the call said at its latest step.
 func hears(t *testing.T, c *twiliosim.Session, wants ...string) string {
 	t.Helper()
@@ -42,9 +35,9 @@ func press(t *testing.T, c *twiliosim.Session, digits string) {
 // The officer's registered phone is recognised; where they are is said;
 // the on-call case manager picks up and is connected, which accepts.
 func TestVoiceLineRegisteredOfficerBySpeech(t *testing.T) {
-	w := newWorld(t, start)
+	w := e2e.New(t, e2e.Start)
 	ctx := context.Background()
-	call := w.callLine("osmith")
+	call := w.CallLine("osmith")
 	hears(t, call, "Hello, Sam Smith.", "Press 1 for arrest diversion, 2 for social contact.")
 	press(t, call, "1")
 	hears(t, call, "Say where you are")
@@ -58,13 +51,13 @@ func TestVoiceLineRegisteredOfficerBySpeech(t *testing.T) {
 	hears(t, call, "PPG Paints Arena, West cohort.", "Press 1 to confirm")
 	press(t, call, "1")
 	said := hears(t, call, "Referral", "Connecting you to the case manager on call.")
-	code := codeIn(t, w.expect("osmith", "arrest diversion, West", "Paging"))
+	code := e2e.CodeIn(t, w.Expect("osmith", "arrest diversion, West", "Paging"))
 	if !strings.Contains(said, strings.Join(strings.Split(code, ""), " ")) {
 		t.Errorf("the call does not spell the code %s: %s", code, said)
 	}
 	dials := call.Dials()
-	if len(dials) != 1 || len(dials[0].Numbers) != 1 || dials[0].Numbers[0] != w.phoneOf("ewalsh") ||
-		dials[0].CallerID != w.prog.Phone || dials[0].Timeout != 20 {
+	if len(dials) != 1 || len(dials[0].Numbers) != 1 || dials[0].Numbers[0] != w.PhoneOf("ewalsh") ||
+		dials[0].CallerID != w.Prog.Phone || dials[0].Timeout != 20 {
 		t.Fatalf("dials %+v", dials)
 	}
 	if wh := strings.Join(call.Whispered(), " "); !strings.Contains(wh, "You have accepted it") || !strings.Contains(wh, "Officer Sam Smith") {
@@ -74,24 +67,24 @@ func TestVoiceLineRegisteredOfficerBySpeech(t *testing.T) {
 	if !call.HungUp() {
 		t.Error("the call did not end")
 	}
-	w.svc.Wait()
+	w.Svc.Wait()
 	// The referral is exactly as if texted: the page text went out too.
-	w.expect("ewalsh", "LEAD page "+code, "PPG Paints Arena", "Sam Smith")
-	w.expect("ewalsh", "You accepted "+code)
-	w.expect("osmith", code+" accepted by Erin W.")
-	r := w.referral(code)
+	w.Expect("ewalsh", "LEAD page "+code, "PPG Paints Arena", "Sam Smith")
+	w.Expect("ewalsh", "You accepted "+code)
+	w.Expect("osmith", code+" accepted by Erin W.")
+	r := w.Referral(code)
 	if r.State != referral.Accepted || r.AcceptedBy != "ewalsh" || r.Type != referral.Arrest || r.Cohort != "west" ||
 		r.Place != "PPG Paints Arena" || r.Officer != "osmith" {
 		t.Errorf("referral from the voice line: %+v", r)
 	}
-	w.quiet("osmith", "ewalsh", "bnguyen")
+	w.Quiet("osmith", "ewalsh", "bnguyen")
 }
 
 // An unknown number signs in with badge and PIN, and gives a place code on
 // the keypad.
 func TestVoiceLineUnknownCallerWithPIN(t *testing.T) {
-	w := newWorld(t, start)
-	call := w.callLine("stranger")
+	w := e2e.New(t, e2e.Start)
+	call := w.CallLine("stranger")
 	said := hears(t, call, "Enter your badge number")
 	for _, leak := range []string{"Leadline", "LEAD", "diversion", "police", "referral"} {
 		if strings.Contains(said, leak) {
@@ -106,22 +99,22 @@ func TestVoiceLineUnknownCallerWithPIN(t *testing.T) {
 	press(t, call, "107#")
 	hears(t, call, "PNC Park, North cohort.")
 	press(t, call, "1")
-	code := codeIn(t, w.expect("tlee", "social contact, North"))
+	code := e2e.CodeIn(t, w.Expect("tlee", "social contact, North"))
 	hears(t, call, "The call has ended.")
-	w.svc.Wait()
-	w.expect("jrivera", "LEAD page "+code, "Terry Lee")
-	w.expect("jrivera", "You accepted")
-	if r := w.referral(code); r.Officer != "tlee" || r.Type != referral.Social || r.AcceptedBy != "jrivera" || r.Location != "place 107" {
+	w.Svc.Wait()
+	w.Expect("jrivera", "LEAD page "+code, "Terry Lee")
+	w.Expect("jrivera", "You accepted")
+	if r := w.Referral(code); r.Officer != "tlee" || r.Type != referral.Social || r.AcceptedBy != "jrivera" || r.Location != "place 107" {
 		t.Errorf("referral: %+v", r)
 	}
-	w.quiet("stranger")
+	w.Quiet("stranger")
 }
 
 // Three wrong badge-and-PIN pairs end the call; nothing is stored, and the
 // caller is never told which of the two was wrong.
 func TestVoiceLineWrongPINThreeTimes(t *testing.T) {
-	w := newWorld(t, start)
-	call := w.callLine("stranger")
+	w := e2e.New(t, e2e.Start)
+	call := w.CallLine("stranger")
 	for i := range 3 {
 		press(t, call, "2087#")
 		press(t, call, "1111#")
@@ -136,7 +129,7 @@ func TestVoiceLineWrongPINThreeTimes(t *testing.T) {
 	if !call.HungUp() {
 		t.Error("the call goes on after three failed sign-ins")
 	}
-	if n := w.rdb.ZCard(context.Background(), "leadline:{dispatch}:referrals").Val(); n != 0 {
+	if n := w.Redis.ZCard(context.Background(), "leadline:{dispatch}:referrals").Val(); n != 0 {
 		t.Errorf("%d referrals stored", n)
 	}
 }
@@ -144,29 +137,29 @@ func TestVoiceLineWrongPINThreeTimes(t *testing.T) {
 // The first case manager does not pick up: the next in the chain is
 // dialled, and the one who answers gets the page's details by text.
 func TestVoiceLineFirstCaseManagerDoesNotAnswer(t *testing.T) {
-	w := newWorld(t, start)
-	w.sim.DialOutcome(w.phoneOf("ewalsh"), "no-answer")
-	call := w.callLine("osmith")
+	w := e2e.New(t, e2e.Start)
+	w.Sim.DialOutcome(w.PhoneOf("ewalsh"), "no-answer")
+	call := w.CallLine("osmith")
 	press(t, call, "2")
 	press(t, call, "101#")
 	hears(t, call, "PPG Paints Arena, West cohort.")
 	press(t, call, "1")
-	code := codeIn(t, w.expect("osmith", "Paging"))
+	code := e2e.CodeIn(t, w.Expect("osmith", "Paging"))
 	hears(t, call, "No answer. Trying the next case manager.", "The call has ended.")
 	dials := call.Dials()
-	if len(dials) != 2 || dials[0].Numbers[0] != w.phoneOf("ewalsh") || dials[1].Numbers[0] != w.phoneOf("bnguyen") {
+	if len(dials) != 2 || dials[0].Numbers[0] != w.PhoneOf("ewalsh") || dials[1].Numbers[0] != w.PhoneOf("bnguyen") {
 		t.Fatalf("dials %+v", dials)
 	}
-	w.svc.Wait()
-	w.expect("ewalsh", "LEAD page "+code)
+	w.Svc.Wait()
+	w.Expect("ewalsh", "LEAD page "+code)
 	// Bao was never texted the page: the details come with the accept.
-	bao := w.expect("bnguyen") + "\n" + w.expect("bnguyen")
+	bao := w.Expect("bnguyen") + "\n" + w.Expect("bnguyen")
 	if !strings.Contains(bao, "LEAD page "+code) || !strings.Contains(bao, "You accepted "+code) {
 		t.Errorf("Bao's texts: %s", bao)
 	}
-	w.expect("osmith", "accepted by Bao N.")
-	w.expect("ewalsh", "accepted by Bao N.", "No need to respond")
-	if r := w.referral(code); r.AcceptedBy != "bnguyen" {
+	w.Expect("osmith", "accepted by Bao N.")
+	w.Expect("ewalsh", "accepted by Bao N.", "No need to respond")
+	if r := w.Referral(code); r.AcceptedBy != "bnguyen" {
 		t.Errorf("referral: %+v", r)
 	}
 }
@@ -174,32 +167,32 @@ func TestVoiceLineFirstCaseManagerDoesNotAnswer(t *testing.T) {
 // Nobody picks up: the officer is told the page stands, and a case
 // manager's later accept by text still reaches them.
 func TestVoiceLineNobodyAnswers(t *testing.T) {
-	w := newWorld(t, start)
+	w := e2e.New(t, e2e.Start)
 	for _, id := range []string{"ewalsh", "bnguyen", "msup"} {
-		w.sim.DialOutcome(w.phoneOf(id), "busy")
+		w.Sim.DialOutcome(w.PhoneOf(id), "busy")
 	}
-	call := w.callLine("osmith")
+	call := w.CallLine("osmith")
 	press(t, call, "1")
 	press(t, call, "101#")
 	press(t, call, "1")
-	code := codeIn(t, w.expect("osmith", "Paging"))
+	code := e2e.CodeIn(t, w.Expect("osmith", "Paging"))
 	hears(t, call, "The page stands")
 	if !call.HungUp() || len(call.Dials()) != 3 {
 		t.Fatalf("dials %+v, hung up %v", call.Dials(), call.HungUp())
 	}
-	w.svc.Wait()
-	w.expect("ewalsh", "LEAD page "+code)
-	w.text("bnguyen", "1 "+code+" 10")
-	w.expect("bnguyen", "You accepted")
-	w.expect("osmith", code+" accepted by Bao N., ETA 10 min.")
+	w.Svc.Wait()
+	w.Expect("ewalsh", "LEAD page "+code)
+	w.Text("bnguyen", "1 "+code+" 10")
+	w.Expect("bnguyen", "You accepted")
+	w.Expect("osmith", code+" accepted by Bao N., ETA 10 min.")
 }
 
 // Silence gets the question once more, then a polite end; a location that
 // cannot be understood by speech falls back to the keypad.
 func TestVoiceLineSilenceAndNoise(t *testing.T) {
-	w := newWorld(t, start)
+	w := e2e.New(t, e2e.Start)
 	ctx := context.Background()
-	call := w.callLine("osmith")
+	call := w.CallLine("osmith")
 	if err := call.Silence(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -212,7 +205,7 @@ func TestVoiceLineSilenceAndNoise(t *testing.T) {
 		t.Fatal("the call waits forever")
 	}
 
-	call = w.callLine("osmith")
+	call = w.CallLine("osmith")
 	press(t, call, "1")
 	if err := call.Speak(ctx, "somewhere by the river I think", 0.4); err != nil {
 		t.Fatal(err)
@@ -227,7 +220,7 @@ func TestVoiceLineSilenceAndNoise(t *testing.T) {
 	hears(t, call, "Market Square")
 	press(t, call, "2") // try again
 	hears(t, call, "Say where you are")
-	if n := w.rdb.ZCard(ctx, "leadline:{dispatch}:referrals").Val(); n != 0 {
+	if n := w.Redis.ZCard(ctx, "leadline:{dispatch}:referrals").Val(); n != 0 {
 		t.Errorf("%d referrals stored before confirming", n)
 	}
 }
@@ -235,9 +228,9 @@ func TestVoiceLineSilenceAndNoise(t *testing.T) {
 // On the phone too, ambiguity is asked back: the candidates are read out
 // and the caller presses the number of the right one.
 func TestVoiceLineAsksBackAmbiguity(t *testing.T) {
-	w := newWorld(t, start)
+	w := e2e.New(t, e2e.Start)
 	ctx := context.Background()
-	call := w.callLine("osmith")
+	call := w.CallLine("osmith")
 	press(t, call, "2")
 	if err := call.Speak(ctx, "one hundred Main Street", 0.8); err != nil {
 		t.Fatal(err)
@@ -249,8 +242,8 @@ func TestVoiceLineAsksBackAmbiguity(t *testing.T) {
 	press(t, call, "2")
 	hears(t, call, "100 Main St, Pittsburgh, East cohort.", "Press 1 to confirm")
 	press(t, call, "1")
-	code := codeIn(t, w.expect("osmith", "social contact, East"))
-	if r := w.referral(code); r.Place != "100 Main St, Pittsburgh" || r.Cohort != "east" {
+	code := e2e.CodeIn(t, w.Expect("osmith", "social contact, East"))
+	if r := w.Referral(code); r.Place != "100 Main St, Pittsburgh" || r.Cohort != "east" {
 		t.Errorf("referral: %+v", r)
 	}
 }
