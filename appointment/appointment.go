@@ -14,6 +14,7 @@
 //	                                              <hash> is phone.Hash of the number, never the number
 //	leadline:{dispatch}:participant:<hash>:codes set: referrals that hold the number; when none is left the number goes
 //	leadline:{dispatch}:participant:<hash>:sent  zset: when capped texts (consent request, reminders) were sent, for the caps
+//	leadline:{dispatch}:participants:asked       set: hashes of the participants asked for consent who have not answered
 //
 // Timers (on the referral queue): "ask:<code>" (ask consent),
 // "appt:<code>:<version>:<n>" (the n-th reminder of that version of the
@@ -40,10 +41,14 @@ import (
 
 const prefix = "leadline:{dispatch}:"
 
-func apptsKey(id string) string       { return prefix + "person:" + id + ":appts" }
-func participantKey(h string) string  { return prefix + "participant:" + h }
-func codesKey(h string) string        { return prefix + "participant:" + h + ":codes" }
-func sentKey(h string) string         { return prefix + "participant:" + h + ":sent" }
+func apptsKey(id string) string      { return prefix + "person:" + id + ":appts" }
+func participantKey(h string) string { return prefix + "participant:" + h }
+func codesKey(h string) string       { return prefix + "participant:" + h + ":codes" }
+func sentKey(h string) string        { return prefix + "participant:" + h + ":sent" }
+
+// askedKey is the set of participants asked for consent who have not answered.
+const askedKey = prefix + "participants:asked"
+
 func numberHash(number string) string { return phone.Hash(number) }
 
 // Timer kinds.

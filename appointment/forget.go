@@ -2,11 +2,14 @@ package appointment
 
 import (
 	"context"
+
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/redis/go-redis/v9"
 
@@ -69,6 +72,7 @@ func (b *Book) Drop(ctx context.Context, r *referral.Referral) error {
 	}
 	_, err = b.rdb.TxPipelined(ctx, func(pl redis.Pipeliner) error {
 		pl.Del(ctx, participantKey(hash), sentKey(hash), codesKey(hash))
+		pl.SRem(ctx, askedKey, hash)
 		if rec.Stopped != "" {
 			pl.HSet(ctx, participantKey(hash), "stopped", rec.Stopped)
 		}
@@ -123,4 +127,16 @@ func (b *Book) DigestLines(ctx context.Context, person string, from, to time.Tim
 		}
 	}
 	return today, waiting, nil
+}
+
+// Awaiting is the gauge of participants asked for consent who have not
+// answered: reminders wait on them.
+func (b *Book) Awaiting() prometheus.Collector {
+	return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "leadline_participants_awaiting_consent",
+		Help: "Participants asked to agree to reminders who have not answered."}, func() float64 {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		n, _ := b.rdb.SCard(ctx, askedKey).Result()
+		return float64(n)
+	})
 }

@@ -128,6 +128,9 @@ func (b *Book) consent(ctx context.Context, hash string, r *referral.Referral, a
 	if err := b.rdb.HSet(ctx, participantKey(hash), "consent", answer).Err(); err != nil {
 		return fmt.Errorf("record consent: %w", err)
 	}
+	if err := b.rdb.SRem(ctx, askedKey, hash).Err(); err != nil {
+		return fmt.Errorf("record consent: %w", err)
+	}
 	if err := b.event(ctx, r.Code, referral.EvConsent, answer); err != nil {
 		return fmt.Errorf("record consent: %w", err)
 	}

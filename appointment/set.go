@@ -193,6 +193,9 @@ func (b *Book) afterSet(ctx context.Context, r *referral.Referral, hash, number 
 		if err := b.rdb.HSetNX(ctx, participantKey(hash), "consent", consentAsked).Err(); err != nil {
 			return "", fmt.Errorf("ask consent: %w", err)
 		}
+		if err := b.rdb.SAdd(ctx, askedKey, hash).Err(); err != nil {
+			return "", fmt.Errorf("ask consent: %w", err)
+		}
 		if err := b.fire(ctx, TimerAsk.ID(r.Code)); err != nil {
 			return "", err
 		}

@@ -8,6 +8,7 @@ package dispatch
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/url"
 	"strings"
@@ -118,6 +119,13 @@ func NewService(c Config) (*Service, error) {
 	plans.Register(s.mux)
 	book.Register(s.mux, box)
 	retention.New(prog, refs, book, now, log).Register(s.mux)
+	if c.Metrics != nil {
+		for _, col := range []prometheus.Collector{referral.NewGauges(c.Redis, now), book.Awaiting()} {
+			if err := c.Metrics.Register(col); err != nil {
+				return nil, fmt.Errorf("register referral gauges: %w", err)
+			}
+		}
+	}
 	return s, nil
 }
 

@@ -47,6 +47,7 @@ const (
 	FApptVer      Field = "appt_ver"
 	FApptTold     Field = "appt_told"
 	FPurgedAt     Field = "purged_at"
+	FReceivedMs   Field = "received_ms" // received time in Unix ms, for the open index's order
 )
 
 // TimeField is the field holding when the referral reached state s.
@@ -93,6 +94,7 @@ func (r *Referral) fields() []any {
 		FPlace, r.Place, FNotes, r.Notes,
 		FOutsideM, strconv.FormatFloat(r.OutsideMetres, 'f', 0, 64),
 		FStep, strconv.Itoa(r.Step),
+		FReceivedMs, strconv.FormatInt(r.Received.UnixMilli(), 10),
 	}
 	if r.NearBoundary {
 		f = append(f, FNearBoundary, "1")

@@ -21,6 +21,9 @@ const (
 	// history line). Browsers follow it live, across instances, and catch
 	// up after a reconnect from the last entry ID they saw.
 	ChangesKey = prefix + "changes"
+	// openKey indexes the referrals still open, by received time (ms), for
+	// the gauges and the console's board; the scripts keep it.
+	openKey = prefix + "open"
 	// TimersBase is the referral timer queue's base key: inside the
 	// referral's hash tag, so a change and the timers it sets are one step.
 	TimersBase = prefix + "timers"
@@ -93,6 +96,7 @@ redis.call('ZADD', KEYS[3], ARGV[1], ARGV[2])
 redis.call('SET', KEYS[4], ARGV[2])
 redis.call('ZADD', KEYS[5], ARGV[5], ARGV[4])
 redis.call('XADD', KEYS[6], 'MAXLEN', '~', 10000, '*', 'code', ARGV[2], 'line', ARGV[3])
+redis.call('ZADD', KEYS[7], ARGV[1], ARGV[2])
 return 1
 `)
 
@@ -102,7 +106,7 @@ func (s *Store) Insert(ctx context.Context, r *Referral, rescue Timer) error {
 	for range 20 {
 		r.Code = NewCode()
 		t := rescue.ID(r.Code)
-		keys := []string{hashKey(r.Code), eventsKey(r.Code), referralsKey, officerLastKey(r.Officer), s.timers.DueKey(), ChangesKey}
+		keys := []string{hashKey(r.Code), eventsKey(r.Code), referralsKey, officerLastKey(r.Officer), s.timers.DueKey(), ChangesKey, openKey}
 		args := []any{r.Received.UnixMilli(), r.Code, At(r.Received, EvCreated, r.Officer, r.Cohort).String(),
 			t, rescue.At.UnixMilli()}
 		args = append(args, r.fields()...)
@@ -121,7 +125,8 @@ func (s *Store) Insert(ctx context.Context, r *Referral, rescue Timer) error {
 // and the guard holds, in one step. Timers it sets are set in the same step,
 // so a change that needs a timer never lands without one.
 //
-// KEYS: the referral, its events, the timer queue, the changes stream.
+// KEYS: the referral, its events, the timer queue, the changes stream, the
+// open index.
 // ARGV: allowed states (space separated, "" for any), guard field, guard
 // mode ("eq" or "in": the value is one of the field's space-separated
 // words), guard value, event line ("" for none), the number of timers n, n
@@ -165,7 +170,14 @@ for i = 7 + 3 * n, #ARGV, 2 do
   end
 end
 if ARGV[5] ~= '' then redis.call('RPUSH', KEYS[2], ARGV[5]) end
-redis.call('XADD', KEYS[4], 'MAXLEN', '~', 10000, '*', 'code', redis.call('HGET', KEYS[1], 'code'), 'line', ARGV[5])
+local code = redis.call('HGET', KEYS[1], 'code')
+redis.call('XADD', KEYS[4], 'MAXLEN', '~', 10000, '*', 'code', code, 'line', ARGV[5])
+local now = redis.call('HGET', KEYS[1], 'state')
+if now == 'closed' or now == 'cancelled' or now == 'unanswered' then
+  redis.call('ZREM', KEYS[5], code)
+else
+  redis.call('ZADD', KEYS[5], 'NX', tonumber(redis.call('HGET', KEYS[1], 'received_ms') or '0'), code)
+end
 return {1, state}
 `)
 
@@ -190,7 +202,7 @@ func (s *Store) Apply(ctx context.Context, code string, c Change) (applied bool,
 	for _, w := range c.Set {
 		args = append(args, w.op+string(w.Field), w.Value)
 	}
-	keys := []string{hashKey(code), eventsKey(code), s.timers.DueKey(), ChangesKey}
+	keys := []string{hashKey(code), eventsKey(code), s.timers.DueKey(), ChangesKey, openKey}
 	res, err := transition.Run(ctx, s.rdb, keys, args...).Slice()
 	if err != nil {
 		return false, fmt.Errorf("update referral %s: %w", code, err)

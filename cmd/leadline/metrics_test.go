@@ -21,13 +21,8 @@ import (
 	"github.com/leadline/leadline/twiliosim"
 )
 
-// pendingMetrics are named by the dashboard but exported by dispatch,
-// which is being restructured elsewhere; they leave this list when it
-// exports them.
-var pendingMetrics = map[string]bool{
-	"leadline_referrals_open":        true, // gauge by state and cohort
-	"leadline_paging_oldest_seconds": true, // age of the oldest referral still paging
-}
+// pendingMetrics are named by the dashboard but not exported yet: none.
+var pendingMetrics = map[string]bool{}
 
 // metricNames are the leadline_ metric families that deploy/'s dashboard
 // and alert rules name.
