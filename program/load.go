@@ -68,34 +68,40 @@ type fileConfig struct {
 		URL  string `yaml:"url"`
 		Kind string `yaml:"kind"`
 	} `yaml:"geocoder"`
-	Cohorts []struct {
-		ID          string   `yaml:"id"`
-		Name        string   `yaml:"name"`
-		Rotation    []string `yaml:"rotation"`
-		Backup      []string `yaml:"backup"`
-		Supervisors []string `yaml:"supervisors"`
-		Shift       struct {
-			Every   string `yaml:"every"`
-			Handoff string `yaml:"handoff"`
-			Weekday string `yaml:"weekday"`
-			Start   string `yaml:"start"`
-		} `yaml:"shift"`
-		Escalation struct {
-			AckTimeout string   `yaml:"ack_timeout"`
-			Steps      []string `yaml:"steps"`
-		} `yaml:"escalation"`
-	} `yaml:"cohorts"`
-	People []struct {
-		ID      string   `yaml:"id"`
-		Name    string   `yaml:"name"`
-		Phone   string   `yaml:"phone"`
-		Role    string   `yaml:"role"`
-		Badge   string   `yaml:"badge"`
-		Agency  string   `yaml:"agency"`
-		PINHash string   `yaml:"pin_hash"`
-		Cohorts []string `yaml:"cohorts"`
-		Email   string   `yaml:"email"`
-	} `yaml:"people"`
+	Cohorts []cohortConfig `yaml:"cohorts"`
+	People  []personConfig `yaml:"people"`
+}
+
+// cohortConfig is one entry of cohorts.
+type cohortConfig struct {
+	ID          string   `yaml:"id"`
+	Name        string   `yaml:"name"`
+	Rotation    []string `yaml:"rotation"`
+	Backup      []string `yaml:"backup"`
+	Supervisors []string `yaml:"supervisors"`
+	Shift       struct {
+		Every   string `yaml:"every"`
+		Handoff string `yaml:"handoff"`
+		Weekday string `yaml:"weekday"`
+		Start   string `yaml:"start"`
+	} `yaml:"shift"`
+	Escalation struct {
+		AckTimeout string   `yaml:"ack_timeout"`
+		Steps      []string `yaml:"steps"`
+	} `yaml:"escalation"`
+}
+
+// personConfig is one entry of people.
+type personConfig struct {
+	ID      string   `yaml:"id"`
+	Name    string   `yaml:"name"`
+	Phone   string   `yaml:"phone"`
+	Role    string   `yaml:"role"`
+	Badge   string   `yaml:"badge"`
+	Agency  string   `yaml:"agency"`
+	PINHash string   `yaml:"pin_hash"`
+	Cohorts []string `yaml:"cohorts"`
+	Email   string   `yaml:"email"`
 }
 
 // Load reads and validates the config at path. Files it names are relative
@@ -117,26 +123,73 @@ func LoadFS(fsys fs.FS, name string) (*Program, error) {
 
 var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
 
+// load reads the config called name through read and checks it in the
+// order its sections depend on one another: the program's own settings
+// (its region reads every other number), then people, then the cohorts
+// that name them, then the files of places and areas. Every step adds its
+// problems to v rather than stopping, so that one run reports them all.
 func load(name string, read func(string) ([]byte, error)) (*Program, error) {
+	fc, unknown, err := readConfig(name, read)
+	if err != nil {
+		return nil, err
+	}
+	v := validator{file: name}
+	v.errs = append(v.errs, unknown...)
+	p := &Program{File: name, Name: fc.Program.Name}
+	v.programIdentity(p, fc)
+	v.programSchedule(p, fc)
+	v.followUps(p, fc.FollowUp)
+	v.participants(p, fc.Participants)
+	p.Fallback = fc.Program.Fallback
+	if p.Fallback == "" {
+		p.Fallback = DefaultFallback
+	}
+	v.retention(p, fc)
+	v.supportPhone(p, fc)
+
+	ids := v.people(p, fc)
+	cohortIDs := v.cohorts(p, fc, ids)
+	v.peopleCohortsExist(fc, cohortIDs)
+
+	v.loadAreas(p, fc.Areas.File, fc.Areas.CohortProperty, read)
+	v.loadPlaces(p, fc, read)
+	v.loadAddressPoints(p, fc, read)
+	v.boundaryTolerance(p, fc)
+	v.geocoder(p, fc)
+	v.areasMatchCohorts(p, fc, cohortIDs)
+	if err := errors.Join(v.errs...); err != nil {
+		return nil, err
+	}
+	p.index()
+	return p, nil
+}
+
+// readConfig reads and decodes the file, returning with it the keys it has
+// that the config does not. Only a file that cannot be read or is not YAML
+// at all is an error here: everything else is checked with the rest.
+func readConfig(name string, read func(string) ([]byte, error)) (*fileConfig, []error, error) {
 	data, err := read(name)
 	if err != nil {
-		return nil, &Error{File: name, Reason: err.Error()}
+		return nil, nil, &Error{File: name, Reason: err.Error()}
 	}
 	// Unknown keys are found on the node tree, with their lines, so that
 	// they are reported with every other error rather than stopping the
 	// decode at the first.
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, &Error{File: name, Reason: err.Error()}
+		return nil, nil, &Error{File: name, Reason: err.Error()}
 	}
 	var fc fileConfig
 	if err := doc.Decode(&fc); err != nil && len(doc.Content) > 0 {
-		return nil, &Error{File: name, Reason: err.Error()}
+		return nil, nil, &Error{File: name, Reason: err.Error()}
 	}
+	return &fc, unknownKeys(name, &doc, reflect.TypeOf(fc)), nil
+}
 
-	v := validator{file: name}
-	v.errs = append(v.errs, unknownKeys(name, &doc, reflect.TypeOf(fc))...)
-	p := &Program{File: name, Name: fc.Program.Name}
+// programIdentity checks the program's name, time zone and phone number,
+// which every later step relies on: the zone times the schedules and the
+// number's region reads every other number.
+func (v *validator) programIdentity(p *Program, fc *fileConfig) {
 	if p.Name == "" {
 		v.add("program.name", "is required")
 	}
@@ -154,6 +207,12 @@ func load(name string, read func(string) ([]byte, error)) (*Program, error) {
 	} else {
 		p.Phone, p.Region = pn, phone.Region(pn)
 	}
+}
+
+// programSchedule checks the weekly summary and daily digest times, which
+// must happen every day of the year in the program's zone, and the cap on
+// the rate of messages.
+func (v *validator) programSchedule(p *Program, fc *fileConfig) {
 	if ws, err := parseWeeklySummary(fc.Program.WeeklySummary); err != nil {
 		v.add("program.weekly_summary", err.Error())
 	} else if p.TimeZone != nil && !ws.Off && skippedByDST(p.TimeZone, ws.Hour, ws.Minute) {
@@ -175,12 +234,11 @@ func load(name string, read func(string) ([]byte, error)) (*Program, error) {
 	} else {
 		p.MaxMessagesPerSecond = r
 	}
-	v.followUps(p, fc.FollowUp)
-	v.participants(p, fc.Participants)
-	p.Fallback = fc.Program.Fallback
-	if p.Fallback == "" {
-		p.Fallback = DefaultFallback
-	}
+}
+
+// retention reads how long details and records are kept, defaulting each;
+// records cannot go before the details that are removed from them.
+func (v *validator) retention(p *Program, fc *fileConfig) {
 	p.Retention = Retention{Details: DefaultDetailsRetention, Records: DefaultRecordsRetention}
 	for _, r := range []struct {
 		name, text string
@@ -198,6 +256,11 @@ func load(name string, read func(string) ([]byte, error)) (*Program, error) {
 	if p.Retention.Records < p.Retention.Details {
 		v.add("retention.records", "must be at least retention.details: records outlive the details removed from them")
 	}
+}
+
+// supportPhone checks the optional support number, read in the program's
+// region.
+func (v *validator) supportPhone(p *Program, fc *fileConfig) {
 	if fc.Program.SupportPhone != "" {
 		if sp, err := phone.Parse(fc.Program.SupportPhone, p.Region); err != nil {
 			v.add("program.support_phone", err.Error())
@@ -205,7 +268,13 @@ func load(name string, read func(string) ([]byte, error)) (*Program, error) {
 			p.SupportPhone = sp
 		}
 	}
+}
 
+// people checks each person and returns everyone's role by id, which the
+// cohorts are checked against. A phone number, an e-mail address and a
+// badge with a PIN must each name one person: a text, a console sign-in
+// or a voice-line sign-in is matched to whoever has it.
+func (v *validator) people(p *Program, fc *fileConfig) map[string]Role {
 	phones := map[string]string{}
 	if p.Phone != "" {
 		phones[p.Phone] = "program.phone"
@@ -218,55 +287,89 @@ func load(name string, read func(string) ([]byte, error)) (*Program, error) {
 		if x.Name == "" {
 			v.add(item, "name is required")
 		}
-		role := Role(x.Role)
-		switch role {
-		case CaseManager, Supervisor, Officer, ProgramManager, Intake:
-		default:
-			v.add(item, fmt.Sprintf("role %q must be case_manager, supervisor, program_manager, intake or officer", x.Role))
-		}
-		if (role == ProgramManager || role == Intake) && len(x.Cohorts) > 0 {
-			v.add(item, fmt.Sprintf("cohorts: a %s works across the program, not in cohorts", role.Label()))
-		}
-		email := strings.ToLower(strings.TrimSpace(x.Email))
-		if email != "" {
-			if role == Officer {
-				v.add(item, "email: officers do not sign in to the console")
-			} else if a, err := mail.ParseAddress(email); err != nil || a.Address != email || a.Name != "" {
-				v.add(item, fmt.Sprintf("email %q is not a plain address like name@example.org", x.Email))
-			} else if other, dup := emails[email]; dup {
-				v.add(item, fmt.Sprintf("email %s is also %s's", email, other))
-			} else {
-				emails[email] = x.ID
-			}
-		}
+		role := v.personRole(item, x)
+		email := v.personEmail(item, x, role, emails)
 		ids[x.ID] = role
-		pn, err := phone.Parse(x.Phone, p.Region)
-		if err != nil {
-			v.add(item, "phone: "+err.Error())
-		} else if other, dup := phones[pn]; dup {
-			v.add(item, fmt.Sprintf("phone %s is also %s's", phone.Mask(pn), other))
-		} else {
-			phones[pn] = x.ID
-		}
+		pn := v.personPhone(item, x, p.Region, phones)
 		if role == Officer && (x.Badge == "" || x.Agency == "") {
 			v.add(item, "an officer needs badge and agency: case managers are told them")
 		}
-		if x.PINHash != "" {
-			if err := checkPINHash(x.PINHash); err != nil {
-				v.add(item, "pin_hash: "+err.Error())
-			}
-			if role != Officer {
-				v.add(item, "pin_hash: only officers sign in to the voice line")
-			}
-			if other, dup := badges[x.Badge]; dup {
-				v.add(item, fmt.Sprintf("badge %s is also %s's: a badge and PIN must name one officer", x.Badge, other))
-			}
-			badges[x.Badge] = x.ID
-		}
+		v.personPIN(item, x, role, badges)
 		p.People = append(p.People, Person{ID: x.ID, Name: x.Name, Phone: pn, Role: role,
 			Badge: x.Badge, Agency: x.Agency, Cohort: x.Cohorts, PINHash: x.PINHash, Email: email})
 	}
+	return ids
+}
 
+// personRole checks that the person has a known role, and that those who
+// work across the program are not put in cohorts.
+func (v *validator) personRole(item string, x personConfig) Role {
+	role := Role(x.Role)
+	switch role {
+	case CaseManager, Supervisor, Officer, ProgramManager, Intake:
+	default:
+		v.add(item, fmt.Sprintf("role %q must be case_manager, supervisor, program_manager, intake or officer", x.Role))
+	}
+	if (role == ProgramManager || role == Intake) && len(x.Cohorts) > 0 {
+		v.add(item, fmt.Sprintf("cohorts: a %s works across the program, not in cohorts", role.Label()))
+	}
+	return role
+}
+
+// personEmail checks the optional console sign-in address and returns it
+// in lower case. emails holds whose each address already is.
+func (v *validator) personEmail(item string, x personConfig, role Role, emails map[string]string) string {
+	email := strings.ToLower(strings.TrimSpace(x.Email))
+	if email != "" {
+		if role == Officer {
+			v.add(item, "email: officers do not sign in to the console")
+		} else if a, err := mail.ParseAddress(email); err != nil || a.Address != email || a.Name != "" {
+			v.add(item, fmt.Sprintf("email %q is not a plain address like name@example.org", x.Email))
+		} else if other, dup := emails[email]; dup {
+			v.add(item, fmt.Sprintf("email %s is also %s's", email, other))
+		} else {
+			emails[email] = x.ID
+		}
+	}
+	return email
+}
+
+// personPhone checks the person's number, read in region, and returns it
+// as parsed. phones holds whose each number already is.
+func (v *validator) personPhone(item string, x personConfig, region string, phones map[string]string) string {
+	pn, err := phone.Parse(x.Phone, region)
+	if err != nil {
+		v.add(item, "phone: "+err.Error())
+	} else if other, dup := phones[pn]; dup {
+		v.add(item, fmt.Sprintf("phone %s is also %s's", phone.Mask(pn), other))
+	} else {
+		phones[pn] = x.ID
+	}
+	return pn
+}
+
+// personPIN checks an officer's voice-line PIN hash: only officers have
+// one, and their badge must name one officer. badges holds whose each
+// badge with a PIN already is.
+func (v *validator) personPIN(item string, x personConfig, role Role, badges map[string]string) {
+	if x.PINHash == "" {
+		return
+	}
+	if err := checkPINHash(x.PINHash); err != nil {
+		v.add(item, "pin_hash: "+err.Error())
+	}
+	if role != Officer {
+		v.add(item, "pin_hash: only officers sign in to the voice line")
+	}
+	if other, dup := badges[x.Badge]; dup {
+		v.add(item, fmt.Sprintf("badge %s is also %s's: a badge and PIN must name one officer", x.Badge, other))
+	}
+	badges[x.Badge] = x.ID
+}
+
+// cohorts checks each cohort against the people's roles in ids and returns
+// the set of cohort ids. At least one is needed: referrals go to cohorts.
+func (v *validator) cohorts(p *Program, fc *fileConfig, ids map[string]Role) map[string]bool {
 	cohortIDs := map[string]bool{}
 	for i, c := range fc.Cohorts {
 		item := v.checkID("cohorts", i, c.ID, cohortIDs[c.ID])
@@ -274,70 +377,95 @@ func load(name string, read func(string) ([]byte, error)) (*Program, error) {
 		if c.Name == "" {
 			c.Name = c.ID
 		}
-		if len(c.Rotation) == 0 {
-			v.add(item, "rotation is empty: nobody could be paged")
-		}
-		for _, id := range c.Rotation {
-			switch r, ok := ids[id]; {
-			case !ok:
-				v.add(item, fmt.Sprintf("rotation: unknown person %q", id))
-			case r != CaseManager && r != Supervisor:
-				v.add(item, fmt.Sprintf("rotation: %s is %s, not a case manager", id, r.withArticle()))
-			}
-		}
-		if dup := firstDuplicate(c.Rotation); dup != "" {
-			v.add(item, fmt.Sprintf("rotation: %s is listed twice", dup))
-		}
-		for _, list := range []struct {
-			name string
-			ids  []string
-			want Role
-		}{{"backup", c.Backup, CaseManager}, {"supervisors", c.Supervisors, Supervisor}} {
-			for _, id := range list.ids {
-				switch r, ok := ids[id]; {
-				case !ok:
-					v.add(item, fmt.Sprintf("%s: unknown person %q", list.name, id))
-				case r == Officer:
-					v.add(item, fmt.Sprintf("%s: %s is an officer", list.name, id))
-				case r == Intake:
-					v.add(item, fmt.Sprintf("%s: %s is intake staff, who are not paged", list.name, id))
-				}
-			}
-		}
+		v.rotation(item, c.Rotation, ids)
+		v.backupAndSupervisors(item, c, ids)
 		shift, err := parseShift(c.Shift.Every, c.Shift.Handoff, c.Shift.Weekday, c.Shift.Start)
 		if err != nil {
 			v.add(item, err.Error())
 		}
-		esc := Escalation{AckTimeout: DefaultAckTimeout}
-		if s := c.Escalation.AckTimeout; s != "" {
-			d, err := time.ParseDuration(s)
-			if err != nil || d <= 0 {
-				v.add(item, fmt.Sprintf("escalation.ack_timeout %q is not a positive duration like 5m", s))
-			} else {
-				esc.AckTimeout = d
-			}
-		}
-		steps := c.Escalation.Steps
-		if len(steps) == 0 {
-			steps = DefaultSteps
-		}
-		for j, text := range steps {
-			st, err := parseStep(text, esc.AckTimeout)
-			if err == nil && j == 0 && st.To == Same {
-				err = errors.New(`the first step cannot page "same": nobody has been paged yet`)
-			}
-			if err != nil {
-				v.add(item, fmt.Sprintf("escalation.steps[%d] %q: %v", j, text, err))
-				continue
-			}
-			esc.Steps = append(esc.Steps, st)
-		}
+		esc := v.escalation(item, c.Escalation.AckTimeout, c.Escalation.Steps)
 		p.Cohorts = append(p.Cohorts, Cohort{ID: c.ID, Name: c.Name, Rotation: c.Rotation, Escalation: esc,
 			Shift: shift, Backup: c.Backup, SupervisorIDs: c.Supervisors})
 	}
 	if len(fc.Cohorts) == 0 {
 		v.add("cohorts", "at least one cohort is required")
 	}
+	return cohortIDs
+}
+
+// rotation checks that a cohort's rotation pages somebody, and only known
+// case managers or supervisors, each once.
+func (v *validator) rotation(item string, rotation []string, ids map[string]Role) {
+	if len(rotation) == 0 {
+		v.add(item, "rotation is empty: nobody could be paged")
+	}
+	for _, id := range rotation {
+		switch r, ok := ids[id]; {
+		case !ok:
+			v.add(item, fmt.Sprintf("rotation: unknown person %q", id))
+		case r != CaseManager && r != Supervisor:
+			v.add(item, fmt.Sprintf("rotation: %s is %s, not a case manager", id, r.withArticle()))
+		}
+	}
+	if dup := firstDuplicate(rotation); dup != "" {
+		v.add(item, fmt.Sprintf("rotation: %s is listed twice", dup))
+	}
+}
+
+// backupAndSupervisors checks that a cohort's backup and supervisors are
+// known people who can be paged: neither officers nor intake staff.
+func (v *validator) backupAndSupervisors(item string, c cohortConfig, ids map[string]Role) {
+	for _, list := range []struct {
+		name string
+		ids  []string
+		want Role
+	}{{"backup", c.Backup, CaseManager}, {"supervisors", c.Supervisors, Supervisor}} {
+		for _, id := range list.ids {
+			switch r, ok := ids[id]; {
+			case !ok:
+				v.add(item, fmt.Sprintf("%s: unknown person %q", list.name, id))
+			case r == Officer:
+				v.add(item, fmt.Sprintf("%s: %s is an officer", list.name, id))
+			case r == Intake:
+				v.add(item, fmt.Sprintf("%s: %s is intake staff, who are not paged", list.name, id))
+			}
+		}
+	}
+}
+
+// escalation reads a cohort's acknowledgement timeout and escalation steps,
+// defaulting both. The first step cannot page "same": nobody has been
+// paged before it.
+func (v *validator) escalation(item, ackTimeout string, steps []string) Escalation {
+	esc := Escalation{AckTimeout: DefaultAckTimeout}
+	if ackTimeout != "" {
+		d, err := time.ParseDuration(ackTimeout)
+		if err != nil || d <= 0 {
+			v.add(item, fmt.Sprintf("escalation.ack_timeout %q is not a positive duration like 5m", ackTimeout))
+		} else {
+			esc.AckTimeout = d
+		}
+	}
+	if len(steps) == 0 {
+		steps = DefaultSteps
+	}
+	for j, text := range steps {
+		st, err := parseStep(text, esc.AckTimeout)
+		if err == nil && j == 0 && st.To == Same {
+			err = errors.New(`the first step cannot page "same": nobody has been paged yet`)
+		}
+		if err != nil {
+			v.add(item, fmt.Sprintf("escalation.steps[%d] %q: %v", j, text, err))
+			continue
+		}
+		esc.Steps = append(esc.Steps, st)
+	}
+	return esc
+}
+
+// peopleCohortsExist checks that every cohort a person is in is one of
+// cohortIDs; it runs after the cohorts, which may come after the people.
+func (v *validator) peopleCohortsExist(fc *fileConfig, cohortIDs map[string]bool) {
 	for i, x := range fc.People {
 		for _, c := range x.Cohorts {
 			if !cohortIDs[c] {
@@ -345,8 +473,11 @@ func load(name string, read func(string) ([]byte, error)) (*Program, error) {
 			}
 		}
 	}
+}
 
-	v.loadAreas(p, fc.Areas.File, fc.Areas.CohortProperty, read)
+// loadPlaces reads the optional file of named places; its own errors name
+// that file.
+func (v *validator) loadPlaces(p *Program, fc *fileConfig, read func(string) ([]byte, error)) {
 	if fc.Places != "" {
 		if data, err := read(fc.Places); err != nil {
 			v.add("places", err.Error())
@@ -356,6 +487,11 @@ func load(name string, read func(string) ([]byte, error)) (*Program, error) {
 			p.Places = pl
 		}
 	}
+}
+
+// loadAddressPoints reads the optional file of address points; its own
+// errors name that file.
+func (v *validator) loadAddressPoints(p *Program, fc *fileConfig, read func(string) ([]byte, error)) {
 	if fc.AddressPoints != "" {
 		if data, err := read(fc.AddressPoints); err != nil {
 			v.add("address_points", err.Error())
@@ -365,6 +501,11 @@ func load(name string, read func(string) ([]byte, error)) (*Program, error) {
 			p.Addresses = a
 		}
 	}
+}
+
+// boundaryTolerance reads how far outside a cohort's area, in metres, a
+// point in no other area still counts as the cohort's, defaulting it.
+func (v *validator) boundaryTolerance(p *Program, fc *fileConfig) {
 	p.Tolerance = geo.DefaultTolerance
 	if t := fc.BoundaryTolerance; t != "" {
 		m, ok := strings.CutSuffix(strings.TrimSpace(t), "m")
@@ -375,6 +516,11 @@ func load(name string, read func(string) ([]byte, error)) (*Program, error) {
 			p.Tolerance = f
 		}
 	}
+}
+
+// geocoder checks the optional geocoder: a kind Leadline speaks and an
+// http(s) URL.
+func (v *validator) geocoder(p *Program, fc *fileConfig) {
 	if g := fc.Geocoder; g.URL != "" || g.Kind != "" {
 		p.Geocoder = GeocoderConfig{URL: g.URL, Kind: g.Kind}
 		if g.Kind != "nominatim" && g.Kind != "pelias" {
@@ -384,23 +530,25 @@ func load(name string, read func(string) ([]byte, error)) (*Program, error) {
 			v.add("geocoder.url", fmt.Sprintf("%q: want an http(s) URL", g.URL))
 		}
 	}
-	if p.Areas != nil {
-		for _, c := range p.Cohorts {
-			if c.ID != "" && !p.Areas.Has(c.ID) {
-				v.add(fmt.Sprintf("cohorts (%s)", c.ID), "has no area in "+fc.Areas.File)
-			}
-		}
-		for _, ac := range p.Areas.Cohorts() {
-			if !cohortIDs[ac.ID] {
-				v.addIn(fc.Areas.File, fmt.Sprintf("cohort %q", ac.ID), "is not a cohort in "+name)
-			}
+}
+
+// areasMatchCohorts checks that the areas file and the config name the
+// same cohorts: every cohort needs an area, for referrals to reach it, and
+// an area of no cohort would route referrals nowhere.
+func (v *validator) areasMatchCohorts(p *Program, fc *fileConfig, cohortIDs map[string]bool) {
+	if p.Areas == nil {
+		return
+	}
+	for _, c := range p.Cohorts {
+		if c.ID != "" && !p.Areas.Has(c.ID) {
+			v.add(fmt.Sprintf("cohorts (%s)", c.ID), "has no area in "+fc.Areas.File)
 		}
 	}
-	if err := errors.Join(v.errs...); err != nil {
-		return nil, err
+	for _, ac := range p.Areas.Cohorts() {
+		if !cohortIDs[ac.ID] {
+			v.addIn(fc.Areas.File, fmt.Sprintf("cohort %q", ac.ID), "is not a cohort in "+v.file)
+		}
 	}
-	p.index()
-	return p, nil
 }
 
 func (v *validator) loadAreas(p *Program, file, prop string, read func(string) ([]byte, error)) {

@@ -148,8 +148,7 @@ const redisCheck = time.Second
 // then it finishes the requests, texts and calls under way, saying so.
 func (sv service) run(ctx context.Context, l net.Listener) error {
 	base := sv.log
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), buildInfo())
+	reg := newRegistry()
 	mon, err := redishealth.NewMonitor(sv.rdb, sv.clock, base, reg)
 	if err != nil {
 		return err
@@ -158,10 +157,69 @@ func (sv service) run(ctx context.Context, l net.Listener) error {
 	// says it once, then with backoff.
 	sv.log = slog.New(mon.Quiet(base.Handler()))
 	redishealth.SetLogger(sv.log)
+	in, err := sv.build(reg, mon, base)
+	if err != nil {
+		return err
+	}
+	return in.serve(ctx, l)
+}
+
+// newRegistry is the /metrics registry with the Go runtime's, the
+// process's and the build's metrics already in it.
+func newRegistry() *prometheus.Registry {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), buildInfo())
+	return reg
+}
+
+// instance is one service built by run: the parts its background loops
+// run and the HTTP server in front of them.
+type instance struct {
+	sv    service
+	base  *slog.Logger // logs "leadline ready" and the drain; a Redis outage does not quiet it
+	mon   *redishealth.Monitor
+	store *oncall.Store
+	d     *dispatch.Service
+	cron  *jobs.Runner
+	srv   *webhooks.Server
+	// started is set once the schedules are seeded and the loops run.
+	started atomic.Bool
+}
+
+// build wires the on-call store, dispatch, the cron jobs and the HTTP
+// server, registering their metrics in reg. Nothing runs yet.
+func (sv service) build(reg *prometheus.Registry, mon *redishealth.Monitor, base *slog.Logger) (*instance, error) {
 	store := oncall.New(sv.rdb, sv.prog, sv.clock, sv.log)
+	d, err := sv.dispatcher(reg, store)
+	if err != nil {
+		return nil, err
+	}
+	cron, err := sv.cronJobs(d)
+	if err != nil {
+		return nil, err
+	}
+	in := &instance{sv: sv, base: base, mon: mon, store: store, d: d, cron: cron}
+	cohorts := make([]string, 0, len(sv.prog.Cohorts))
+	for _, c := range sv.prog.Cohorts {
+		cohorts = append(cohorts, c.ID)
+	}
+	con, err := sv.console()
+	if err != nil {
+		return nil, err
+	}
+	in.srv = webhooks.New(webhooks.Config{
+		Console: con, PublicURL: sv.publicURL, AuthToken: sv.authToken, SMS: d, Voice: d, Status: d, Metrics: reg, Log: sv.log,
+		Ready: in.ready, AdminToken: sv.adminToken, OnCall: store, Cohorts: cohorts, Now: sv.clock,
+	})
+	return in, nil
+}
+
+// dispatcher builds the dispatch service, with Twilio's and the timer
+// queues' metrics in reg and the geocoder if the program names one.
+func (sv service) dispatcher(reg *prometheus.Registry, store *oncall.Store) (*dispatch.Service, error) {
 	if sv.twilio != nil {
 		if err := sv.twilio.Register(reg); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	reg.MustRegister(timers.NewCollector(sv.rdb, sv.clock, map[string]*timers.Queue{
@@ -172,47 +230,44 @@ func (sv service) run(ctx context.Context, l net.Listener) error {
 	if g := sv.prog.Geocoder; g.URL != "" {
 		geocoder = geocode.New(geocode.Config{URL: g.URL, Kind: g.Kind, Bound: sv.prog.Areas.Bound(), Redis: sv.rdb})
 	}
-	d, err := dispatch.NewService(dispatch.Config{Program: sv.prog, Redis: sv.rdb, OnCall: store, Geocoder: geocoder,
+	return dispatch.NewService(dispatch.Config{Program: sv.prog, Redis: sv.rdb, OnCall: store, Geocoder: geocoder,
 		Texter: sv.twilio, Caller: sv.twilio, PublicURL: sv.publicURL, Log: sv.log, Metrics: reg, Clock: sv.clock,
 		Outbox: outbox.Options{Clock: sv.outboxClock}})
-	if err != nil {
-		return err
-	}
+}
+
+// cronJobs schedules the weekly summary and the daily digest, in the
+// program's zone, unless the program turns them off.
+func (sv service) cronJobs(d *dispatch.Service) (*jobs.Runner, error) {
 	cron := jobs.New(sv.rdb, sv.prog.TimeZone, sv.clock, sv.log)
 	if ws := sv.prog.WeeklySummary; !ws.Off {
 		spec := fmt.Sprintf("%d %d * * %d", ws.Minute, ws.Hour, ws.Weekday)
 		if err := cron.Add("weekly-summary", spec, d.WeeklySummary); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if dd := sv.prog.DailyDigest; !dd.Off {
 		if err := cron.Add("daily-digest", fmt.Sprintf("%d %d * * *", dd.Minute, dd.Hour), d.DailyDigest); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	cohorts := make([]string, 0, len(sv.prog.Cohorts))
-	for _, c := range sv.prog.Cohorts {
-		cohorts = append(cohorts, c.ID)
-	}
-	con, err := sv.console()
-	if err != nil {
-		return err
-	}
-	var started atomic.Bool
-	ready := func(context.Context) error {
-		if err := mon.Err(); err != nil {
-			return fmt.Errorf("redis: %w", err)
-		}
-		if !started.Load() {
-			return errors.New("starting: seeding on-call schedules")
-		}
-		return nil
-	}
-	srv := webhooks.New(webhooks.Config{
-		Console: con, PublicURL: sv.publicURL, AuthToken: sv.authToken, SMS: d, Voice: d, Status: d, Metrics: reg, Log: sv.log,
-		Ready: ready, AdminToken: sv.adminToken, OnCall: store, Cohorts: cohorts, Now: sv.clock,
-	})
+	return cron, nil
+}
 
+// ready is /readyz: Redis answers and the on-call schedules are seeded.
+func (in *instance) ready(context.Context) error {
+	if err := in.mon.Err(); err != nil {
+		return fmt.Errorf("redis: %w", err)
+	}
+	if !in.started.Load() {
+		return errors.New("starting: seeding on-call schedules")
+	}
+	return nil
+}
+
+// serve serves HTTP on l until ctx is done, with the Redis monitor and,
+// once Redis answers, the background loops beside it; then it drains.
+// A failed start stops the server and is the error returned.
+func (in *instance) serve(ctx context.Context, l net.Listener) error {
 	// Stopping the background work is separate from ctx, so that it goes on
 	// until the HTTP server has finished the requests under way.
 	bg, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
@@ -223,54 +278,72 @@ func (sv service) run(ctx context.Context, l net.Listener) error {
 	elapsed := func() string { return time.Since(time.Unix(0, began.Load())).Round(time.Millisecond).String() }
 	stopDrainLog := context.AfterFunc(ctx, func() {
 		began.Store(time.Now().UnixNano())
-		base.Info("draining: no new requests; finishing the requests, timers and texts under way")
+		in.base.Info("draining: no new requests; finishing the requests, timers and texts under way")
 	})
 	defer stopDrainLog()
 	var monitor, background sync.WaitGroup
-	monitor.Go(func() { mon.Run(bg, redisCheck) })
+	monitor.Go(func() { in.mon.Run(bg, redisCheck) })
 	var startErr error // set before stopHTTP, read after Serve returns
 	background.Go(func() {
-		select {
-		case <-mon.Up():
-		case <-bg.Done():
-			return
+		if err := in.runBackground(bg, &background); err != nil {
+			startErr = err
+			stopHTTP()
 		}
-		if err := sv.start(bg, store); err != nil {
-			if !errors.Is(err, context.Canceled) {
-				startErr = err
-				stopHTTP()
-			}
-			return
-		}
-		started.Store(true)
-		base.Info("leadline ready")
-		background.Go(func() { d.RunOutbox(bg) })
-		background.Go(func() { d.RunTimers(bg, timerPoll) })
-		background.Go(func() { store.RunHandoffs(bg, timerPoll, d.Handoff) })
-		background.Go(func() { cron.Run(bg) })
 	})
 
-	err = srv.Serve(httpCtx, l)
-	draining := ctx.Err() != nil
-	if draining {
-		base.Info("drain: HTTP requests finished", "elapsed", elapsed())
-	}
-	stopBackground()
-	background.Wait()
-	if draining {
-		base.Info("drain: timer, outbox and cron loops stopped", "elapsed", elapsed())
-	}
-	if started.Load() {
-		d.Wait()
-	}
-	monitor.Wait()
-	if draining {
-		base.Info("drained: texts and calls under way finished; stopped", "elapsed", elapsed())
-	}
+	err := in.srv.Serve(httpCtx, l)
+	in.drain(ctx.Err() != nil, stopBackground, &background, &monitor, elapsed)
 	if startErr != nil {
 		return startErr
 	}
 	return err
+}
+
+// runBackground waits for Redis to answer, seeds the schedules and starts
+// the outbox, timer, handoff and cron loops in loops. It returns start's
+// error, or nil if bg ends first.
+func (in *instance) runBackground(bg context.Context, loops *sync.WaitGroup) error {
+	select {
+	case <-in.mon.Up():
+	case <-bg.Done():
+		return nil
+	}
+	if err := in.sv.start(bg, in.store); err != nil {
+		if errors.Is(err, context.Canceled) {
+			return nil
+		}
+		return err
+	}
+	in.started.Store(true)
+	in.base.Info("leadline ready")
+	loops.Go(func() { in.d.RunOutbox(bg) })
+	loops.Go(func() { in.d.RunTimers(bg, timerPoll) })
+	loops.Go(func() { in.store.RunHandoffs(bg, timerPoll, in.d.Handoff) })
+	loops.Go(func() { in.cron.Run(bg) })
+	return nil
+}
+
+// drain stops what runs once the HTTP server has finished: the loops
+// first, so that they start nothing new, then the texts and calls under
+// way, then the Redis monitor. When draining (ctx ended, rather than a
+// failed start or serve) it logs each stage with the time since the drain
+// began.
+func (in *instance) drain(draining bool, stopBackground func(), background, monitor *sync.WaitGroup, elapsed func() string) {
+	if draining {
+		in.base.Info("drain: HTTP requests finished", "elapsed", elapsed())
+	}
+	stopBackground()
+	background.Wait()
+	if draining {
+		in.base.Info("drain: timer, outbox and cron loops stopped", "elapsed", elapsed())
+	}
+	if in.started.Load() {
+		in.d.Wait()
+	}
+	monitor.Wait()
+	if draining {
+		in.base.Info("drained: texts and calls under way finished; stopped", "elapsed", elapsed())
+	}
 }
 
 // start checks Redis's durability settings and seeds the on-call

@@ -81,14 +81,45 @@ var defaultPort = map[Kind]string{Single: "6379", Sentinel: "26379", Cluster: "6
 
 // Parse reads a REDIS_URL.
 func Parse(raw string) (*Config, error) {
-	fail := func(format string, a ...any) (*Config, error) {
-		return nil, &Error{URL: Redact(raw), Reason: fmt.Sprintf(format, a...)}
+	c, err := parse(raw)
+	if err != nil {
+		// Every reason is about the URL: name it, redacted, once here.
+		return nil, &Error{URL: Redact(raw), Reason: err.Error()}
 	}
+	return c, nil
+}
+
+// parse reads raw part by part, in the order they are written: scheme,
+// user info, hosts, path, options.
+func parse(raw string) (*Config, error) {
 	scheme, rest, ok := strings.Cut(raw, "://")
 	if !ok {
-		return fail("want a URL like %s", Default)
+		return nil, fmt.Errorf("want a URL like %s", Default)
 	}
 	c := &Config{}
+	if err := c.scheme(scheme); err != nil {
+		return nil, err
+	}
+	rest, err := c.userInfo(rest)
+	if err != nil {
+		return nil, err
+	}
+	rest, query, _ := strings.Cut(rest, "?")
+	authority, path, _ := strings.Cut(rest, "/")
+	if err := c.hosts(scheme, authority); err != nil {
+		return nil, err
+	}
+	if err := c.path(scheme, path); err != nil {
+		return nil, err
+	}
+	if err := c.options(query); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// scheme sets the kind of deployment and whether it is reached over TLS.
+func (c *Config) scheme(scheme string) error {
 	switch strings.ToLower(scheme) {
 	case "redis":
 		c.Kind = Single
@@ -103,65 +134,87 @@ func Parse(raw string) (*Config, error) {
 	case "rediss-cluster":
 		c.Kind, c.TLS = Cluster, true
 	default:
-		return fail("unknown scheme %q: want redis, rediss, redis-sentinel, rediss-sentinel, redis-cluster or rediss-cluster", scheme)
+		return fmt.Errorf("unknown scheme %q: want redis, rediss, redis-sentinel, rediss-sentinel, redis-cluster or rediss-cluster", scheme)
 	}
+	return nil
+}
+
+// userInfo sets the user name and password from rest, the URL after its
+// scheme, and returns what follows them.
+func (c *Config) userInfo(rest string) (string, error) {
 	// The user info ends at the last @, so that a password with a / or ?
 	// that was not escaped is still read as the password, never as a path
 	// that an error message would quote.
-	if at := strings.LastIndex(rest, "@"); at >= 0 {
-		user, pass, hasPass := strings.Cut(rest[:at], ":")
-		rest = rest[at+1:]
-		var err error
-		if c.Username, err = url.PathUnescape(user); err != nil {
-			return fail("user name is not URL-escaped properly")
-		}
-		if hasPass {
-			if c.Password, err = url.PathUnescape(pass); err != nil {
-				return fail("password is not URL-escaped properly")
-			}
+	at := strings.LastIndex(rest, "@")
+	if at < 0 {
+		return rest, nil
+	}
+	user, pass, hasPass := strings.Cut(rest[:at], ":")
+	var err error
+	if c.Username, err = url.PathUnescape(user); err != nil {
+		return "", errors.New("user name is not URL-escaped properly")
+	}
+	if hasPass {
+		if c.Password, err = url.PathUnescape(pass); err != nil {
+			return "", errors.New("password is not URL-escaped properly")
 		}
 	}
-	rest, query, _ := strings.Cut(rest, "?")
-	authority, path, _ := strings.Cut(rest, "/")
+	return rest[at+1:], nil
+}
+
+// hosts sets the addresses from the comma-separated authority, defaulting
+// each port to the kind's. One node names one host.
+func (c *Config) hosts(scheme, authority string) error {
 	for _, h := range strings.Split(authority, ",") {
 		addr, err := hostPort(h, defaultPort[c.Kind])
 		if err != nil {
-			return fail("%v", err)
+			return err
 		}
 		c.Addrs = append(c.Addrs, addr)
 	}
 	if c.Kind == Single && len(c.Addrs) > 1 {
-		return fail("a %s:// URL names one host; use redis-sentinel:// or redis-cluster:// for several", scheme)
+		return fmt.Errorf("a %s:// URL names one host; use redis-sentinel:// or redis-cluster:// for several", scheme)
 	}
+	return nil
+}
+
+// path sets the Sentinel master name, which Sentinel needs first, and the
+// database number, which Cluster does not have.
+func (c *Config) path(scheme, path string) error {
 	segments := strings.FieldsFunc(path, func(r rune) bool { return r == '/' })
 	if c.Kind == Sentinel {
 		if len(segments) == 0 {
-			return fail("no master name: want %s://host:26379,host2:26379/mymaster", scheme)
+			return fmt.Errorf("no master name: want %s://host:26379,host2:26379/mymaster", scheme)
 		}
 		c.Master, segments = segments[0], segments[1:]
 	}
 	switch {
 	case len(segments) > 1:
-		return fail("path /%s has more than a database number", path)
+		return fmt.Errorf("path /%s has more than a database number", path)
 	case len(segments) == 1 && c.Kind == Cluster:
-		return fail("Redis Cluster has only database 0; drop /%s", segments[0])
+		return fmt.Errorf("Redis Cluster has only database 0; drop /%s", segments[0])
 	case len(segments) == 1:
 		db, err := strconv.Atoi(segments[0])
 		if err != nil || db < 0 {
-			return fail("database %q is not a number", segments[0])
+			return fmt.Errorf("database %q is not a number", segments[0])
 		}
 		c.DB = db
 	}
+	return nil
+}
+
+// options sets the query's options; of one given twice, the last counts.
+func (c *Config) options(query string) error {
 	values, err := url.ParseQuery(query)
 	if err != nil {
-		return fail("options are not URL-escaped properly")
+		return errors.New("options are not URL-escaped properly")
 	}
 	for name, vs := range values {
 		if err := c.option(name, vs[len(vs)-1]); err != nil {
-			return fail("%v", err)
+			return err
 		}
 	}
-	return c, nil
+	return nil
 }
 
 // hostPort checks one host[:port], defaulting the port.
