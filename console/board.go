@@ -259,6 +259,9 @@ func (s *Server) boardFor(v *Viewer, f boardFilter, refs []*referral.Referral, n
 // ended ones.
 func (s *Server) board(c echo.Context) error {
 	v := ViewerOf(c)
+	if err := s.feed.refresh(c.Request().Context()); err != nil {
+		return err
+	}
 	refs, since, err := s.feed.snapshot(c.Request().Context())
 	if err != nil {
 		return err

@@ -91,6 +91,69 @@ func (f *feed) load(ctx context.Context, id string) (map[string]*onBoard, error)
 	return out, nil
 }
 
+// refresh reads again, from Redis, every referral on the boards and those
+// received since the newest of them, so that a page load is right even
+// about a change that wrote nothing to the stream. Loads run 8 at a time.
+func (f *feed) refresh(ctx context.Context) error {
+	f.mu.RLock()
+	if !f.running {
+		f.mu.RUnlock()
+		return nil
+	}
+	codes := make([]string, 0, len(f.refs))
+	newest := f.s.now().Add(-BoardLookBack)
+	for c, b := range f.refs {
+		codes = append(codes, c)
+		if b.r.Received.After(newest) {
+			newest = b.r.Received
+		}
+	}
+	last := f.last
+	f.mu.RUnlock()
+	now := f.s.now()
+	fresh, err := referral.Records(ctx, f.s.rdb, newest, now.Add(time.Hour))
+	if err != nil {
+		return err
+	}
+	loaded := make([]*referral.Referral, len(codes))
+	errs := make([]error, len(codes))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(8, len(codes)) {
+		wg.Go(func() {
+			for i := range next {
+				loaded[i], errs[i] = f.s.referrals.Load(ctx, codes[i])
+			}
+		})
+	}
+	for i := range codes {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.running {
+		return nil
+	}
+	for i, c := range codes {
+		switch {
+		case errors.Is(errs[i], referral.ErrNotFound):
+			delete(f.refs, c)
+		case errs[i] != nil:
+			return errs[i]
+		case f.refs[c] != nil:
+			f.refs[c].r = loaded[i]
+		}
+	}
+	for _, r := range fresh {
+		if _, ok := f.refs[r.Code]; !ok && f.s.onBoard(r, now) {
+			f.refs[r.Code] = &onBoard{r: r, id: last}
+		}
+	}
+	return nil
+}
+
 // snapshot is the referrals on the boards and the stream position they
 // stand at: from memory while Run follows changes, else read now.
 func (f *feed) snapshot(ctx context.Context) ([]*referral.Referral, string, error) {

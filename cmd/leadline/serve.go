@@ -74,7 +74,8 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer, getenv func(
 	log.Info("leadline serving", "addr", l.Addr().String(), "program", prog.Name, "cohorts", len(prog.Cohorts))
 	return service{prog: prog, rdb: rdb, twilio: phone.NewClient(twilio), publicURL: getenv("LEADLINE_PUBLIC_URL"),
 		authToken: getenv("TWILIO_AUTH_TOKEN"), adminToken: getenv("LEADLINE_ADMIN_TOKEN"), log: log, clock: clock,
-		oidc: consoleOIDC(getenv), trustedProxies: getenv("LEADLINE_TRUSTED_PROXIES")}.run(ctx, l)
+		oidc: consoleOIDC(getenv), trustedProxies: getenv("LEADLINE_TRUSTED_PROXIES"),
+		mapTiles: getenv("LEADLINE_MAP_TILES"), mapAttribution: getenv("LEADLINE_MAP_ATTRIBUTION")}.run(ctx, l)
 }
 
 // service is everything `serve` and `demo` run, wired together.
@@ -95,6 +96,42 @@ type service struct {
 	// outboxClock times the outbox's leases and retries; nil for clock.
 	// The demo's is the wall clock, so that `wait` lapses no claim.
 	outboxClock func() time.Time
+	// mapTiles and mapAttribution are the referral page's optional map
+	// tiles (LEADLINE_MAP_TILES, LEADLINE_MAP_ATTRIBUTION).
+	mapTiles, mapAttribution string
+	// demoSignIn offers the console's one-click sign-in: `leadline demo`
+	// sets it, serve never does.
+	demoSignIn bool
+	// started, if set, is called with the running parts once they are
+	// wired (the demo drives them).
+	started func(parts)
+}
+
+// parts are the running pieces of a service, for the demo.
+type parts struct {
+	dispatch *dispatch.Service
+	cron     *jobs.Runner
+	jobs     []cronJob
+	console  *console.Server
+}
+
+// cronJob is one of the program's wall-clock jobs.
+type cronJob struct {
+	name, spec string
+	job        jobs.Job
+}
+
+// cronJobs are the program's wall-clock jobs: the weekly summary and the
+// daily digest, unless turned off.
+func cronJobs(prog *program.Program, d *dispatch.Service) []cronJob {
+	var out []cronJob
+	if ws := prog.WeeklySummary; !ws.Off {
+		out = append(out, cronJob{"weekly-summary", fmt.Sprintf("%d %d * * %d", ws.Minute, ws.Hour, ws.Weekday), d.WeeklySummary})
+	}
+	if dd := prog.DailyDigest; !dd.Off {
+		out = append(out, cronJob{"daily-digest", fmt.Sprintf("%d %d * * *", dd.Minute, dd.Hour), d.DailyDigest})
+	}
+	return out
 }
 
 // timerPoll is how often an instance looks for due timers: well within the
@@ -127,14 +164,9 @@ func (sv service) run(ctx context.Context, l net.Listener) error {
 	}
 	defer d.Wait()
 	cron := jobs.New(sv.rdb, sv.prog.TimeZone, sv.clock, sv.log)
-	if ws := sv.prog.WeeklySummary; !ws.Off {
-		spec := fmt.Sprintf("%d %d * * %d", ws.Minute, ws.Hour, ws.Weekday)
-		if err := cron.Add("weekly-summary", spec, d.WeeklySummary); err != nil {
-			return err
-		}
-	}
-	if dd := sv.prog.DailyDigest; !dd.Off {
-		if err := cron.Add("daily-digest", fmt.Sprintf("%d %d * * *", dd.Minute, dd.Hour), d.DailyDigest); err != nil {
+	cj := cronJobs(sv.prog, d)
+	for _, j := range cj {
+		if err := cron.Add(j.name, j.spec, j.job); err != nil {
 			return err
 		}
 	}
@@ -152,8 +184,12 @@ func (sv service) run(ctx context.Context, l net.Listener) error {
 	if err != nil {
 		return err
 	}
+	background.Go(func() { _ = con.Run(ctx) })
+	if sv.started != nil {
+		sv.started(parts{dispatch: d, cron: cron, jobs: cj, console: con})
+	}
 	srv := webhooks.New(webhooks.Config{
-		Console: con, PublicURL: sv.publicURL, AuthToken: sv.authToken, SMS: d, Voice: d, Status: d, Metrics: reg, Log: sv.log,
+		Console: con.Handler(), PublicURL: sv.publicURL, AuthToken: sv.authToken, SMS: d, Voice: d, Status: d, Metrics: reg, Log: sv.log,
 		Ready:      func(ctx context.Context) error { return sv.rdb.Ping(ctx).Err() },
 		AdminToken: sv.adminToken, OnCall: store, Cohorts: cohorts, Now: sv.clock,
 	})
