@@ -152,3 +152,7 @@ func staticHandler(fsys fs.FS) http.Handler {
 		files.ServeHTTP(w, r)
 	})
 }
+
+// CSRF is the token a form on a page drawn outside Render must carry (the
+// demo's phone page).
+func (s *Server) CSRF(c echo.Context) (string, error) { return s.csrfToken(c) }

@@ -61,7 +61,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "oncall":
 		err = oncallCmd(ctx, args[1:], stdout, stderr, getenv, clock)
 	case "demo":
-		err = demoCmd(ctx, args[1:], stdin, stdout)
+		err = demoCmd(ctx, args[1:], stdin, stdout, getenv)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
