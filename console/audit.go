@@ -42,7 +42,7 @@ type Entry struct {
 	Action   Action
 	Referral string // referral code, "" for none
 	From     string // client IP address
-	Via      string // how the person signed in, for ActionSignIn ("sms", "oidc")
+	Via      string // how the person signed in, for ActionSignIn ("sms", "oidc", "demo")
 }
 
 var (
@@ -94,7 +94,7 @@ func (a *Audit) Record(ctx context.Context, e Entry) error {
 		return fmt.Errorf("console: audit: %q is not a referral code", e.Referral)
 	case e.Role != "" && !actionPattern.MatchString(string(e.Role)):
 		return fmt.Errorf("console: audit: %q is not a role", e.Role)
-	case e.Via != "" && e.Via != "sms" && e.Via != "oidc":
+	case e.Via != "" && e.Via != "sms" && e.Via != "oidc" && e.Via != "demo":
 		return fmt.Errorf("console: audit: sign-in via %q", e.Via)
 	}
 	if ip, err := netip.ParseAddr(e.From); err == nil {

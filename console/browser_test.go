@@ -33,8 +33,9 @@ func (w *world) signInTab(tab *browsertest.Tab, id string) string {
 	}
 	tab.Fill("#code", w.codeFor(id))
 	if st := tab.Submit("form[action='/signin/code'] button"); st != http.StatusOK {
-		w.t.Fatalf("home page: status %d", st)
+		w.t.Fatalf("board: status %d", st)
 	}
+	tab.Open(w.url + "/me")
 	return tab.Text("main")
 }
 
@@ -72,6 +73,8 @@ func TestBrowserSignInWithTextedCode(t *testing.T) {
 
 	tab.Fill("#code", w.codeFor("jrivera"))
 	tab.Submit("form[action='/signin/code'] button")
+	contains(t, "board after sign-in", tab.Text("main"), "Board", "North", "South")
+	tab.Open(w.url + "/me")
 	home := tab.Text("main")
 	contains(t, "home page", home, "Signed in as Jo Rivera", "case manager", "North, South",
 		"Mon 23 Nov 2026 09:00 EST", "Ends at Mon 23 Nov 2026 09:30 EST", "Mon 23 Nov 2026 21:00 EST at the latest")
@@ -88,7 +91,7 @@ func TestBrowserSignInWithTextedCode(t *testing.T) {
 	// Used within 30 minutes, the session lives on; 31 minutes unused, it
 	// has ended.
 	w.clock.Advance(29 * time.Minute)
-	tab.Open(w.url + "/")
+	tab.Open(w.url + "/me")
 	contains(t, "home after 29 min", tab.Text("main"), "Signed in as Jo Rivera")
 	w.clock.Advance(31 * time.Minute)
 	tab.Open(w.url + "/")

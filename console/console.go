@@ -16,6 +16,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/leadline/leadline/program"
+	"github.com/leadline/leadline/referral"
 )
 
 // Config is what the console needs.
@@ -37,6 +38,21 @@ type Config struct {
 	Log         *slog.Logger
 	// OIDC, if set, adds "Sign in with <provider>"; see OIDCConfig.
 	OIDC *OIDCConfig
+	// Actions, if set, offers the supervisor actions on a referral page
+	// (cancel, page now, close, mark followed up) and the community
+	// referral form, and carries them out; nil hides them.
+	Actions Actions
+	// MapTiles is an optional tile URL template for the referral page's
+	// map ("https://tile.example.org/{z}/{x}/{y}.png"; https, one host): that
+	// page's Content-Security-Policy then allows images from its origin.
+	// Without it the map shows the point and the cohort's outline only.
+	MapTiles string
+	// MapAttribution is the tiles' attribution, shown under the map.
+	MapAttribution string
+	// DemoSignIn offers a one-click sign-in as any staff member, at
+	// /signin/demo. Only `leadline demo` sets it; New refuses it unless
+	// PublicURL is a loopback http address.
+	DemoSignIn bool
 }
 
 // Server is the console's HTTP handler and the state it shares across
@@ -55,6 +71,14 @@ type Server struct {
 	echo    *echo.Echo
 	oidc    *oidcLogin
 	sending sync.WaitGroup
+
+	referrals       *referral.Store
+	feed            *feed
+	actions         Actions
+	tiles           string
+	tileOrigin      string
+	tileAttribution string
+	demo            bool
 }
 
 // New builds the console. Program, Redis, Texter and Clock are required.
@@ -76,9 +100,20 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
+	origin, err := tileOrigin(cfg.MapTiles)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.DemoSignIn && !loopback(pub) {
+		return nil, errors.New("console: DemoSignIn is for the demo only: PublicURL must be http://127.0.0.1 or localhost")
+	}
 	s := &Server{prog: cfg.Program, rdb: cfg.Redis, texter: cfg.Texter, now: cfg.Clock, log: cfg.Log,
 		secure: pub.Scheme == "https", public: pub, csrf: csrfKeys{rdb: cfg.Redis},
-		audit: NewAudit(cfg.Redis, cfg.Clock, cfg.Program.Retention.Records)}
+		audit:     NewAudit(cfg.Redis, cfg.Clock, cfg.Program.Retention.Records),
+		referrals: referral.NewStore(cfg.Redis, nil, cfg.Clock, cfg.Program.Retention.Details),
+		actions:   cfg.Actions, tiles: cfg.MapTiles, tileOrigin: origin, tileAttribution: cfg.MapAttribution,
+		demo: cfg.DemoSignIn}
+	s.feed = newFeed(s)
 	if s.pages, err = parsePages(); err != nil {
 		return nil, err
 	}
@@ -97,7 +132,21 @@ func New(cfg Config) (*Server, error) {
 	e.Use(middleware.Recover(), middleware.BodyLimit("16K"), s.headers, s.signedIn, s.checkCSRF)
 	static, _ := fs.Sub(staticFS, "static")
 	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", staticHandler(static))))
-	e.GET("/", s.home, s.require())
+	e.GET("/", s.board, s.require())
+	e.GET("/me", s.home, s.require())
+	e.GET("/board/events", s.boardEvents, s.require())
+	e.GET("/referrals/:code", s.referralPage, s.require())
+	e.GET("/areas/:file", s.areaGeoJSON, s.require())
+	if s.actions != nil {
+		e.GET("/referrals/:code/:action", s.actionForm, s.require(), s.actionAllowed)
+		e.POST("/referrals/:code/:action", s.actionSubmit, s.require(), s.actionAllowed)
+		e.GET("/community", s.communityForm, s.require(community...))
+		e.POST("/community", s.communitySubmit, s.require(community...))
+	}
+	if s.demo {
+		e.GET("/signin/demo", s.demoSignInForm)
+		e.POST("/signin/demo", s.demoSignIn)
+	}
 	e.GET("/signin", s.signInForm)
 	e.POST("/signin", s.askForCode)
 	e.GET("/signin/code", s.codeForm)
@@ -113,8 +162,9 @@ func New(cfg Config) (*Server, error) {
 	return s, nil
 }
 
-// Handler is the console as an http.Handler, for every path it serves: /,
-// /signin…, /signout, /audit, /audit.csv, /static/….
+// Handler is the console as an http.Handler, for every path it serves: /
+// (the board), /board/events, /referrals/…, /areas/…, /me, /signin…,
+// /signout, /audit, /audit.csv, /static/…, and with Actions /community.
 func (s *Server) Handler() http.Handler { return s.echo }
 
 // Echo is the console's router, for the pages added on top of it: a route

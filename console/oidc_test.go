@@ -41,6 +41,7 @@ func TestBrowserSignInWithOIDC(t *testing.T) {
 	if st := tab.Submit("a[href='/signin/oidc']"); st != http.StatusOK {
 		t.Fatalf("after single sign-on: status %d", st)
 	}
+	tab.Open(w.url + "/me")
 	contains(t, "home after SSO", tab.Text("main"), "Signed in as Pat Morgan", "program manager")
 	tab.Open(w.url + "/audit")
 	contains(t, "audit", tab.Text("main"), "sign_in (oidc)")

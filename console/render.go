@@ -14,6 +14,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/leadline/leadline/program"
+	"github.com/leadline/leadline/referral"
 )
 
 //go:embed templates/*.html
@@ -44,7 +45,18 @@ func parsePages() (map[string]*template.Template, error) {
 }
 
 var funcs = template.FuncMap{
-	"role": func(r program.Role) string { return r.Label() },
+	"role":  func(r program.Role) string { return r.Label() },
+	"state": func(s referral.State) string { return StateLabel(s) },
+}
+
+// Clock shows t as the time of day in the program's zone, with the day
+// too when it is not today: "13:05" or "Mon 23 Nov 13:05".
+func (p Page) Clock(t, today time.Time) string {
+	l, n := t.In(p.Program.TimeZone), today.In(p.Program.TimeZone)
+	if l.YearDay() == n.YearDay() && l.Year() == n.Year() {
+		return l.Format("15:04")
+	}
+	return l.Format("Mon 2 Jan 15:04")
 }
 
 // Page is what every template gets: the program, the viewer (nil before
@@ -55,6 +67,8 @@ type Page struct {
 	CSRF    string
 	Title   string
 	Data    any
+	// Community: the community-referral form is offered to this viewer.
+	Community bool
 }
 
 // Time shows t in the program's zone: "Tue 24 Nov 2026 13:05 EST".
@@ -85,7 +99,10 @@ func (s *Server) Render(c echo.Context, status int, name, title string, data any
 		return err
 	}
 	var buf bytes.Buffer
-	if err := t.Execute(&buf, Page{Program: s.prog, Viewer: ViewerOf(c), CSRF: tok, Title: title, Data: data}); err != nil {
+	v := ViewerOf(c)
+	p := Page{Program: s.prog, Viewer: v, CSRF: tok, Title: title, Data: data,
+		Community: s.actions != nil && v != nil && v.Is(community...)}
+	if err := t.Execute(&buf, p); err != nil {
 		return fmt.Errorf("console: render %s: %w", name, err)
 	}
 	return c.HTMLBlob(status, buf.Bytes())
@@ -135,3 +152,7 @@ func staticHandler(fsys fs.FS) http.Handler {
 		files.ServeHTTP(w, r)
 	})
 }
+
+// CSRF is the token a form on a page drawn outside Render must carry (the
+// demo's phone page).
+func (s *Server) CSRF(c echo.Context) (string, error) { return s.csrfToken(c) }

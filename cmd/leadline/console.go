@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"net"
-	"net/http"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -15,7 +14,7 @@ import (
 // console builds the browser console that serve and demo answer on every
 // path the webhooks server does not. Its sign-in codes are queued in the
 // shared outbox, which the service's outbox workers send.
-func (sv service) console() (http.Handler, error) {
+func (sv service) console() (*console.Server, error) {
 	boxClock := sv.outboxClock
 	if boxClock == nil {
 		boxClock = sv.clock
@@ -28,12 +27,9 @@ func (sv service) console() (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := console.New(console.Config{Program: sv.prog, Redis: sv.rdb, Clock: sv.clock, PublicURL: sv.publicURL,
-		Texter: console.OutboxTexter{Box: box, From: sv.prog.Phone}, Log: sv.log, OIDC: sv.oidc, IPExtractor: ip})
-	if err != nil {
-		return nil, err
-	}
-	return c.Handler(), nil
+	return console.New(console.Config{Program: sv.prog, Redis: sv.rdb, Clock: sv.clock, PublicURL: sv.publicURL,
+		Texter: console.OutboxTexter{Box: box, From: sv.prog.Phone}, Log: sv.log, OIDC: sv.oidc, IPExtractor: ip,
+		MapTiles: sv.mapTiles, MapAttribution: sv.mapAttribution, DemoSignIn: sv.demoSignIn})
 }
 
 // clientAddress is how the console finds a client's address: the

@@ -75,9 +75,9 @@ func TestServeHasTheConsole(t *testing.T) {
 		t.Fatalf("no sign-in code: %v", err)
 	}
 	code := regexp.MustCompile(`\d{6}`).FindString(m.Body)
-	home := page(c.PostForm(base+"/signin/code", url.Values{"csrf": {token.FindStringSubmatch(codePage)[1]}, "code": {code}}))
-	if !strings.Contains(home, "Signed in as Pat Morgan") {
-		t.Errorf("home:\n%s", home)
+	board := page(c.PostForm(base+"/signin/code", url.Values{"csrf": {token.FindStringSubmatch(codePage)[1]}, "code": {code}}))
+	if !strings.Contains(board, "<h1>Board</h1>") || !strings.Contains(board, `sse-connect="/board/events`) {
+		t.Errorf("board (live, as serve runs the change follower):\n%s", board)
 	}
 	resp, err := http.Get(base + "/healthz")
 	if err != nil || resp.StatusCode != http.StatusOK {

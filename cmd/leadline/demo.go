@@ -41,7 +41,7 @@ moves the service's clock on.
 Environment: none (nothing leaves the machine).
 `
 
-func demoCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+func demoCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
 	fs := newCommand("demo", demoUsage, stdout, stderr)
 	verbose := fs.Bool("v", false, "show the service's logs on stderr")
 	if err := fs.parse(args); err != nil {
@@ -66,9 +66,13 @@ func demoCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	clk := &demoClock{}
 	sim := twiliosim.New(twiliosim.Options{AccountSID: demoSID, AuthToken: demoToken, Clock: clk.now})
 	defer sim.Close()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	addr := getenv("LEADLINE_ADDR")
+	if addr == "" {
+		addr = "127.0.0.1:8080"
+	}
+	l, err := net.Listen("tcp", addr)
 	if err != nil {
-		return err
+		return fmt.Errorf("demo: %w (set LEADLINE_ADDR to another address, e.g. 127.0.0.1:8081)", err)
 	}
 	base := "http://" + l.Addr().String()
 	sim.SetWebhookBase(base)
@@ -77,14 +81,23 @@ func demoCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if *verbose {
 		logOut = os.Stderr
 	}
-	sv := service{prog: prog, rdb: rdb, redisSettings: "off", publicURL: base, authToken: demoToken, log: newLogger(logOut), clock: clk.now, outboxClock: time.Now,
-		twilio: phone.NewClient(phone.ClientConfig{AccountSID: demoSID, AuthToken: demoToken, APIURL: sim.URL()})}
+	p := &printer{out: stdout, prog: prog, sim: sim, clock: clk, calls: map[string]*twiliosim.Session{}, url: base}
+	started := make(chan parts, 1)
+	sv := service{prog: prog, rdb: rdb, redisSettings: "off", publicURL: base, authToken: demoToken, log: newLogger(logOut), clock: clk.now,
+		outboxClock: time.Now, demoSignIn: true,
+		twilio:  phone.NewClient(phone.ClientConfig{AccountSID: demoSID, AuthToken: demoToken, APIURL: sim.URL()}),
+		started: func(pt parts) { p.phones(pt.console); started <- pt }}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	done := make(chan error, 1)
 	go func() { done <- sv.run(ctx, l) }()
 
-	p := &printer{out: stdout, prog: prog, sim: sim, clock: clk, calls: map[string]*twiliosim.Session{}}
+	select {
+	case pt := <-started:
+		p.parts = pt
+	case err := <-done:
+		return err
+	}
 	msgs, unsubscribe := sim.Subscribe()
 	defer unsubscribe()
 	go p.print(msgs)
@@ -129,6 +142,19 @@ type printer struct {
 	mu    sync.Mutex
 	last  time.Time
 	calls map[string]*twiliosim.Session // the call each person answered last
+	url   string                        // the console's
+	parts parts
+	// callsMu guards calls and sids: the terminal and the phone page both
+	// play calls.
+	callsMu sync.Mutex
+	sids    []string // the calls answered, by SID
+}
+
+// answered are the SIDs of the calls someone answered.
+func (p *printer) answered() []string {
+	p.callsMu.Lock()
+	defer p.callsMu.Unlock()
+	return append([]string(nil), p.sids...)
 }
 
 func (p *printer) who(number string) string {
@@ -183,8 +209,24 @@ func (p *printer) ring(ctx context.Context) {
 // play answers a person's latest call, or presses keys on the call they
 // answered, and prints what the call says.
 func (p *printer) play(ctx context.Context, x *program.Person, verb, keys string) error {
+	p.callsMu.Lock()
+	defer p.callsMu.Unlock()
 	var s *twiliosim.Session
-	if verb == "answer" {
+	switch verb {
+	case "call":
+		var err error
+		if s, err = p.sim.PlaceCall(ctx, x.Phone, p.prog.Phone); err != nil {
+			return err
+		}
+		p.calls[x.ID] = s
+	case "say":
+		if s = p.calls[x.ID]; s == nil {
+			return fmt.Errorf("%s is on no call", x.ID)
+		}
+		if err := s.Speak(ctx, keys, 0.9); err != nil {
+			return err
+		}
+	case "answer":
 		calls := p.sim.Calls()
 		for i := len(calls) - 1; i >= 0 && s == nil; i-- {
 			if calls[i].To == x.Phone {
@@ -192,13 +234,14 @@ func (p *printer) play(ctx context.Context, x *program.Person, verb, keys string
 				if s, err = p.sim.Answer(ctx, calls[i].SID); err != nil {
 					return err
 				}
+				p.sids = append(p.sids, calls[i].SID)
 			}
 		}
 		if s == nil {
 			return fmt.Errorf("no call to %s", x.ID)
 		}
 		p.calls[x.ID] = s
-	} else {
+	default:
 		if s = p.calls[x.ID]; s == nil {
 			return fmt.Errorf("%s has not answered a call", x.ID)
 		}
@@ -261,6 +304,7 @@ func (p *printer) intro() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	fmt.Fprintf(p.out, "Leadline demo: %s, program number %s\n", p.prog.Name, p.prog.Phone)
+	fmt.Fprintf(p.out, "Console: %s/signin/demo (sign in as anyone)   Phones: %s/demo/phones\n", p.url, p.url)
 	fmt.Fprintln(p.out, "Type a text as someone: <person id> <text>.")
 	p.listPeople()
 	fmt.Fprintln(p.out, "  stranger (a number the program does not know)")
@@ -272,6 +316,7 @@ func (p *printer) intro() {
 	fmt.Fprintln(p.out, "      wait 5m   (jump the clock: an unanswered page escalates)   jrivera answer   jrivera press 1")
 	fmt.Fprintln(p.out, "      jrivera APPT <code> 412-555-0177 tomorrow 2pm @ 123 Center Ave   participant YES   participant C")
 	fmt.Fprintln(p.out, "      wait 24h   (reminders: the case manager's intake, the participant's appointment)   jrivera INTAKE <code>")
+	fmt.Fprintln(p.out, "      osmith call   osmith press 1   osmith say 40.4473 -80.0076   (the voice line)   wait 3d")
 	fmt.Fprintln(p.out, "Ctrl-D to quit.")
 }
 
@@ -293,17 +338,17 @@ func (p *printer) converse(ctx context.Context, stdin io.Reader, sim *twiliosim.
 			continue
 		}
 		if id == "wait" {
-			d, err := time.ParseDuration(strings.TrimSpace(text))
-			if err != nil || d <= 0 {
-				p.printf("  (wait takes a duration, e.g. wait 5m)\n")
+			d, err := parseWait(text)
+			if err != nil {
+				p.printf("  (%v)\n", err)
 				continue
 			}
-			p.clock.skip(d)
+			p.wait(ctx, d)
 			p.printf("  (%s later)\n", d)
 			p.settle()
 			continue
 		}
-		if verb, keys, _ := strings.Cut(text, " "); verb == "answer" || verb == "press" {
+		if verb, keys, _ := strings.Cut(text, " "); verb == "answer" || verb == "press" || verb == "call" || verb == "say" {
 			x, ok := p.prog.Person(strings.ToLower(id))
 			if !ok {
 				p.printf("  (no person %q)\n", id)

@@ -125,7 +125,7 @@ func TestServeNeedsItsEnvironment(t *testing.T) {
 // the call can be answered and accepted from the keyboard.
 func TestDemoEscalation(t *testing.T) {
 	script := "tlee SC 40.4473,-80.0076\nwait 5m\njrivera answer\njrivera press 1\n"
-	code, out, errOut := runCmd(t, script, nil, "demo")
+	code, out, errOut := runCmd(t, script, demoEnv, "demo")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
@@ -141,7 +141,7 @@ func TestDemoEscalation(t *testing.T) {
 
 func TestDemoConversation(t *testing.T) {
 	script := "osmith AD 40.4473,-80.0076 / red jacket\njrivera 1 15\nosmith status\nstranger hi\nnobody hi\nosmith SC 100 Main St\n"
-	code, out, errOut := runCmd(t, script, nil, "demo")
+	code, out, errOut := runCmd(t, script, demoEnv, "demo")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}

@@ -108,7 +108,8 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		"redis", redisConf.String(), "version", ver, "revision", rev)
 	return service{prog: prog, rdb: rdb, twilio: phone.NewClient(twilio), publicURL: getenv("LEADLINE_PUBLIC_URL"),
 		authToken: getenv("TWILIO_AUTH_TOKEN"), adminToken: getenv("LEADLINE_ADMIN_TOKEN"), log: log, clock: clock,
-		oidc: consoleOIDC(getenv), trustedProxies: getenv("LEADLINE_TRUSTED_PROXIES"), redisSettings: settings}.run(ctx, l)
+		oidc: consoleOIDC(getenv), trustedProxies: getenv("LEADLINE_TRUSTED_PROXIES"), redisSettings: settings,
+		mapTiles: getenv("LEADLINE_MAP_TILES"), mapAttribution: getenv("LEADLINE_MAP_ATTRIBUTION")}.run(ctx, l)
 }
 
 // service is everything `serve` and `demo` run, wired together.
@@ -132,6 +133,42 @@ type service struct {
 	// redisSettings is what a Redis that would lose data gets: "warn"
 	// (also ""), "refuse" (serve stops) or "off" (not checked: the demo).
 	redisSettings string
+	// mapTiles and mapAttribution are the referral page's optional map
+	// tiles (LEADLINE_MAP_TILES, LEADLINE_MAP_ATTRIBUTION).
+	mapTiles, mapAttribution string
+	// demoSignIn offers the console's one-click sign-in: `leadline demo`
+	// sets it, serve never does.
+	demoSignIn bool
+	// started, if set, is called with the running parts once they are
+	// wired (the demo drives them).
+	started func(parts)
+}
+
+// parts are the running pieces of a service, for the demo.
+type parts struct {
+	dispatch *dispatch.Service
+	cron     *jobs.Runner
+	jobs     []cronJob
+	console  *console.Server
+}
+
+// cronJob is one of the program's wall-clock jobs.
+type cronJob struct {
+	name, spec string
+	job        jobs.Job
+}
+
+// cronJobs are the program's wall-clock jobs: the weekly summary and the
+// daily digest, unless turned off.
+func cronJobs(prog *program.Program, d *dispatch.Service) []cronJob {
+	var out []cronJob
+	if ws := prog.WeeklySummary; !ws.Off {
+		out = append(out, cronJob{"weekly-summary", fmt.Sprintf("%d %d * * %d", ws.Minute, ws.Hour, ws.Weekday), d.WeeklySummary})
+	}
+	if dd := prog.DailyDigest; !dd.Off {
+		out = append(out, cronJob{"daily-digest", fmt.Sprintf("%d %d * * *", dd.Minute, dd.Hour), d.DailyDigest})
+	}
+	return out
 }
 
 // timerPoll is how often an instance looks for due timers: well within the
@@ -181,6 +218,7 @@ type instance struct {
 	store *oncall.Store
 	d     *dispatch.Service
 	cron  *jobs.Runner
+	con   *console.Server
 	srv   *webhooks.Server
 	// started is set once the schedules are seeded and the loops run.
 	started atomic.Bool
@@ -194,9 +232,12 @@ func (sv service) build(reg *prometheus.Registry, mon *redishealth.Monitor, base
 	if err != nil {
 		return nil, err
 	}
-	cron, err := sv.cronJobs(d)
-	if err != nil {
-		return nil, err
+	cron := jobs.New(sv.rdb, sv.prog.TimeZone, sv.clock, sv.log)
+	cj := cronJobs(sv.prog, d)
+	for _, j := range cj {
+		if err := cron.Add(j.name, j.spec, j.job); err != nil {
+			return nil, err
+		}
 	}
 	in := &instance{sv: sv, base: base, mon: mon, store: store, d: d, cron: cron}
 	cohorts := make([]string, 0, len(sv.prog.Cohorts))
@@ -207,8 +248,12 @@ func (sv service) build(reg *prometheus.Registry, mon *redishealth.Monitor, base
 	if err != nil {
 		return nil, err
 	}
+	in.con = con
+	if sv.started != nil {
+		sv.started(parts{dispatch: d, cron: cron, jobs: cj, console: con})
+	}
 	in.srv = webhooks.New(webhooks.Config{
-		Console: con, PublicURL: sv.publicURL, AuthToken: sv.authToken, SMS: d, Voice: d, Status: d, Metrics: reg, Log: sv.log,
+		Console: con.Handler(), PublicURL: sv.publicURL, AuthToken: sv.authToken, SMS: d, Voice: d, Status: d, Metrics: reg, Log: sv.log,
 		Ready: in.ready, AdminToken: sv.adminToken, OnCall: store, Cohorts: cohorts, Now: sv.clock,
 	})
 	return in, nil
@@ -233,24 +278,6 @@ func (sv service) dispatcher(reg *prometheus.Registry, store *oncall.Store) (*di
 	return dispatch.NewService(dispatch.Config{Program: sv.prog, Redis: sv.rdb, OnCall: store, Geocoder: geocoder,
 		Texter: sv.twilio, Caller: sv.twilio, PublicURL: sv.publicURL, Log: sv.log, Metrics: reg, Clock: sv.clock,
 		Outbox: outbox.Options{Clock: sv.outboxClock}})
-}
-
-// cronJobs schedules the weekly summary and the daily digest, in the
-// program's zone, unless the program turns them off.
-func (sv service) cronJobs(d *dispatch.Service) (*jobs.Runner, error) {
-	cron := jobs.New(sv.rdb, sv.prog.TimeZone, sv.clock, sv.log)
-	if ws := sv.prog.WeeklySummary; !ws.Off {
-		spec := fmt.Sprintf("%d %d * * %d", ws.Minute, ws.Hour, ws.Weekday)
-		if err := cron.Add("weekly-summary", spec, d.WeeklySummary); err != nil {
-			return nil, err
-		}
-	}
-	if dd := sv.prog.DailyDigest; !dd.Off {
-		if err := cron.Add("daily-digest", fmt.Sprintf("%d %d * * *", dd.Minute, dd.Hour), d.DailyDigest); err != nil {
-			return nil, err
-		}
-	}
-	return cron, nil
 }
 
 // ready is /readyz: Redis answers and the on-call schedules are seeded.
@@ -320,6 +347,7 @@ func (in *instance) runBackground(bg context.Context, loops *sync.WaitGroup) err
 	loops.Go(func() { in.d.RunTimers(bg, timerPoll) })
 	loops.Go(func() { in.store.RunHandoffs(bg, timerPoll, in.d.Handoff) })
 	loops.Go(func() { in.cron.Run(bg) })
+	loops.Go(func() { _ = in.con.Run(bg) })
 	return nil
 }
 

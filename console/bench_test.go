@@ -1,0 +1,132 @@
+package console_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net/http"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/leadline/leadline/referral"
+	"github.com/leadline/leadline/timers"
+)
+
+// seedBoard stores n referrals received over the board's 30 days, open of
+// them open (paging or accepted) and the rest closed.
+func seedBoard(b *testing.B, w *world, n, open int) {
+	q := timers.New(w.rdb, referral.TimersBase, timers.Options{Clock: w.clock.Now})
+	st := referral.NewStore(w.rdb, q, w.clock.Now, w.prog.Retention.Details)
+	cohorts := []string{"north", "east", "south", "west"}
+	now := w.clock.Now()
+	for i := range n {
+		at := now.Add(-time.Duration(i) * (29 * 24 * time.Hour / time.Duration(n)))
+		r := &referral.Referral{Type: referral.Arrest, Cohort: cohorts[i%4], State: referral.Closed, Officer: "osmith",
+			Location: "40.4473,-80.0076", Step: 1, Received: at, PagingAt: at, AcceptedAt: at.Add(3 * time.Minute),
+			OnSceneAt: at.Add(20 * time.Minute), ClosedAt: at.Add(time.Hour), AcceptedBy: "jrivera", Outcome: "engaged"}
+		if i%(n/open) == 0 {
+			r.State, r.ClosedAt, r.OnSceneAt, r.Outcome = referral.Accepted, time.Time{}, time.Time{}, ""
+		}
+		if err := st.Insert(context.Background(), r, referral.Timer{Kind: referral.TimerPurge, At: at.Add(24 * time.Hour)}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func live(b *testing.B, w *world) {
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); _ = w.console.Run(ctx) }()
+	b.Cleanup(func() { stop(); <-done })
+	for !w.console.Live() {
+		waitBriefly()
+	}
+}
+
+// BenchmarkBoardRender: the program manager's board (every cohort) with
+// 500 open referrals among 50,000 in the board's 30 days; reports the
+// server's time per page, p50 and p99.
+func BenchmarkBoardRender(b *testing.B) {
+	w := newWorld(b)
+	seedBoard(b, w, 50000, 500)
+	live(b, w)
+	c := w.client(w.url)
+	w.signIn(c, "pmorgan")
+	if code, _, body := c.get("/"); code != http.StatusOK || !strings.Contains(body, "500 open") {
+		i := strings.Index(body, "open.")
+		b.Fatalf("board: %d\n%s", code, body[max(0, i-200):i+10])
+	}
+	var took []time.Duration
+	b.ResetTimer()
+	for b.Loop() {
+		t0 := time.Now()
+		if code, _, _ := c.get("/"); code != http.StatusOK {
+			b.Fatal(code)
+		}
+		took = append(took, time.Since(t0))
+	}
+	slices.Sort(took)
+	b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(took[(len(took)*99+99)/100-1].Microseconds())/1000, "p99-ms")
+}
+
+// BenchmarkLiveBoards: 200 live boards (SSE) on one instance; reports the
+// heap and goroutines each costs, and how long one change takes to reach
+// all 200.
+func BenchmarkLiveBoards(b *testing.B) {
+	w := newWorld(b)
+	seedBoard(b, w, 2000, 100)
+	live(b, w)
+	c := w.client(w.url)
+	w.signIn(c, "pmorgan")
+	q := timers.New(w.rdb, referral.TimersBase, timers.Options{Clock: w.clock.Now})
+	st := referral.NewStore(w.rdb, q, w.clock.Now, w.prog.Retention.Details)
+	const conns = 200
+	runtime.GC()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	g0 := runtime.NumGoroutine()
+	readers := make([]*bufio.Reader, conns)
+	stream := *c.http
+	stream.Timeout = 0 // the streams outlive any one request's limit
+	for i := range conns {
+		resp, err := stream.Get(w.url + "/board/events")
+		if err != nil || resp.StatusCode != http.StatusOK {
+			b.Fatalf("stream %d: %v", i, err)
+		}
+		b.Cleanup(func() { resp.Body.Close() })
+		readers[i] = bufio.NewReaderSize(resp.Body, 1<<16)
+	}
+	for w.console.Subscribers() < conns {
+		waitBriefly()
+	}
+	runtime.GC()
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+	heap, gs := float64(after.HeapInuse-before.HeapInuse)/conns/1024, float64(runtime.NumGoroutine()-g0)/conns
+	b.ResetTimer()
+	for b.Loop() {
+		now := w.clock.Now()
+		r := &referral.Referral{Type: referral.Social, Cohort: "north", State: referral.Paging, Officer: "osmith", Step: -1,
+			Received: now, PagingAt: now}
+		if err := st.Insert(context.Background(), r, referral.Timer{Kind: referral.TimerStep, Args: []int{-1}, At: now}); err != nil {
+			b.Fatal(err)
+		}
+		for _, rd := range readers { // every board gets the event with the new row
+			for {
+				line, err := rd.ReadString('\n')
+				if err != nil {
+					b.Fatal(err)
+				}
+				if strings.Contains(line, fmt.Sprintf(`id="r-%s"`, r.Code)) {
+					break
+				}
+			}
+		}
+	}
+	b.ReportMetric(heap, "KiB-heap/board")
+	b.ReportMetric(gs, "goroutines/board")
+}
