@@ -30,7 +30,8 @@ func BenchmarkTextToPage(b *testing.B) {
 }
 
 func benchTextToPage(b *testing.B, backlog int) {
-	w := e2e.New(b, e2e.Start)
+	// Real timing: the simulator stamps what it receives by the wall clock.
+	w := e2e.NewOn(b, clocktest.Wall(), nil)
 	ctx := context.Background()
 	officer, cm := w.PhoneOf("osmith"), w.PhoneOf("jrivera")
 	if backlog > 0 {
