@@ -90,7 +90,7 @@ func (s *service) start() *instance {
 		t.Fatal(err)
 	}
 	con, err := console.New(console.Config{Program: s.prog, Redis: s.rdb, Clock: s.clock.Now, PublicURL: url,
-		Texter: console.OutboxTexter{Box: box, From: s.prog.Phone}, Log: log})
+		Texter: console.OutboxTexter{Box: box, From: s.prog.Phone}, Log: log, Actions: actions{d}})
 	if err != nil {
 		t.Fatal(err)
 	}

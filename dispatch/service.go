@@ -70,6 +70,8 @@ type Config struct {
 
 // Service is Leadline's phone side, assembled.
 type Service struct {
+	prog    *program.Program
+	desk    *officer.Desk
 	refs    *referral.Store
 	timers  *timers.Queue
 	mux     *timers.Mux
@@ -111,7 +113,7 @@ func NewService(c Config) (*Service, error) {
 		SendTimeout: c.SendTimeout})
 	desk := officer.New(prog, c.Redis, refs, chain, note, resolver, m, now, log)
 	ho := handoff.New(prog, c.OnCall, refs, note, now)
-	s := &Service{refs: refs, timers: q, mux: timers.NewMux(log), box: box, chain: chain, plans: plans, handoff: ho,
+	s := &Service{prog: prog, desk: desk, refs: refs, timers: q, mux: timers.NewMux(log), box: box, chain: chain, plans: plans, handoff: ho,
 		inbox: &inbox.Inbox{Program: prog, Redis: c.Redis, Referrals: refs, Notify: note, Officers: desk, Chain: chain,
 			Scene: scene.New(refs, chain, note, m, now), FollowUps: plans, Book: book, Handoff: ho, Clock: now, Log: log},
 		line: voiceline.New(prog, c.Redis, refs, chain, desk, note, resolver, c.PublicURL, log)}

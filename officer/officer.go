@@ -235,3 +235,27 @@ func (d *Desk) Cancel(ctx context.Context, o *program.Person, code string) (stri
 	}
 	return r.Code + " cancelled.", nil
 }
+
+// ErrCohort means a community referral's place is in no cohort and none
+// was chosen.
+var ErrCohort = errors.New("choose the cohort: the place was not found in any cohort's area")
+
+// Community starts a referral that staff (by) entered for someone the
+// community referred: located like an officer's referral when the place
+// resolves to one point, else in the cohort chosen, and paged at once like
+// one. It returns the code.
+func (d *Desk) Community(ctx context.Context, by, cohort, location, notes string) (string, error) {
+	r := &referral.Referral{Type: referral.Community, Location: location, Notes: notes, Cohort: cohort}
+	if cands, err := d.resolver.Resolve(ctx, location); err == nil && len(cands) == 1 && cands[0].Cohort != "" {
+		c := cands[0]
+		r.Lat, r.Lon, r.Place, r.NearBoundary, r.Cohort = c.Point.Lat(), c.Point.Lon(), c.Place, c.NearBoundary, c.Cohort
+	}
+	if _, ok := d.prog.Cohort(r.Cohort); !ok {
+		return "", ErrCohort
+	}
+	if err := d.chain.Start(ctx, r); err != nil {
+		return "", err
+	}
+	d.log.Info("community referral entered", "code", r.Code, "cohort", r.Cohort, "by", by)
+	return r.Code, nil
+}

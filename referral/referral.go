@@ -30,14 +30,18 @@ type Type string
 // Referral types (DESIGN.md). Community referrals are entered by staff and
 // never come through the officer's loop.
 const (
-	Arrest Type = "arrest"
-	Social Type = "social"
+	Arrest    Type = "arrest"
+	Social    Type = "social"
+	Community Type = "community" // entered by staff in the console
 )
 
 // Label is how a type is written in texts.
 func (t Type) Label() string {
-	if t == Arrest {
+	switch t {
+	case Arrest:
 		return "arrest diversion"
+	case Community:
+		return "community referral"
 	}
 	return "social contact"
 }
@@ -159,6 +163,7 @@ const (
 	EvAccepted             Event = "accepted"
 	EvDeclined             Event = "declined"
 	EvDialled              Event = "dialled"
+	EvPagedByStaff         Event = "paged_by_staff" // who: the person paged; detail: the staff member who asked
 	EvETA                  Event = "eta"
 	EvArrived              Event = "arrived"
 	EvClosed               Event = "closed"

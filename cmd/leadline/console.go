@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"strings"
@@ -8,13 +9,14 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/leadline/leadline/console"
+	"github.com/leadline/leadline/dispatch"
 	"github.com/leadline/leadline/outbox"
 )
 
 // console builds the browser console that serve and demo answer on every
 // path the webhooks server does not. Its sign-in codes are queued in the
 // shared outbox, which the service's outbox workers send.
-func (sv service) console() (*console.Server, error) {
+func (sv service) console(actions console.Actions) (*console.Server, error) {
 	boxClock := sv.outboxClock
 	if boxClock == nil {
 		boxClock = sv.clock
@@ -29,7 +31,26 @@ func (sv service) console() (*console.Server, error) {
 	}
 	return console.New(console.Config{Program: sv.prog, Redis: sv.rdb, Clock: sv.clock, PublicURL: sv.publicURL,
 		Texter: console.OutboxTexter{Box: box, From: sv.prog.Phone}, Log: sv.log, OIDC: sv.oidc, IPExtractor: ip,
-		MapTiles: sv.mapTiles, MapAttribution: sv.mapAttribution, DemoSignIn: sv.demoSignIn})
+		MapTiles: sv.mapTiles, MapAttribution: sv.mapAttribution, DemoSignIn: sv.demoSignIn, Actions: actions})
+}
+
+// consoleActions are the console's action forms on the service.
+type consoleActions struct{ *dispatch.Service }
+
+// Community keeps who the person is and how to reach them in the notes,
+// which the details retention removes with the rest of the encounter.
+func (a consoleActions) Community(ctx context.Context, c console.CommunityReferral) (string, error) {
+	var notes []string
+	for _, f := range []struct{ label, v string }{{"Name", c.Name}, {"Contact", c.Contact}, {"", c.Notes}} {
+		switch {
+		case f.v == "":
+		case f.label == "":
+			notes = append(notes, f.v)
+		default:
+			notes = append(notes, f.label+": "+f.v)
+		}
+	}
+	return a.Service.Community(ctx, c.By, c.Cohort, c.Location, strings.Join(notes, ". "))
 }
 
 // clientAddress is how the console finds a client's address: the

@@ -55,7 +55,7 @@ func TestDemoSignInIsImpossibleInServe(t *testing.T) {
 	}
 	rdb, _ := redistest.Start(t)
 	sv := service{prog: prog, rdb: rdb, publicURL: "https://lead.example.org", clock: func() time.Time { return cmdNow }}
-	con, err := sv.console()
+	con, err := sv.console(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,11 +67,11 @@ func TestDemoSignInIsImpossibleInServe(t *testing.T) {
 		}
 	}
 	sv.demoSignIn = true
-	if _, err := sv.console(); err == nil || !strings.Contains(err.Error(), "demo only") {
+	if _, err := sv.console(nil); err == nil || !strings.Contains(err.Error(), "demo only") {
 		t.Errorf("one-click sign-in on a public URL: %v", err)
 	}
 	sv.publicURL = "http://127.0.0.1:8080"
-	con, err = sv.console()
+	con, err = sv.console(nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -244,7 +244,7 @@ func (sv service) build(reg *prometheus.Registry, mon *redishealth.Monitor, base
 	for _, c := range sv.prog.Cohorts {
 		cohorts = append(cohorts, c.ID)
 	}
-	con, err := sv.console()
+	con, err := sv.console(consoleActions{d})
 	if err != nil {
 		return nil, err
 	}
