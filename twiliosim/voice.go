@@ -31,6 +31,9 @@ type Session struct {
 	dials []DialInfo // every Dial of the call, oldest first
 }
 
+// SID is the call's CallSid, as the service sees it.
+func (s *Session) SID() string { return s.call.SID }
+
 // heard is what one step did.
 type heard struct {
 	said, dialled, whispered []string

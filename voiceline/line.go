@@ -14,6 +14,7 @@ package voiceline
 
 import (
 	"context"
+	"slices"
 	"log/slog"
 	"net/url"
 	"strings"
@@ -38,6 +39,16 @@ const (
 	maxSilences = 1 // empty answers to one prompt, after which the call ends
 	dialRing    = 20
 )
+
+// stepsOf are the steps a call may take at each stage: the answer to the
+// stage's question (a place code answers "where" too), and once the
+// officer is connected the dial's own steps, and Twilio's retry of the
+// confirm that connected them.
+var stepsOf = map[stage][]string{
+	stBadge: {"line/badge"}, stPIN: {"line/pin"}, stType: {"line/type"},
+	stWhere: {"line/where"}, stCode: {"line/where"}, stChoose: {"line/choose"}, stConfirm: {"line/confirm"},
+	stConnect: {"line/confirm", "line/connect", "line/whisper", "line/dialled"},
+}
 
 // callTTL is how long a call's state is kept.
 const callTTL = 24 * time.Hour
@@ -76,6 +87,12 @@ func (l *Line) Step(ctx context.Context, step string, form url.Values) (string, 
 	}
 	c, err := l.load(ctx, sid)
 	if err != nil || c == nil {
+		return phone.Goodbye(spokenGoodbye)
+	}
+	if !slices.Contains(stepsOf[c.stage], step) {
+		// The URL names a step this call is not at: a forged or stale
+		// request. It ends the call and changes nothing.
+		l.log.Warn("voice line: step out of turn", "step", step, "stage", c.stage)
 		return phone.Goodbye(spokenGoodbye)
 	}
 	input := get("Digits")

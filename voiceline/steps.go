@@ -58,9 +58,6 @@ func (l *Line) pickType(ctx context.Context, c *call, digits string) (string, er
 }
 
 func (l *Line) where(ctx context.Context, c *call, digits, speech string) (string, error) {
-	if c.stage != stWhere && c.stage != stCode {
-		return l.reprompt(c)
-	}
 	text, given := digits, "place "+digits
 	if digits == "" {
 		text, given = geo.NormaliseSpeech(speech), speech

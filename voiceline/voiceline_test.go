@@ -2,6 +2,8 @@ package voiceline_test
 
 import (
 	"context"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -245,5 +247,44 @@ func TestVoiceLineAsksBackAmbiguity(t *testing.T) {
 	code := e2e.CodeIn(t, w.Expect("osmith", "social contact, East"))
 	if r := w.Referral(code); r.Place != "100 Main St, Pittsburgh" || r.Cohort != "east" {
 		t.Errorf("referral: %+v", r)
+	}
+}
+
+// The line follows the stage it stored, not the step in the URL: an
+// unknown caller who posts signed type, where and confirm steps without
+// signing in creates nothing and pages nobody, and a step repeated after
+// the officer was connected ends the call rather than failing.
+func TestVoiceLineStepsOutOfTurnChangeNothing(t *testing.T) {
+	w := e2e.New(t, e2e.Start)
+	call := url.Values{"CallSid": {"CA00000000000000000000000000000001"}, "From": {w.PhoneOf("stranger")}, "To": {w.Prog.Phone}}
+	if status, body := w.Post("/twilio/voice", call); status != http.StatusOK || !strings.Contains(body, "badge") {
+		t.Fatalf("first answer: %d %s", status, body)
+	}
+	for _, step := range []struct{ path, digits string }{{"type", "1"}, {"where", "105"}, {"confirm", "1"}, {"connect", ""}} {
+		form := url.Values{"CallSid": call["CallSid"], "Digits": {step.digits}}
+		status, body := w.Post("/twilio/voice/line/"+step.path, form)
+		if status != http.StatusOK || !strings.Contains(body, "no longer active") || !strings.Contains(body, "<Hangup") {
+			t.Errorf("line/%s out of turn: %d %s", step.path, status, body)
+		}
+	}
+	if n := w.Redis.ZCard(context.Background(), "leadline:{dispatch}:referrals").Val(); n != 0 {
+		t.Errorf("%d referrals stored", n)
+	}
+	w.Quiet("jrivera", "aklein", "osmith", "msup")
+	w.NoCalls("jrivera", "aklein")
+
+	// A registered officer gets through to connect; then a repeated type
+	// or where step, which once panicked, ends the call.
+	c := w.CallLine("osmith")
+	hears(t, c, "Hello, Sam Smith")
+	press(t, c, "2")
+	press(t, c, "105")
+	hears(t, c, "Press 1 to confirm")
+	press(t, c, "1")
+	for _, step := range []string{"type", "where"} {
+		status, body := w.Post("/twilio/voice/line/"+step, url.Values{"CallSid": {c.SID()}, "Digits": {"1"}})
+		if status != http.StatusOK || !strings.Contains(body, "no longer active") {
+			t.Errorf("line/%s after connect: %d %s", step, status, body)
+		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -365,4 +366,26 @@ func (w *World) CallLine(id string) *twiliosim.Session {
 		w.T.Fatalf("%s calls the line: %v", id, err)
 	}
 	return c
+}
+
+// Post sends form to the webhooks server at path (e.g. "/twilio/voice"),
+// signed as Twilio signs it, and returns the status and body.
+func (w *World) Post(path string, form url.Values) (int, string) {
+	w.T.Helper()
+	req, err := http.NewRequest(http.MethodPost, w.URL+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		w.T.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Twilio-Signature", twiliosim.Signature(Token, w.URL+path, form))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		w.T.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		w.T.Fatal(err)
+	}
+	return resp.StatusCode, string(b)
 }
