@@ -14,9 +14,9 @@ package voiceline
 
 import (
 	"context"
-	"slices"
 	"log/slog"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
