@@ -7,6 +7,7 @@ package webhooks
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"log/slog"
 	"net"
@@ -74,6 +75,38 @@ type Config struct {
 	// Console, if set, serves every path not served above: the browser
 	// console (package console), with its own security headers and CSRF.
 	Console http.Handler
+
+	// Timeouts bound each connection; zero fields take the defaults.
+	Timeouts Timeouts
+}
+
+// Timeouts bound what one connection may hold of the server, so that
+// clients that trickle bytes or never close cannot use up its descriptors.
+// A proxy in front should set its own (see the README's security section).
+type Timeouts struct {
+	Header time.Duration // to read the request line and headers; default 10s
+	Read   time.Duration // to read the whole request; default 30s
+	Write  time.Duration // to write the answer; default 60s
+	Idle   time.Duration // a kept-alive connection between requests; default 120s
+	// MaxHeaderBytes bounds the request line and headers; default 16 KiB,
+	// several times what Twilio sends.
+	MaxHeaderBytes int
+}
+
+func (t Timeouts) orDefaults() Timeouts {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&t.Header, 10*time.Second)
+	def(&t.Read, 30*time.Second)
+	def(&t.Write, 60*time.Second)
+	def(&t.Idle, 120*time.Second)
+	if t.MaxHeaderBytes <= 0 {
+		t.MaxHeaderBytes = 16 << 10
+	}
+	return t
 }
 
 // maxBody is far above any Twilio webhook (a 1,600-character SMS with its
@@ -102,7 +135,13 @@ func New(cfg Config) *Server {
 	s := &Server{echo: echo.New(), cfg: cfg, validator: twclient.NewRequestValidator(cfg.AuthToken), log: cfg.Log}
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
-	e.Use(middleware.Recover(), middleware.RequestID(), s.logRequests(), middleware.BodyLimit(maxBody))
+	// Our own request ID first, then the log line, then recovery inside it,
+	// so a panic is logged and counted as the 500 it answers.
+	e.Use(s.requestID, s.logRequests(), middleware.RecoverWithConfig(middleware.RecoverConfig{
+		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+			s.log.Error("panic answering a request", "path", c.Request().URL.Path, "err", err, "stack", string(stack))
+			return err
+		}}), middleware.BodyLimit(maxBody))
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
 	e.GET("/readyz", s.ready)
 	if cfg.Metrics != nil {
@@ -135,6 +174,10 @@ func (s *Server) Handler() http.Handler { return s.echo }
 // waits up to 10 s for those under way.
 func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 	s.echo.Listener = l
+	t := s.cfg.Timeouts.orDefaults()
+	hs := s.echo.Server
+	hs.ReadHeaderTimeout, hs.ReadTimeout, hs.WriteTimeout, hs.IdleTimeout = t.Header, t.Read, t.Write, t.Idle
+	hs.MaxHeaderBytes = t.MaxHeaderBytes
 	errc := make(chan error, 1)
 	go func() { errc <- s.echo.Start("") }()
 	select {
@@ -240,13 +283,52 @@ func messageReply(c echo.Context, reply string) error {
 	return c.Blob(http.StatusOK, "text/xml; charset=utf-8", []byte(doc))
 }
 
+// maxTwilioToken bounds the I-Twilio-Idempotency-Token that is logged: Twilio's
+// are far shorter, and anything longer is a client's, not Twilio's.
+const maxTwilioToken = 64
+
+// requestID gives every request an ID of our own, whatever the client sent
+// as X-Request-Id (an ID it chose could be anything, of any length, and
+// would be echoed and logged); Twilio's idempotency token is kept beside it
+// when it looks like one.
+func (s *Server) requestID(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id := rand.Text()[:20]
+		c.Request().Header.Set(echo.HeaderXRequestID, id)
+		c.Response().Header().Set(echo.HeaderXRequestID, id)
+		if tok := c.Request().Header.Get("I-Twilio-Idempotency-Token"); tok != "" && !plainToken(tok) {
+			c.Request().Header.Del("I-Twilio-Idempotency-Token")
+		}
+		return next(c)
+	}
+}
+
+// plainToken reports whether tok is short and made of letters, digits and
+// dashes only.
+func plainToken(tok string) bool {
+	if len(tok) > maxTwilioToken {
+		return false
+	}
+	for _, r := range tok {
+		if !(r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
 // logRequests logs one line per request: never a query, body or number.
 func (s *Server) logRequests() echo.MiddlewareFunc {
 	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
-		LogStatus: true, LogLatency: true, LogMethod: true, LogURIPath: true, LogRequestID: true,
+		LogStatus: true, LogLatency: true, LogMethod: true, LogURIPath: true, LogRequestID: true, HandleError: true,
+		LogHeaders: []string{"I-Twilio-Idempotency-Token"},
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
-			s.log.Info("http", "method", v.Method, "path", v.URIPath, "status", v.Status,
-				"latency_ms", float64(v.Latency.Microseconds())/1000, "request_id", v.RequestID)
+			attrs := []any{"method", v.Method, "path", v.URIPath, "status", v.Status,
+				"latency_ms", float64(v.Latency.Microseconds()) / 1000, "request_id", v.RequestID}
+			if tok := v.Headers["I-Twilio-Idempotency-Token"]; len(tok) > 0 {
+				attrs = append(attrs, "twilio_token", tok[0])
+			}
+			s.log.Info("http", attrs...)
 			if s.latency != nil {
 				// The route pattern, not the path: unknown paths must not
 				// grow the label set.

@@ -113,6 +113,12 @@ func TestServeNeedsItsEnvironment(t *testing.T) {
 			t.Errorf("stderr lacks %q:\n%s", want, errOut)
 		}
 	}
+	code, _, errOut = runCmd(t, "", map[string]string{"TWILIO_ACCOUNT_SID": "AC0123456789abcdef0123456789abcdef",
+		"TWILIO_AUTH_TOKEN": "0123456789abcdef0123456789abcdef", "LEADLINE_PUBLIC_URL": "https://lead.example.org",
+		"LEADLINE_ADMIN_TOKEN": "letmein"}, "serve", "--config", writeSample(t, nil))
+	if code != 1 || !strings.Contains(errOut, "LEADLINE_ADMIN_TOKEN has 7 characters: use at least 32") {
+		t.Errorf("a short admin token: exit %d\n%s", code, errOut)
+	}
 	if code, _, _ := runCmd(t, "", nil, "serve"); code != 2 {
 		t.Errorf("serve without --config: exit %d, want 2 (misuse)", code)
 	}

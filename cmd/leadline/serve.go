@@ -98,6 +98,9 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if err := twilio.Validate(); err != nil {
 		return err
 	}
+	if tok := getenv("LEADLINE_ADMIN_TOKEN"); tok != "" && len(tok) < minAdminToken {
+		return fmt.Errorf("LEADLINE_ADMIN_TOKEN has %d characters: use at least %d (openssl rand -hex 32), or unset it to turn the admin API off", len(tok), minAdminToken)
+	}
 	addr := env("LEADLINE_ADDR", ":8080")
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -170,6 +173,10 @@ func cronJobs(prog *program.Program, d *dispatch.Service) []cronJob {
 	}
 	return out
 }
+
+// minAdminToken is the shortest admin token serve takes: the token is all
+// that stands between the network and changing who is on call.
+const minAdminToken = 32
 
 // timerPoll is how often an instance looks for due timers: well within the
 // promise that timers fire within 1 s of their due time.
