@@ -88,9 +88,16 @@ func TestHealthAndReadiness(t *testing.T) {
 	if resp.StatusCode != http.StatusServiceUnavailable {
 		t.Errorf("/readyz without Redis: %d, want 503", resp.StatusCode)
 	}
-	// An officer texting now is told it was not recorded.
+	// An officer texting now is told it was not recorded; a stranger is
+	// told nothing, not even the support line.
 	w.Text("osmith", "AD "+e2e.NorthPoint)
 	w.Expect("osmith", "not recorded", "+14125550199")
+	// (The webhook answers 500, so Twilio retries it later; Twilio tells
+	// the sender nothing of that.)
+	w.Sim.Text(context.Background(), w.PhoneOf("stranger"), w.Prog.Phone, "hello?")
+	if un := w.Sim.Unread(w.PhoneOf("stranger")); len(un) > 0 {
+		t.Errorf("a stranger learned something while Redis was down: %q", e2e.Bodies(un))
+	}
 }
 
 func post(t *testing.T, u string, form url.Values, sig string) int {

@@ -9,6 +9,7 @@
 //
 //	leadline:{dispatch}:sms:<MessageSid>        string: that inbound text was handled; makes Twilio retries no-ops
 //	leadline:{dispatch}:stranger:<hash>:<hour>  counter: replies sent to an unknown number in that hour
+//	leadline:{dispatch}:strangers:<hour>        counter: replies sent to all unknown numbers in that hour
 package inbox
 
 import (
@@ -16,6 +17,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -39,6 +41,7 @@ func inboundKey(messageSID string) string { return prefix + "sms:" + messageSID 
 func strangerKey(hash string, hour int64) string {
 	return prefix + "stranger:" + hash + ":" + strconv.FormatInt(hour, 10)
 }
+func strangersKey(hour int64) string { return prefix + "strangers:" + strconv.FormatInt(hour, 10) }
 
 // How long the answer to a MessageSid is kept: Twilio retries within
 // minutes, so a day is plenty.
@@ -47,8 +50,13 @@ const inboundTTL = 24 * time.Hour
 // pending marks a MessageSid whose text is being handled right now.
 const pending = "pending"
 
-// strangerReplies is how many times an hour an unknown number is answered.
-const strangerReplies = 3
+// strangerReplies is how many times an hour an unknown number is answered,
+// and allStrangerReplies how many unknown numbers' texts in all: a flood
+// from many numbers must not become a flood of replies.
+const (
+	strangerReplies    = 3
+	allStrangerReplies = 100
+)
 
 // strangerReply is all an unknown number ever learns.
 const strangerReply = "This number does not accept messages."
@@ -76,10 +84,11 @@ type Inbox struct {
 // TwiML, telling the sender that nothing was recorded.
 func (in *Inbox) Receive(ctx context.Context, from, body, messageSID string) (string, error) {
 	log := in.Log.With("from", phone.Mask(from), "sid", messageSID)
+	body = strings.ToValidUTF8(body, "\uFFFD") // invalid bytes are replaced, never stored
 	if messageSID != "" {
 		claimed, err := in.Redis.SetNX(ctx, inboundKey(messageSID), pending, inboundTTL).Result()
 		if err != nil {
-			return in.notRecorded(), fmt.Errorf("claim %s: %w", messageSID, err)
+			return in.notRecorded(from), fmt.Errorf("claim %s: %w", messageSID, err)
 		}
 		if !claimed {
 			// Handled, or being handled by another request: either way
@@ -97,7 +106,7 @@ func (in *Inbox) Receive(ctx context.Context, from, body, messageSID string) (st
 			// Let Twilio's retry, or the officer's resend, try again.
 			in.Redis.Del(context.WithoutCancel(ctx), inboundKey(messageSID))
 		}
-		return in.notRecorded(), err
+		return in.notRecorded(from), err
 	}
 	if messageSID != "" {
 		if err := in.Redis.Set(ctx, inboundKey(messageSID), "done", inboundTTL).Err(); err != nil {
@@ -125,7 +134,13 @@ func (in *Inbox) handle(ctx context.Context, from, body string) (string, outbox.
 	return reply, notify.KindTell, err
 }
 
-func (in *Inbox) notRecorded() string {
+// notRecorded is the answer when nothing could be stored: for staff, who
+// should send again or call; an unknown number learns nothing, not even the
+// support line, in this state as in any other.
+func (in *Inbox) notRecorded(from string) string {
+	if _, staff := in.Program.PersonByPhone(from); !staff {
+		return ""
+	}
 	return "Sorry, that was not recorded. Please send it again." + in.Notify.SupportLine("Or call ")
 }
 
@@ -143,6 +158,9 @@ func (in *Inbox) unknownSender(ctx context.Context, from, body string) (string, 
 	if stopped {
 		return "", "", nil // a number forgotten but for its opt-out
 	}
+	if !phone.IsE164(from) {
+		return "", "", nil // "abc", "client:alice": nobody to answer
+	}
 	answer, err := in.countStranger(ctx, from)
 	if !answer || err != nil {
 		return "", "", err
@@ -155,16 +173,19 @@ func (in *Inbox) unknownSender(ctx context.Context, from, body string) (string, 
 // the program, then not at all. The counter's key holds a hash, not the
 // number.
 func (in *Inbox) countStranger(ctx context.Context, from string) (bool, error) {
-	key := strangerKey(phone.Hash(from), in.Clock().Unix()/3600)
-	var n *redis.IntCmd
+	hour := in.Clock().Unix() / 3600
+	key, all := strangerKey(phone.Hash(from), hour), strangersKey(hour)
+	var n, total *redis.IntCmd
 	_, err := in.Redis.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		n = p.Incr(ctx, key)
 		p.Expire(ctx, key, 2*time.Hour)
+		total = p.Incr(ctx, all)
+		p.Expire(ctx, all, 2*time.Hour)
 		return nil
 	})
 	if err != nil {
 		return false, fmt.Errorf("count unknown sender: %w", err)
 	}
-	in.Log.Info("text from unknown number", "from", phone.Mask(from), "count", n.Val())
-	return n.Val() <= strangerReplies, nil
+	in.Log.Info("text from unknown number", "from", phone.Mask(from), "count", n.Val(), "all", total.Val())
+	return n.Val() <= strangerReplies && total.Val() <= allStrangerReplies, nil
 }

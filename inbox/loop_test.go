@@ -2,10 +2,12 @@ package inbox_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/leadline/leadline/internal/e2e"
 
@@ -352,5 +354,39 @@ func TestWho(t *testing.T) {
 		"Your next shift: East from Mon 7 Dec 09:00.")
 	if strings.Index(got, "North") > strings.Index(got, "East") {
 		t.Errorf("cohorts out of config order: %s", got)
+	}
+}
+
+// Replies go only to real numbers, and a flood from many numbers does not
+// become a flood of replies: the program answers at most 100 unknown texts
+// an hour. Invalid UTF-8 in a text is replaced before anything stores it.
+func TestStrangersAreAnsweredWithinBounds(t *testing.T) {
+	w := e2e.New(t, e2e.Start)
+	for _, from := range []string{"abc", "client:alice", "+" + strings.Repeat("1", 5000)} {
+		if _, err := w.Sim.Text(context.Background(), from, w.Prog.Phone, "hello"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 101 {
+		w.Text(fmt.Sprintf("+1412777%04d", i), "hello")
+	}
+	w.Svc.Wait()
+	replies := 0
+	for _, m := range w.Sim.Messages() {
+		if m.From == w.Prog.Phone && m.Body == "This number does not accept messages." {
+			replies++
+			if !strings.HasPrefix(m.To, "+1412777") {
+				t.Errorf("a reply went to %q", m.To)
+			}
+		}
+	}
+	if replies != 100 {
+		t.Errorf("%d replies to 101 unknown numbers in an hour, want 100", replies)
+	}
+
+	w.Text("osmith", "AD "+e2e.NorthPoint+" / bad \xff\xfe bytes")
+	code := e2e.CodeIn(t, w.Expect("osmith", "Paging"))
+	if notes := w.Referral(code).Notes; !utf8.ValidString(notes) || !strings.Contains(notes, "bad \uFFFD") {
+		t.Errorf("notes stored as %q", notes)
 	}
 }

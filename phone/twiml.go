@@ -47,3 +47,7 @@ func Voice(verbs ...twiml.Element) (string, error) {
 
 // Goodbye is a voice response that says text and hangs up.
 func Goodbye(text string) (string, error) { return Voice(Say(text), &twiml.VoiceHangup{}) }
+
+// IsE164 reports whether number has the shape Twilio accepts: a plus and 8
+// to 15 digits. Replies go to such numbers only.
+func IsE164(number string) bool { return e164.MatchString(number) }
