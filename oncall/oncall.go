@@ -357,6 +357,10 @@ func (s *Store) AddOverride(ctx context.Context, cohort, person string, from, to
 	if !to.After(s.now()) {
 		return Shift{}, errors.New("that override would already be over")
 	}
+	if horizon := s.now().AddDate(1, 0, 0); to.After(horizon) || from.Before(s.now().AddDate(0, 0, -1)) {
+		return Shift{}, fmt.Errorf("an override must start no more than a day ago and end within a year (by %s)",
+			horizon.In(s.prog.TimeZone).Format("2006-01-02"))
+	}
 	b := make([]byte, 4)
 	if _, err := rand.Read(b); err != nil {
 		return Shift{}, fmt.Errorf("override id: %w", err)

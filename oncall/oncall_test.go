@@ -247,6 +247,16 @@ func TestOverlappingOverridesRefused(t *testing.T) {
 			t.Errorf("%s %s–%s: %v, want %q", tt.person, tt.from, tt.to, err, tt.want)
 		}
 	}
+	// Overrides are bounded: from a day ago to a year ahead.
+	for _, tt := range []struct{ from, to time.Time }{
+		{time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)},
+		{at("20:00"), at("20:00").AddDate(1, 0, 1)},
+		{at("20:00").AddDate(0, 0, -3), at("20:00")},
+	} {
+		if _, err := s.AddOverride(ctx, "west", "cobi", tt.from, tt.to); err == nil || !strings.Contains(err.Error(), "end within a year") {
+			t.Errorf("override %v – %v: %v, want it refused", tt.from, tt.to, err)
+		}
+	}
 	// Other cohorts are separate.
 	if _, err := s.AddOverride(ctx, "east", "aklein", at("09:00"), at("17:00")); err != nil {
 		t.Errorf("east: %v", err)

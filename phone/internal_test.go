@@ -115,3 +115,26 @@ func TestRewrite(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// A bad LEADLINE_TWILIO_API_URL is refused with what is wrong, and the error
+// never shows a password it holds, even where the URL cannot be read.
+func TestAPIURLErrorsHidePasswords(t *testing.T) {
+	for _, in := range []string{
+		"ftp://user:s3cret@sim.example:8080",
+		"http://user:s3cret@sim.example:8080/?q=1",
+		"http://user:s3c%zzret@sim.example",
+		"http://us er:s3cret@sim example",
+	} {
+		_, err := parseAPIURL(in)
+		if err == nil {
+			t.Errorf("%s: accepted", in)
+			continue
+		}
+		if strings.Contains(err.Error(), "s3c") {
+			t.Errorf("%s: error shows the password: %v", in, err)
+		}
+		if !strings.Contains(err.Error(), "twilio API URL") {
+			t.Errorf("%s: error does not say what: %v", in, err)
+		}
+	}
+}

@@ -29,15 +29,37 @@ func (t rewrite) RoundTrip(req *http.Request) (*http.Response, error) {
 
 // parseAPIURL checks a base URL for a Twilio-compatible API.
 func parseAPIURL(s string) (*url.URL, error) {
+	// Errors never quote the URL as given: it may hold a password.
 	u, err := url.Parse(s)
 	if err != nil {
-		return nil, fmt.Errorf("twilio API URL: %w", err)
+		return nil, fmt.Errorf("twilio API URL %q is not a URL", redactURL(s))
 	}
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("twilio API URL %q: want http:// or https:// and a host", s)
+		return nil, fmt.Errorf("twilio API URL %q: want http:// or https:// and a host", redactURL(s))
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("twilio API URL %q: want no query or fragment", s)
+		return nil, fmt.Errorf("twilio API URL %q: want no query or fragment", redactURL(s))
 	}
 	return u, nil
+}
+
+// redactURL hides whatever stands between "://" and the last "@" before
+// the path: user and password, even where they make the URL unreadable.
+func redactURL(s string) string {
+	scheme, rest, ok := strings.Cut(s, "://")
+	if !ok {
+		scheme, rest = "", s
+	}
+	host := rest
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		host = rest[:i]
+	}
+	at := strings.LastIndex(host, "@")
+	if at < 0 {
+		return s
+	}
+	if scheme != "" {
+		scheme += "://"
+	}
+	return scheme + "xxxxx" + rest[at:]
 }
