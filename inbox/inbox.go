@@ -14,6 +14,8 @@ package inbox
 
 import (
 	"context"
+	"crypto/rand"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -47,8 +49,19 @@ func strangersKey(hour int64) string { return prefix + "strangers:" + strconv.Fo
 // minutes, so a day is plenty.
 const inboundTTL = 24 * time.Hour
 
-// pending marks a MessageSid whose text is being handled right now.
-const pending = "pending"
+// pending marks a MessageSid whose text is being handled right now, with
+// the claiming request's own token after it. It lapses after pendingTTL,
+// so a request that died mid-way does not block Twilio's retry for a day.
+const (
+	pending    = "pending:"
+	pendingTTL = 2 * time.Minute
+)
+
+// release deletes a claim only if it is still the caller's.
+var release = redis.NewScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`)
 
 // strangerReplies is how many times an hour an unknown number is answered,
 // and allStrangerReplies how many unknown numbers' texts in all: a flood
@@ -85,12 +98,13 @@ type Inbox struct {
 func (in *Inbox) Receive(ctx context.Context, from, body, messageSID string) (string, error) {
 	log := in.Log.With("from", phone.Mask(from), "sid", messageSID)
 	body = strings.ToValidUTF8(body, "\uFFFD") // invalid bytes are replaced, never stored
+	claim := pending + rand.Text()
 	if messageSID != "" {
-		claimed, err := in.Redis.SetNX(ctx, inboundKey(messageSID), pending, inboundTTL).Result()
+		ours, err := in.claim(ctx, messageSID, claim)
 		if err != nil {
 			return in.notRecorded(from), fmt.Errorf("claim %s: %w", messageSID, err)
 		}
-		if !claimed {
+		if !ours {
 			// Handled, or being handled by another request: either way
 			// its reply is that request's to send.
 			log.Info("retried text ignored")
@@ -104,7 +118,7 @@ func (in *Inbox) Receive(ctx context.Context, from, body, messageSID string) (st
 	if err != nil {
 		if messageSID != "" {
 			// Let Twilio's retry, or the officer's resend, try again.
-			in.Redis.Del(context.WithoutCancel(ctx), inboundKey(messageSID))
+			release.Run(context.WithoutCancel(ctx), in.Redis, []string{inboundKey(messageSID)}, claim)
 		}
 		return in.notRecorded(from), err
 	}
@@ -114,6 +128,22 @@ func (in *Inbox) Receive(ctx context.Context, from, body, messageSID string) (st
 		}
 	}
 	return "", nil
+}
+
+// claim takes messageSID for this request. A claim is known by its token:
+// when Redis stalls, the client may send SET NX twice and Redis run both,
+// and the second's "taken" is then this request's own first, not another
+// request's.
+func (in *Inbox) claim(ctx context.Context, messageSID, token string) (bool, error) {
+	ok, err := in.Redis.SetNX(ctx, inboundKey(messageSID), token, pendingTTL).Result()
+	if err != nil || ok {
+		return ok, err
+	}
+	v, err := in.Redis.Get(ctx, inboundKey(messageSID)).Result()
+	if errors.Is(err, redis.Nil) {
+		return false, nil // it ended (lapsed or released) since: let Twilio's retry have it
+	}
+	return v == token, err
 }
 
 // handle acts on one inbound text and returns the reply to its sender and
