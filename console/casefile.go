@@ -171,6 +171,32 @@ func doneNotice(what string) string {
 		"close": "The referral was closed.", "followed": "The follow-up was recorded."}[what]
 }
 
+// stepLine is an escalation step in words: "Step 2 after no answer:
+// Called Jo R. (call same)".
+func (s *Server) stepLine(l referral.Line) string {
+	f := strings.Split(l.Detail, "/")
+	if len(f) < 4 {
+		return "Escalation step"
+	}
+	n, _ := strconv.Atoi(f[0])
+	why := map[string]string{"timeout": " after no answer", "declined": " after a decline", "missed": " after a missed page",
+		"failed": " after a failed page"}[f[3]]
+	var names []string
+	for _, id := range strings.Split(l.Who, ",") {
+		if id != "" {
+			names = append(names, s.shortName(id))
+		}
+	}
+	by := map[string]string{"sms": "Texted", "call": "Called"}[f[1]]
+	if by == "" {
+		by = "Paged"
+	}
+	if len(names) == 0 {
+		return fmt.Sprintf("Step %d (%s %s) skipped: nobody to page", n+1, f[1], f[2])
+	}
+	return fmt.Sprintf("Step %d%s: %s %s (%s %s)", n+1, why, by, strings.Join(names, ", "), f[1], f[2])
+}
+
 // EventText is one line of a referral's history in words, for the
 // timeline; details says whether the reader may see who the officer is.
 // It is "" for a line with nothing to say.
@@ -185,27 +211,9 @@ func (s *Server) eventText(l referral.Line, details bool) string {
 		}
 		return "Received for " + s.prog.CohortName(l.Detail)
 	case referral.EvStep:
-		f := strings.Split(l.Detail, "/")
-		if len(f) < 4 {
-			return "Escalation step"
-		}
-		n, _ := strconv.Atoi(f[0])
-		why := map[string]string{"timeout": " after no answer", "declined": " after a decline", "missed": " after a missed page",
-			"failed": " after a failed page"}[f[3]]
-		var names []string
-		for _, id := range strings.Split(l.Who, ",") {
-			if id != "" {
-				names = append(names, s.shortName(id))
-			}
-		}
-		by := map[string]string{"sms": "Texted", "call": "Called"}[f[1]]
-		if by == "" {
-			by = "Paged"
-		}
-		if len(names) == 0 {
-			return fmt.Sprintf("Step %d (%s %s) skipped: nobody to page", n+1, f[1], f[2])
-		}
-		return fmt.Sprintf("Step %d%s: %s %s (%s %s)", n+1, why, by, strings.Join(names, ", "), f[1], f[2])
+		return s.stepLine(l)
+	case referral.EvPagedByStaff:
+		return "Paged " + who + " at " + s.shortName(l.Detail) + "'s request"
 	case referral.EvMissed:
 		return fmt.Sprintf("%s not reached by %s", who, map[string]string{"sms": "text", "call": "call"}[l.Detail])
 	case referral.EvDeclined:

@@ -322,16 +322,12 @@ func (w *World) NoCalls(ids ...string) {
 // Metrics is what /metrics serves now.
 func (w *World) Metrics() string {
 	w.T.Helper()
-	resp, err := http.Get(w.URL + "/metrics")
+	req, err := http.NewRequest(http.MethodGet, w.URL+"/metrics", nil)
 	if err != nil {
 		w.T.Fatal(err)
 	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		w.T.Fatal(err)
-	}
-	return string(b)
+	_, body := w.do(req)
+	return body
 }
 
 // NorthPoint is on the North Side, inside the sample's north cohort
@@ -378,6 +374,12 @@ func (w *World) Post(path string, form url.Values) (int, string) {
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("X-Twilio-Signature", twiliosim.Signature(Token, w.URL+path, form))
+	return w.do(req)
+}
+
+// do sends req and returns the answer's status and body.
+func (w *World) do(req *http.Request) (int, string) {
+	w.T.Helper()
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		w.T.Fatal(err)
