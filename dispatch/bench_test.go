@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/leadline/leadline/internal/e2e"
+	"github.com/leadline/leadline/internal/redistest"
 
 	"github.com/redis/go-redis/v9"
 
@@ -25,13 +26,17 @@ import (
 // "idle" has nothing else to send; "reminders-queued" starts with 20,000
 // reminders waiting in the outbox, which its workers send meanwhile.
 func BenchmarkTextToPage(b *testing.B) {
-	b.Run("idle", func(b *testing.B) { benchTextToPage(b, 0) })
-	b.Run("reminders-queued", func(b *testing.B) { benchTextToPage(b, 20_000) })
+	b.Run("idle", func(b *testing.B) { benchTextToPage(b, e2e.NewOn(b, clocktest.Wall(), nil), 0) })
+	b.Run("reminders-queued", func(b *testing.B) { benchTextToPage(b, e2e.NewOn(b, clocktest.Wall(), nil), 20_000) })
+	b.Run("cluster", func(b *testing.B) {
+		rdb, _ := redistest.StartCluster(b)
+		benchTextToPage(b, e2e.NewOnRedis(b, rdb, clocktest.Wall(), nil), 0)
+	})
 }
 
-func benchTextToPage(b *testing.B, backlog int) {
-	// Real timing: the simulator stamps what it receives by the wall clock.
-	w := e2e.NewOn(b, clocktest.Wall(), nil)
+// benchTextToPage times referrals through w, whose clock must be the wall
+// clock: the simulator stamps what it receives by it.
+func benchTextToPage(b *testing.B, w *e2e.World, backlog int) {
 	ctx := context.Background()
 	officer, cm := w.PhoneOf("osmith"), w.PhoneOf("jrivera")
 	if backlog > 0 {

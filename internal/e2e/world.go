@@ -46,7 +46,7 @@ const (
 type World struct {
 	T      testing.TB
 	Prog   *program.Program
-	Redis  *redis.Client
+	Redis  redis.UniversalClient
 	Sim    *twiliosim.Server
 	Svc    *dispatch.Service
 	OnCall *oncall.Store
@@ -71,9 +71,23 @@ func NewWith(t testing.TB, at time.Time, edit func(*program.Program)) *World {
 	return NewOn(t, clocktest.New(at), edit)
 }
 
-// NewOn is newWorldWith on a given clock (clocktest.Wall for
-// benchmarks of real timing).
+// NewOn is NewWith on a given clock (clocktest.Wall for benchmarks of
+// real timing).
 func NewOn(t testing.TB, clk *clocktest.Clock, edit func(*program.Program)) *World {
+	t.Helper()
+	rdb, _ := redistest.Start(t)
+	return NewOnRedis(t, rdb, clk, edit)
+}
+
+// NewOnCluster is New on a real three-master Redis Cluster.
+func NewOnCluster(t testing.TB, at time.Time) *World {
+	t.Helper()
+	rdb, _ := redistest.StartCluster(t)
+	return NewOnRedis(t, rdb, clocktest.New(at), nil)
+}
+
+// NewOnRedis is the world on a Redis the caller started.
+func NewOnRedis(t testing.TB, rdb redis.UniversalClient, clk *clocktest.Clock, edit func(*program.Program)) *World {
 	t.Helper()
 	prog, err := program.LoadFS(examples.FS, "program.yaml")
 	if err != nil {
@@ -82,7 +96,6 @@ func NewOn(t testing.TB, clk *clocktest.Clock, edit func(*program.Program)) *Wor
 	if edit != nil {
 		edit(prog)
 	}
-	rdb, _ := redistest.Start(t)
 	if err := oncall.New(rdb, prog, clk.Now, nil).Seed(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +107,7 @@ func NewOn(t testing.TB, clk *clocktest.Clock, edit func(*program.Program)) *Wor
 // NewInstance starts one instance of Leadline (dispatch and its webhooks
 // server) against rdb and the phone simulator sim; several on one Redis are
 // several instances of Leadline. Texts from the phones go to the newest.
-func NewInstance(t testing.TB, prog *program.Program, rdb *redis.Client, sim *twiliosim.Server, clk *clocktest.Clock, opts ...func(*dispatch.Config)) *World {
+func NewInstance(t testing.TB, prog *program.Program, rdb redis.UniversalClient, sim *twiliosim.Server, clk *clocktest.Clock, opts ...func(*dispatch.Config)) *World {
 	t.Helper()
 	tw := phone.NewClient(phone.ClientConfig{AccountSID: SID, AuthToken: Token, APIURL: sim.URL(),
 		RetryBase: time.Millisecond, MaxAttempts: 3})
