@@ -19,7 +19,6 @@ import (
 
 	"github.com/leadline/leadline/console"
 	"github.com/leadline/leadline/examples"
-	"github.com/leadline/leadline/internal/redistest"
 	"github.com/leadline/leadline/outbox"
 	"github.com/leadline/leadline/phone"
 	"github.com/leadline/leadline/program"
@@ -41,7 +40,7 @@ var start = time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)
 type world struct {
 	t       testing.TB
 	prog    *program.Program
-	rdb     *redis.Client
+	rdb     redis.UniversalClient
 	sim     *twiliosim.Server
 	clock   *clocktest.Clock
 	console *console.Server
@@ -61,7 +60,7 @@ func sample(t testing.TB) *program.Program {
 
 func newWorld(t testing.TB) *world {
 	t.Helper()
-	rdb, _ := redistest.Start(t)
+	rdb := testRedis(t)
 	clk := clocktest.New(start)
 	sim := twiliosim.New(twiliosim.Options{AccountSID: testSID, AuthToken: testToken, Clock: clk.Now})
 	t.Cleanup(sim.Close)
