@@ -93,7 +93,7 @@ func (f *feed) load(ctx context.Context, id string) (map[string]*onBoard, error)
 
 // refresh reads again, from Redis, every referral on the boards and those
 // received since the newest of them, so that a page load is right even
-// about a change that wrote nothing to the stream. Loads run 8 at a time.
+// about a change that wrote nothing to the stream: one pipelined read.
 func (f *feed) refresh(ctx context.Context) error {
 	f.mu.RLock()
 	if !f.running {
@@ -115,22 +115,10 @@ func (f *feed) refresh(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	loaded := make([]*referral.Referral, len(codes))
-	errs := make([]error, len(codes))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range min(8, len(codes)) {
-		wg.Go(func() {
-			for i := range next {
-				loaded[i], errs[i] = f.s.referrals.Load(ctx, codes[i])
-			}
-		})
+	loaded, err := f.s.referrals.LoadMany(ctx, codes)
+	if err != nil {
+		return err
 	}
-	for i := range codes {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if !f.running {
@@ -138,10 +126,8 @@ func (f *feed) refresh(ctx context.Context) error {
 	}
 	for i, c := range codes {
 		switch {
-		case errors.Is(errs[i], referral.ErrNotFound):
+		case loaded[i] == nil:
 			delete(f.refs, c)
-		case errs[i] != nil:
-			return errs[i]
 		case f.refs[c] != nil:
 			f.refs[c].r = loaded[i]
 		}

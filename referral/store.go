@@ -73,6 +73,31 @@ func (s *Store) Load(ctx context.Context, code string) (*Referral, error) {
 	return fromHash(h)
 }
 
+// LoadMany returns the referrals of codes in one round trip, in order; a
+// code with no referral is nil.
+func (s *Store) LoadMany(ctx context.Context, codes []string) ([]*Referral, error) {
+	cmds := make([]*redis.MapStringStringCmd, len(codes))
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, c := range codes {
+			cmds[i] = p.HGetAll(ctx, hashKey(c))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load referrals: %w", err)
+	}
+	out := make([]*Referral, len(codes))
+	for i, cmd := range cmds {
+		if len(cmd.Val()) == 0 {
+			continue
+		}
+		if out[i], err = fromHash(cmd.Val()); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 // LatestOf is the code of the officer's latest referral, or "".
 func (s *Store) LatestOf(ctx context.Context, officer string) (string, error) {
 	c, err := s.rdb.Get(ctx, officerLastKey(officer)).Result()
