@@ -13,7 +13,8 @@
     L.circleMarker(pt, { radius: 8, color: "#7a000b", weight: 3, fillColor: "#a4000f", fillOpacity: 0.9 }).addTo(map);
     fetch(el.dataset.area, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (gj) {
       var area = L.geoJSON(gj, { style: { color: "#0b4f8a", weight: 2, fillOpacity: 0.08 } }).addTo(map);
-      map.fitBounds(area.getBounds().extend(pt), { padding: [10, 10] });
+      // At once, not animated: the outline is drawn for the view it ends in.
+      map.fitBounds(area.getBounds().extend(pt), { padding: [10, 10], animate: false });
     });
   });
 })();
