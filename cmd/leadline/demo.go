@@ -41,7 +41,7 @@ moves the service's clock on.
 Environment: none (nothing leaves the machine).
 `
 
-func demoCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
+func demoCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string, clock func() time.Time) error {
 	fs := newCommand("demo", demoUsage, stdout, stderr)
 	verbose := fs.Bool("v", false, "show the service's logs on stderr")
 	if err := fs.parse(args); err != nil {
@@ -63,7 +63,7 @@ func demoCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	rdb := redis.NewClient(&redis.Options{Addr: mr.Addr()})
 	defer rdb.Close()
 
-	clk := &demoClock{}
+	clk := newDemoClock(clock())
 	sim := twiliosim.New(twiliosim.Options{AccountSID: demoSID, AuthToken: demoToken, Clock: clk.now})
 	defer sim.Close()
 	addr := getenv("LEADLINE_ADDR")
@@ -113,17 +113,25 @@ func demoCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	return err
 }
 
-// demoClock is the wall clock plus however far `wait` has moved it, so that
-// escalation steps can be seen without waiting minutes.
+// demoClock runs from the command's clock at start (the wall clock, or a
+// test's fixed instant, so the demo's on-call rotation does not depend on
+// the day it runs) at the wall clock's pace, plus however far `wait` has
+// moved it, so that escalation steps can be seen without waiting minutes.
 type demoClock struct {
-	mu    sync.Mutex
-	ahead time.Duration
+	mu      sync.Mutex
+	start   time.Time // the command's clock when the demo started
+	started time.Time // the wall clock then: only its elapsed time is used
+	ahead   time.Duration
+}
+
+func newDemoClock(start time.Time) *demoClock {
+	return &demoClock{start: start, started: time.Now()}
 }
 
 func (c *demoClock) now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return time.Now().Add(c.ahead)
+	return c.start.Add(time.Since(c.started) + c.ahead)
 }
 
 func (c *demoClock) skip(d time.Duration) {

@@ -64,7 +64,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "oncall":
 		err = oncallCmd(ctx, args[1:], stdout, stderr, getenv, clock)
 	case "demo":
-		err = demoCmd(ctx, args[1:], stdin, stdout, stderr, getenv)
+		err = demoCmd(ctx, args[1:], stdin, stdout, stderr, getenv, clock)
 	case "sim":
 		err = simCmd(ctx, args[1:], stdin, stdout, stderr, getenv, clock)
 	case "version", "--version":
