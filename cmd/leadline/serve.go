@@ -142,8 +142,8 @@ type service struct {
 	// demoSignIn offers the console's one-click sign-in: `leadline demo`
 	// sets it, serve never does.
 	demoSignIn bool
-	// started, if set, is called with the running parts once they are
-	// wired (the demo drives them).
+	// started, if set, is called with the running parts once the on-call
+	// schedules are seeded and the loops run (the demo drives them).
 	started func(parts)
 }
 
@@ -229,6 +229,9 @@ type instance struct {
 	srv   *webhooks.Server
 	// started is set once the schedules are seeded and the loops run.
 	started atomic.Bool
+	// parts go to sv.started then, not before: a text handled before the
+	// schedules are seeded would find nobody on call and page the backup.
+	parts parts
 }
 
 // build wires the on-call store, dispatch, the cron jobs and the HTTP
@@ -256,9 +259,7 @@ func (sv service) build(reg *prometheus.Registry, mon *redishealth.Monitor, base
 		return nil, err
 	}
 	in.con = con
-	if sv.started != nil {
-		sv.started(parts{dispatch: d, cron: cron, jobs: cj, console: con})
-	}
+	in.parts = parts{dispatch: d, cron: cron, jobs: cj, console: con}
 	in.srv = webhooks.New(webhooks.Config{
 		Console: con.Handler(), PublicURL: sv.publicURL, AuthToken: sv.authToken, SMS: d, Voice: d, Status: d, Metrics: reg, Log: sv.log,
 		Ready: in.ready, AdminToken: sv.adminToken, OnCall: store, Cohorts: cohorts, Now: sv.clock,
@@ -350,6 +351,9 @@ func (in *instance) runBackground(bg context.Context, loops *sync.WaitGroup) err
 	}
 	in.started.Store(true)
 	in.base.Info("leadline ready")
+	if in.sv.started != nil {
+		in.sv.started(in.parts)
+	}
 	loops.Go(func() { in.d.RunOutbox(bg) })
 	loops.Go(func() { in.d.RunTimers(bg, timerPoll) })
 	loops.Go(func() { in.store.RunHandoffs(bg, timerPoll, in.d.Handoff) })
