@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/leadline/leadline/phone"
 	"github.com/leadline/leadline/program"
 	"github.com/leadline/leadline/referral"
 )
@@ -33,14 +34,49 @@ type Actions interface {
 }
 
 // CommunityReferral is a referral staff enter for someone the community
-// brought to the program: no officer, no paging on the spot.
+// brought to the program: no officer is waiting. The console has checked
+// every field before the service sees it.
 type CommunityReferral struct {
 	By       string // the person entering it
 	Cohort   string
 	Location string // where the person can be found, as typed
 	Name     string // how the referred person is known
-	Contact  string // how to reach them or the one who referred them
 	Notes    string
+	// Who referred them: ReferrerKind is one of ReferrerKinds; Callback is
+	// their number (E.164) or "".
+	ReferrerKind, ReferrerName, Callback string
+	// TextReferrer: Callback is a mobile that gets the referral's code and
+	// how its paging goes.
+	TextReferrer bool
+	// CaseManager, when set, is the case manager of Cohort the referral is
+	// assigned to for follow-up, paging nobody; "" dispatches it now.
+	CaseManager string
+}
+
+// ReferrerKinds are who may refer someone, as the form offers them.
+var ReferrerKinds = []string{"community member", "service provider", "other"}
+
+// AllNotes are the referral's notes as stored: who referred (kind, name,
+// callback), how the person is known, then the notes typed, so a case
+// manager's page or assignment text carries all a call back needs.
+func (c CommunityReferral) AllNotes() string {
+	by := "Referred by a " + c.ReferrerKind
+	if c.ReferrerKind == "other" {
+		by = "Referred by someone else"
+	}
+	for _, v := range []string{c.ReferrerName, c.Callback} {
+		if v != "" {
+			by += ", " + v
+		}
+	}
+	parts := []string{by}
+	if c.Name != "" {
+		parts = append(parts, "Known as "+c.Name)
+	}
+	if c.Notes != "" {
+		parts = append(parts, c.Notes)
+	}
+	return strings.Join(parts, ". ")
 }
 
 // Form limits, in characters.
@@ -62,9 +98,17 @@ type actionData struct {
 
 type communityData struct {
 	Cohorts []string
+	Kinds   []string
+	Staff   []assignee // whom a referral may be assigned to, by cohort
 	Values  map[string]string
 	Error   string
 	Code    string
+}
+
+// assignee is a case manager offered for follow-up, with their cohort.
+type assignee struct {
+	Cohort string
+	Person *program.Person
 }
 
 // mayAct is who may use the supervisor actions: supervisors and program
@@ -168,40 +212,83 @@ func (s *Server) cohortsFor(v *Viewer) []string {
 	return v.Cohorts
 }
 
+// communityData is the form for v: the cohorts they may enter a referral
+// for, and those cohorts' case managers.
+func (s *Server) communityData(v *Viewer, values map[string]string) communityData {
+	d := communityData{Cohorts: s.cohortsFor(v), Kinds: ReferrerKinds, Values: values}
+	for _, c := range d.Cohorts {
+		for _, id := range s.prog.CaseManagers(c) {
+			if p, ok := s.prog.Person(id); ok {
+				d.Staff = append(d.Staff, assignee{Cohort: c, Person: p})
+			}
+		}
+	}
+	return d
+}
+
 func (s *Server) communityForm(c echo.Context) error {
 	return s.Render(c, http.StatusOK, "community", "Community referral",
-		communityData{Cohorts: s.cohortsFor(ViewerOf(c)), Values: map[string]string{}})
+		s.communityData(ViewerOf(c), map[string]string{"route": "dispatch"}))
+}
+
+// communityInput reads the form into in and its values; it returns what is
+// wrong with it, or "".
+func (s *Server) communityInput(c echo.Context, d communityData) (CommunityReferral, string) {
+	f := func(name string) string { d.Values[name] = strings.TrimSpace(c.FormValue(name)); return d.Values[name] }
+	in := CommunityReferral{By: ViewerOf(c).Person.ID, Cohort: f("cohort"), Location: f("location"), Name: f("name"),
+		Notes: f("notes"), ReferrerKind: f("kind"), ReferrerName: f("referrer"), TextReferrer: f("texts") == "on"}
+	callback, route, cm := f("callback"), f("route"), f("case_manager")
+	switch {
+	case !slices.Contains(d.Cohorts, in.Cohort):
+		return in, "Choose the cohort."
+	case !slices.Contains(ReferrerKinds, in.ReferrerKind):
+		return in, "Say who referred the person: a community member, a service provider or other."
+	case in.Location == "" || len([]rune(in.Location)) > maxLine:
+		return in, "Say where the person can be found, in 200 characters at most."
+	case len([]rune(in.Name)) > maxLine || len([]rune(in.ReferrerName)) > maxLine || len([]rune(in.Notes)) > maxNotes:
+		return in, "Keep the names to 200 characters and the notes to 1000."
+	case route != "dispatch" && route != "followup":
+		return in, "Choose whether to dispatch now or assign for follow-up."
+	case in.TextReferrer && callback == "":
+		return in, "Give the referrer's mobile number to text them, or leave texts off."
+	}
+	if callback != "" {
+		n, err := phone.Parse(callback, phone.Region(s.prog.Phone))
+		if err != nil {
+			return in, "The callback number is not a phone number: write it like 412-555-0100 or +14125550100."
+		}
+		in.Callback = n
+	}
+	if route == "followup" {
+		if !slices.Contains(s.prog.CaseManagers(in.Cohort), cm) {
+			return in, "Choose a case manager of " + s.prog.CohortName(in.Cohort) + " to follow it up."
+		}
+		in.CaseManager = cm
+	}
+	return in, ""
 }
 
 func (s *Server) communitySubmit(c echo.Context) error {
 	v := ViewerOf(c)
 	ctx := c.Request().Context()
-	in := CommunityReferral{By: v.Person.ID, Cohort: c.FormValue("cohort"),
-		Location: strings.TrimSpace(c.FormValue("location")), Name: strings.TrimSpace(c.FormValue("name")),
-		Contact: strings.TrimSpace(c.FormValue("contact")), Notes: strings.TrimSpace(c.FormValue("notes"))}
-	d := communityData{Cohorts: s.cohortsFor(v), Values: map[string]string{"cohort": in.Cohort, "location": in.Location,
-		"name": in.Name, "contact": in.Contact, "notes": in.Notes}}
-	switch {
-	case !slices.Contains(d.Cohorts, in.Cohort):
-		d.Error = "Choose the cohort."
-	case in.Location == "" || len([]rune(in.Location)) > maxLine:
-		d.Error = "Say where the person can be found, in 200 characters at most."
-	case len([]rune(in.Name)) > maxLine || len([]rune(in.Contact)) > maxLine || len([]rune(in.Notes)) > maxNotes:
-		d.Error = "Keep the name and contact to 200 characters and the notes to 1000."
-	}
+	d := s.communityData(v, map[string]string{})
+	in, problem := s.communityInput(c, d)
+	d.Error = problem
 	if d.Error == "" {
 		code, err := s.actions.Community(ctx, in)
-		if err != nil {
-			d.Error = err.Error()
-		} else if !referralPattern.MatchString(code) {
+		switch {
+		case err != nil:
+			d.Error = sentence(err.Error())
+		case !referralPattern.MatchString(code):
 			d.Error = "The referral was not stored: the service gave no code. Try again."
-		} else {
+		default:
 			if err := s.audit.Record(ctx, Entry{Person: v.Person.ID, Role: v.Person.Role, Action: ActionReferralCreate,
 				Referral: code, From: c.RealIP()}); err != nil {
 				return err
 			}
-			return s.Render(c, http.StatusOK, "community", "Community referral",
-				communityData{Cohorts: d.Cohorts, Values: map[string]string{}, Code: code})
+			done := s.communityData(v, map[string]string{"route": "dispatch"})
+			done.Code = code
+			return s.Render(c, http.StatusOK, "community", "Community referral", done)
 		}
 	}
 	return s.Render(c, http.StatusUnprocessableEntity, "community", "Community referral", d)
@@ -230,4 +317,16 @@ func (s *Server) actionAllowed(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return echo.NewHTTPError(http.StatusForbidden, "This action is not open to your role.")
 	}
+}
+
+// sentence is an error as a sentence on a form: capital first, full stop.
+func sentence(s string) string {
+	if s == "" {
+		return s
+	}
+	s = strings.ToUpper(s[:1]) + s[1:]
+	if !strings.HasSuffix(s, ".") {
+		s += "."
+	}
+	return s
 }

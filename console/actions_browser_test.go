@@ -11,6 +11,7 @@ import (
 	"github.com/leadline/leadline/console"
 	"github.com/leadline/leadline/dispatch"
 	"github.com/leadline/leadline/internal/browsertest"
+	"github.com/leadline/leadline/officer"
 	"github.com/leadline/leadline/referral"
 )
 
@@ -18,7 +19,11 @@ import (
 type actions struct{ *dispatch.Service }
 
 func (a actions) Community(ctx context.Context, c console.CommunityReferral) (string, error) {
-	return a.Service.Community(ctx, c.By, c.Cohort, c.Location, strings.TrimSpace("Name: "+c.Name+". "+c.Notes))
+	oc := officer.Community{By: c.By, Cohort: c.Cohort, Location: c.Location, Notes: c.AllNotes(), Assign: c.CaseManager}
+	if c.TextReferrer {
+		oc.Referrer = c.Callback
+	}
+	return a.Service.Community(ctx, oc)
 }
 
 // expectText waits for the next text to a person and checks it says want.

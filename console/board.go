@@ -153,6 +153,9 @@ func target(r *referral.Referral, now time.Time) (string, string, bool) {
 		}
 		return "late", "handed off late, in " + minutes(d), false
 	}
+	if r.AssignedBy != "" {
+		return "none", "for follow-up", false // nobody was paged: no hand-off to time
+	}
 	if !r.Open() {
 		return "none", "not handed off", false
 	}

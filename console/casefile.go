@@ -209,7 +209,12 @@ func (s *Server) eventText(l referral.Line, details bool) string {
 				return fmt.Sprintf("Received from Officer %s (%s) for %s", o.Name, o.Agency, s.prog.CohortName(l.Detail))
 			}
 		}
+		if p, ok := s.prog.Person(l.Who); ok && p.Role != program.Officer {
+			return "Entered by " + who + " for " + s.prog.CohortName(l.Detail)
+		}
 		return "Received for " + s.prog.CohortName(l.Detail)
+	case referral.EvAssigned:
+		return "Assigned to " + who + " for follow-up by " + s.shortName(l.Detail) + "; nobody paged"
 	case referral.EvStep:
 		return s.stepLine(l)
 	case referral.EvPagedByStaff:

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/leadline/leadline/officer"
 	"github.com/leadline/leadline/referral"
 )
 
@@ -56,10 +57,10 @@ func (s *Service) FollowedUp(ctx context.Context, code, by string) error {
 	return err
 }
 
-// Community starts a community referral entered by staff and returns its
-// code (see officer.Desk.Community).
-func (s *Service) Community(ctx context.Context, by, cohort, location, notes string) (string, error) {
-	return s.desk.Community(ctx, by, cohort, location, notes)
+// Community stores a community referral entered by staff, paged now or
+// assigned for follow-up, and returns its code (see officer.Desk.Community).
+func (s *Service) Community(ctx context.Context, c officer.Community) (string, error) {
+	return s.desk.Community(ctx, c)
 }
 
 func (s *Service) load(ctx context.Context, code string) (*referral.Referral, error) {

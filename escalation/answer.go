@@ -38,6 +38,7 @@ func (ch *Chain) Accept(ctx context.Context, p *program.Person, r *referral.Refe
 	}
 	ch.Metrics.ToAccept.WithLabelValues(r.Cohort, string(r.Type)).Observe(fresh.AcceptedAt.Sub(fresh.Received).Seconds())
 	ch.Notify.Tell(ctx, fresh.Officer, ch.AcceptedToOfficer(fresh))
+	ch.TellReferrer(ctx, fresh, toReferrerAccepted, referrerAccepted(fresh))
 	for _, id := range StillPaged(fresh, p.ID) {
 		ch.Notify.Tell(ctx, id, notify.EndSentence(fresh.Code+" was accepted by "+p.ShortName())+" No need to respond.")
 	}

@@ -63,6 +63,7 @@ func (ch *Chain) Withdraw(ctx context.Context, by string, r *referral.Referral, 
 		ch.Notify.Tell(ctx, id, r.Code+" was cancelled by the program. No need to respond.")
 	}
 	ch.Notify.Tell(ctx, r.Officer, r.Code+" was cancelled by the program.")
+	ch.TellReferrer(ctx, r, toReferrerCancel, referrerCancelled(r.Code))
 	return nil
 }
 

@@ -61,8 +61,11 @@ func (ch *Chain) AcceptedToOfficer(r *referral.Referral) string {
 }
 
 func acceptedToCaseManager(r *referral.Referral) string {
-	return fmt.Sprintf("You accepted %s. The officer has been told.", r.Code) +
-		" Text ETA <min>, ARRIVED, then DONE ENGAGED|REFUSED|GONE."
+	told := " The officer has been told."
+	if r.Officer == "" {
+		told = "" // a community referral: no officer is waiting
+	}
+	return fmt.Sprintf("You accepted %s.%s", r.Code, told) + " Text ETA <min>, ARRIVED, then DONE ENGAGED|REFUSED|GONE."
 }
 
 // AlreadyTaken answers who when r is no longer theirs to answer.

@@ -168,3 +168,20 @@ func (p *Plans) Followed(ctx context.Context, by *program.Person, r *referral.Re
 	p.log.Info("follow-up recorded", "code", r.Code, "by", by.ID)
 	return r.Code + ": " + what + " recorded. Reminders stopped.", nil
 }
+
+// Assign stores r, a community referral staff entered (r.EnteredBy), as
+// assigned to case manager cm for follow-up: nobody is paged; it is stored
+// accepted by cm, with its type's plan counted from now set in the same
+// step, and cm is texted what they need to follow it up.
+func (p *Plans) Assign(ctx context.Context, r *referral.Referral, cm string) error {
+	now := p.now()
+	r.State, r.Received, r.AcceptedAt, r.Step = referral.Accepted, now, now, -1
+	r.AcceptedBy, r.AssignedBy = cm, r.EnteredBy
+	if err := p.refs.Insert(ctx, r, Timers(p.prog, r, now)...); err != nil {
+		return err
+	}
+	p.log.Info("referral assigned for follow-up", "code", r.Code, "cohort", r.Cohort, "to", cm, "by", r.EnteredBy)
+	p.Owe(ctx, r)
+	p.note.Tell(ctx, cm, p.assignedText(r))
+	return nil
+}

@@ -5,6 +5,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/paulmach/orb"
+
+	"github.com/leadline/leadline/geo"
 	"github.com/leadline/leadline/referral"
 )
 
@@ -33,6 +36,31 @@ func (p *Plans) reminderText(r *referral.Referral, due time.Time) string {
 	return r.Code + " (" + r.Type.Label() + ", " + p.prog.CohortName(r.Cohort) + "): " + Word(r.Type) +
 		" due " + p.note.Dated(due) + ", " + left + ". Text " + verb(r.Type) + " " + r.Code + " when done."
 }
+
+// assignedText tells a case manager of a referral assigned to them for
+// follow-up: what a page says, and when the follow-up is due.
+func (p *Plans) assignedText(r *referral.Referral) string {
+	var b strings.Builder
+	b.WriteString(r.Code + " (" + r.Type.Label() + ", " + p.prog.CohortName(r.Cohort) + ") is yours to follow up, from " +
+		p.note.ShortName(r.AssignedBy) + ". No one was paged.")
+	at := r.Location
+	if r.Place != "" && !strings.EqualFold(r.Place, r.Location) {
+		at = r.Place + " (" + r.Location + ")"
+	}
+	b.WriteString("\nAt: " + at)
+	if r.Lat != 0 || r.Lon != 0 {
+		b.WriteString(" " + geo.MapLink(orb.Point{r.Lon, r.Lat}))
+	}
+	if r.Notes != "" {
+		b.WriteString("\nNotes: " + r.Notes)
+	}
+	if due := r.FollowUpDue(p.prog); !due.IsZero() {
+		b.WriteString("\n" + capital(Word(r.Type)) + " due " + p.note.Dated(due) + ". Text " + verb(r.Type) + " " + r.Code + " when done.")
+	}
+	return b.String()
+}
+
+func capital(s string) string { return strings.ToUpper(s[:1]) + s[1:] }
 
 func (p *Plans) overdueToSupervisor(r *referral.Referral, due time.Time) string {
 	return r.Code + " (" + r.Type.Label() + ", " + p.prog.CohortName(r.Cohort) + "): " + Word(r.Type) +

@@ -14,6 +14,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -21,6 +23,7 @@ import (
 	"github.com/leadline/leadline/escalation"
 	"github.com/leadline/leadline/geo"
 	"github.com/leadline/leadline/notify"
+	"github.com/leadline/leadline/phone"
 	"github.com/leadline/leadline/program"
 	"github.com/leadline/leadline/referral"
 )
@@ -236,26 +239,90 @@ func (d *Desk) Cancel(ctx context.Context, o *program.Person, code string) (stri
 	return r.Code + " cancelled.", nil
 }
 
-// ErrCohort means a community referral's place is in no cohort and none
-// was chosen.
-var ErrCohort = errors.New("choose the cohort: the place was not found in any cohort's area")
+// Why a community referral is refused; nothing is stored.
+var (
+	ErrCohort   = errors.New("choose the cohort")
+	ErrAssignee = errors.New("choose a case manager of the referral's cohort to follow it up")
+	ErrReferrer = errors.New("the referrer's mobile number is not a phone number Leadline can text")
+)
 
-// Community starts a referral that staff (by) entered for someone the
-// community referred: located like an officer's referral when the place
-// resolves to one point, else in the cohort chosen, and paged at once like
-// one. It returns the code.
-func (d *Desk) Community(ctx context.Context, by, cohort, location, notes string) (string, error) {
-	r := &referral.Referral{Type: referral.Community, Location: location, Notes: notes, Cohort: cohort}
-	if cands, err := d.resolver.Resolve(ctx, location); err == nil && len(cands) == 1 && cands[0].Cohort != "" {
-		c := cands[0]
-		r.Lat, r.Lon, r.Place, r.NearBoundary, r.Cohort = c.Point.Lat(), c.Point.Lon(), c.Place, c.NearBoundary, c.Cohort
-	}
-	if _, ok := d.prog.Cohort(r.Cohort); !ok {
+// Community is a referral staff enter for someone the community brought to
+// the program: no officer is waiting.
+type Community struct {
+	By       string // the staff member entering it
+	Cohort   string // the cohort chosen on the form
+	Location string // where the person can be found, as typed
+	Notes    string // who referred them and how to call back, and what they said
+	// Referrer is the referrer's mobile number (E.164) when they asked for
+	// texts about it; "" for none.
+	Referrer string
+	// Assign is the case manager of Cohort who follows it up; "" pages the
+	// on-call case manager now, like an officer's referral.
+	Assign string
+}
+
+// Community stores a referral staff entered and returns its code. The
+// place is read by the same resolver as an officer's text and must not be
+// in another cohort's area than the one chosen (a wrong cohort pages the
+// wrong people); a place in no area, or not found, is taken as the chosen
+// cohort's. It is paged at once like an officer's referral, or with Assign
+// stored as that case manager's to follow up, paging nobody. A referrer who
+// asked for texts is told its code.
+func (d *Desk) Community(ctx context.Context, c Community) (string, error) {
+	if _, ok := d.prog.Cohort(c.Cohort); !ok {
 		return "", ErrCohort
 	}
-	if err := d.chain.Start(ctx, r); err != nil {
+	if c.Assign != "" && !slices.Contains(d.prog.CaseManagers(c.Cohort), c.Assign) {
+		return "", ErrAssignee
+	}
+	if c.Referrer != "" && !phone.IsE164(c.Referrer) {
+		return "", ErrReferrer
+	}
+	r := &referral.Referral{Type: referral.Community, Location: c.Location, Notes: c.Notes, Cohort: c.Cohort,
+		EnteredBy: c.By, Referrer: c.Referrer}
+	if err := d.placeCommunity(ctx, r); err != nil {
 		return "", err
 	}
-	d.log.Info("community referral entered", "code", r.Code, "cohort", r.Cohort, "by", by)
+	var err error
+	if c.Assign != "" {
+		err = d.chain.FollowUps.Assign(ctx, r, c.Assign)
+	} else {
+		err = d.chain.Start(ctx, r)
+	}
+	if err != nil {
+		return "", err
+	}
+	d.log.Info("community referral entered", "code", r.Code, "cohort", r.Cohort, "by", c.By, "assigned", c.Assign != "")
+	d.chain.TellReferrer(ctx, r, escalation.ToReferrerReceived, d.chain.ReferrerReceived(r.Code, c.Assign != ""))
 	return r.Code, nil
+}
+
+// placeCommunity puts r at the point its place names in its cohort, if
+// any; a place only in other cohorts' areas is refused, naming them.
+func (d *Desk) placeCommunity(ctx context.Context, r *referral.Referral) error {
+	cands, err := d.resolver.Resolve(ctx, r.Location)
+	if err != nil {
+		return nil // not found: the chosen cohort, without a point
+	}
+	var elsewhere []string
+	for _, c := range cands {
+		switch c.Cohort {
+		case r.Cohort:
+			r.Lat, r.Lon, r.Place, r.NearBoundary = c.Point.Lat(), c.Point.Lon(), c.Place, c.NearBoundary
+			if c.Place == "" && c.Label != r.Location {
+				r.Place = c.Label
+			}
+			return nil
+		case "":
+		default:
+			if name := d.prog.CohortName(c.Cohort); !slices.Contains(elsewhere, name) {
+				elsewhere = append(elsewhere, name)
+			}
+		}
+	}
+	if len(elsewhere) > 0 {
+		return fmt.Errorf("that place is in %s's area, not %s's: choose that cohort, or check the place",
+			strings.Join(elsewhere, " or "), d.prog.CohortName(r.Cohort))
+	}
+	return nil
 }

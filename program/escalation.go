@@ -139,3 +139,19 @@ func (p *Program) Backups(cohort string) []string {
 	}
 	return nil
 }
+
+// CaseManagers are the people a cohort's referrals may be assigned to for
+// follow-up: its rotation, then its backups, each once.
+func (p *Program) CaseManagers(cohort string) []string {
+	c, ok := p.byCohort[cohort]
+	if !ok {
+		return nil
+	}
+	var ids []string
+	for _, id := range slices.Concat(c.Rotation, c.Backup) {
+		if !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}

@@ -20,11 +20,17 @@ type FollowUp struct {
 
 // DefaultFollowUps follow the program's usual practice: an arrest
 // diversion's intake within 30 days, a social contact's first follow-up
-// within 72 hours.
+// within 72 hours, and a community referral's first contact within a week
+// of its accept or of its assignment to a case manager for follow-up.
 var DefaultFollowUps = map[string]FollowUp{
-	"arrest": {Due: 30 * day, Remind: []time.Duration{1 * day, 7 * day, 14 * day, 25 * day, 29 * day}},
-	"social": {Due: 72 * time.Hour, Remind: []time.Duration{24 * time.Hour, 48 * time.Hour}},
+	"arrest":    {Due: 30 * day, Remind: []time.Duration{1 * day, 7 * day, 14 * day, 25 * day, 29 * day}},
+	"social":    {Due: 72 * time.Hour, Remind: []time.Duration{24 * time.Hour, 48 * time.Hour}},
+	"community": {Due: 7 * day, Remind: []time.Duration{1 * day, 3 * day, 6 * day}},
 }
+
+// FollowUpTypes are the referral types a plan may be set for, in the order
+// check prints them.
+var FollowUpTypes = []string{"arrest", "social", "community"}
 
 const day = 24 * time.Hour
 
@@ -81,7 +87,7 @@ func (v *validator) followUps(p *Program, fc map[string]followUpConfig) {
 	for t, c := range fc {
 		item := "follow_up." + t
 		if _, ok := DefaultFollowUps[t]; !ok {
-			v.add(item, "unknown referral type: want arrest or social")
+			v.add(item, "unknown referral type: want arrest, social or community")
 			continue
 		}
 		f := p.FollowUps[t]

@@ -168,8 +168,11 @@ func TestLoadReportsEveryError(t *testing.T) {
 			return s + "address_points: gone.csv\n"
 		}, []string{"program.yaml: address_points:", "gone.csv"}},
 		{"follow-up for an unknown type", func(s string) string {
-			return s + "follow_up:\n  community: {due: 7d}\n"
-		}, []string{"follow_up.community: unknown referral type: want arrest or social"}},
+			return s + "follow_up:\n  outreach: {due: 7d}\n"
+		}, []string{"follow_up.outreach: unknown referral type: want arrest, social or community"}},
+		{"community reminder after its due time", func(s string) string {
+			return s + "follow_up:\n  community: {due: 5d, remind: [1d, 5d]}\n"
+		}, []string{"follow_up.community.remind: every reminder must come before the due time"}},
 		{"intake due after 30 days", func(s string) string {
 			return s + "follow_up:\n  arrest: {due: 45d, remind: [50d]}\n"
 		}, []string{"follow_up.arrest.due: an arrest diversion's intake is due within 30 days at most",

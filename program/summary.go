@@ -59,9 +59,13 @@ func (p *Program) WriteSummary(w io.Writer) error {
 		fmt.Fprintf(w, "Geocoder: %s (%s), after local data\n", p.Geocoder.URL, p.Geocoder.Kind)
 	}
 	fmt.Fprintf(w, "Boundary tolerance: %.0f m\n", p.Tolerance)
-	for _, t := range []string{"arrest", "social"} {
+	for _, t := range FollowUpTypes {
 		if f, ok := p.FollowUps[t]; ok {
-			fmt.Fprintf(w, "Follow-up (%s): due %s after the accept, reminders at %s\n", t, days(f.Due), daysList(f.Remind))
+			from := "the accept"
+			if t == "community" {
+				from = "the accept or assignment"
+			}
+			fmt.Fprintf(w, "Follow-up (%s): due %s after %s, reminders at %s\n", t, days(f.Due), from, daysList(f.Remind))
 		}
 	}
 	pt := p.Participants

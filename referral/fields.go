@@ -48,6 +48,9 @@ const (
 	FApptTold     Field = "appt_told"
 	FPurgedAt     Field = "purged_at"
 	FReceivedMs   Field = "received_ms" // received time in Unix ms, for the open index's order
+	FEnteredBy    Field = "entered_by"
+	FReferrer     Field = "referrer"
+	FAssignedBy   Field = "assigned_by"
 )
 
 // TimeField is the field holding when the referral reached state s.
@@ -63,7 +66,7 @@ var timeFields = map[State]Field{
 // They go when the program's details retention runs out; times, type,
 // cohort, outcome and who accepted stay as the de-identified record.
 var DetailFields = []Field{FOfficer, FLocation, FLat, FLon, FPlace, FNotes, FOutsideM, FNearBoundary,
-	FPaged, FPagedList, FDeclined, FMissed, FFailed, FParticipant, FApptPlace, FTZ}
+	FPaged, FPagedList, FDeclined, FMissed, FFailed, FParticipant, FApptPlace, FTZ, FReferrer}
 
 func (r *Referral) timePtr(s State) *time.Time {
 	switch s {
@@ -99,6 +102,14 @@ func (r *Referral) fields() []any {
 	if r.NearBoundary {
 		f = append(f, FNearBoundary, "1")
 	}
+	for _, kv := range []struct {
+		f Field
+		v string
+	}{{FEnteredBy, r.EnteredBy}, {FReferrer, r.Referrer}, {FAssignedBy, r.AssignedBy}, {FAcceptedBy, r.AcceptedBy}} {
+		if kv.v != "" {
+			f = append(f, kv.f, kv.v)
+		}
+	}
 	for s, name := range timeFields {
 		if t := *r.timePtr(s); !t.IsZero() {
 			f = append(f, name, FormatTime(t))
@@ -123,6 +134,7 @@ func fromHash(h map[string]string) (*Referral, error) {
 		NearBoundary: g(FNearBoundary) == "1",
 		Participant:  g(FParticipant), Lang: g(FLang), TZ: g(FTZ), ApptPlace: g(FApptPlace),
 		ApptState: g(FApptState), ApptBy: g(FApptBy),
+		EnteredBy: g(FEnteredBy), Referrer: g(FReferrer), AssignedBy: g(FAssignedBy),
 	}
 	var err error
 	for f, dst := range map[Field]*float64{FLat: &r.Lat, FLon: &r.Lon, FOutsideM: &r.OutsideMetres} {

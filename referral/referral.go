@@ -17,6 +17,7 @@
 package referral
 
 import (
+	"cmp"
 	"strconv"
 	"strings"
 	"time"
@@ -67,15 +68,25 @@ var Outcomes = []string{"engaged", "refused", "gone"}
 // Referral is one officer's request for a case manager, with every time it
 // changed state. Times are zero until that state is reached.
 type Referral struct {
-	Code     string
-	Type     Type
-	Cohort   string
-	State    State
-	Officer  string // person ID
-	Location string // as the officer gave it
-	Lat, Lon float64
-	Place    string
-	Notes    string
+	Code    string
+	Type    Type
+	Cohort  string
+	State   State
+	Officer string // person ID
+	// EnteredBy is the staff member who entered a community referral.
+	EnteredBy string
+	// Referrer is the mobile number of the community member who referred
+	// the person, when they asked for texts: they are told the code and
+	// how paging goes, never more (see package escalation).
+	Referrer string
+	// AssignedBy is the staff member who assigned a community referral to
+	// AcceptedBy for follow-up, without paging anyone; "" for a referral
+	// someone accepted.
+	AssignedBy string
+	Location   string // as the officer gave it
+	Lat, Lon   float64
+	Place      string
+	Notes      string
 	// OutsideMetres is how far outside its cohort the point was when the
 	// officer asked to page it anyway; 0 when inside.
 	OutsideMetres float64
@@ -169,6 +180,7 @@ const (
 	EvClosed               Event = "closed"
 	EvOverdue              Event = "overdue"
 	EvFollowed             Event = "followed"
+	EvAssigned             Event = "assigned" // who: the case manager; detail: the staff member who assigned
 	EvApptSet              Event = "appt_set"
 	EvApptMoved            Event = "appt_moved"
 	EvApptCancelled        Event = "appt_cancelled"
@@ -205,6 +217,17 @@ func ParseLine(s string) Line {
 		return Line{Detail: s}
 	}
 	return Line{At: t, What: Event(f[1]), Who: f[2], Detail: f[3]}
+}
+
+// history is a new referral's first lines: received, by its officer or the
+// staff member who entered it, and for one assigned at once the
+// assignment; one a line.
+func (r *Referral) history() string {
+	h := At(r.Received, EvCreated, cmp.Or(r.Officer, r.EnteredBy), r.Cohort).String()
+	if r.AssignedBy != "" {
+		h += "\n" + At(r.Received, EvAssigned, r.AcceptedBy, r.AssignedBy).String()
+	}
+	return h
 }
 
 // At is a history line of what happened at t, by who, with detail.

@@ -111,29 +111,39 @@ func (s *Store) LatestOf(ctx context.Context, officer string) (string, error) {
 }
 
 // create stores a new referral under a fresh code, remembers it as the
-// officer's latest, and sets the rescue timer that pages it should this
-// instance die before its first page. It fails (0) if the code is taken.
+// officer's latest (when an officer sent it), and sets its timers: the
+// rescue timer that pages it should this instance die before its first
+// page, or the follow-up plan of one assigned at once. It fails (0) if the
+// code is taken.
+//
+// ARGV: received (ms), code, history lines (one a line), officer ("" for none), the
+// number of timers n, n timer ID / due (Unix ms) pairs, then field/value
+// pairs.
 var create = redis.NewScript(`
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-for i = 6, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i+1]) end
-redis.call('RPUSH', KEYS[2], ARGV[3])
+local n = tonumber(ARGV[5])
+for i = 6, 5 + 2 * n, 2 do redis.call('ZADD', KEYS[5], ARGV[i+1], ARGV[i]) end
+for i = 6 + 2 * n, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i+1]) end
+local last
+for line in string.gmatch(ARGV[3], '[^\n]+') do redis.call('RPUSH', KEYS[2], line); last = line end
 redis.call('ZADD', KEYS[3], ARGV[1], ARGV[2])
-redis.call('SET', KEYS[4], ARGV[2])
-redis.call('ZADD', KEYS[5], ARGV[5], ARGV[4])
-redis.call('XADD', KEYS[6], 'MAXLEN', '~', 10000, '*', 'code', ARGV[2], 'line', ARGV[3])
+if ARGV[4] ~= '' then redis.call('SET', KEYS[4], ARGV[2]) end
+redis.call('XADD', KEYS[6], 'MAXLEN', '~', 10000, '*', 'code', ARGV[2], 'line', last)
 redis.call('ZADD', KEYS[7], ARGV[1], ARGV[2])
 return 1
 `)
 
-// Insert stores r under a new code, which it sets, with rescue: a timer
-// that takes over should the caller not carry on (the first page).
-func (s *Store) Insert(ctx context.Context, r *Referral, rescue Timer) error {
+// Insert stores r under a new code, which it sets, with its timers: a
+// rescue that takes over should the caller not carry on (the first page),
+// or the follow-up plan of a referral stored already assigned.
+func (s *Store) Insert(ctx context.Context, r *Referral, ts ...Timer) error {
 	for range 20 {
 		r.Code = NewCode()
-		t := rescue.ID(r.Code)
 		keys := []string{hashKey(r.Code), eventsKey(r.Code), referralsKey, officerLastKey(r.Officer), s.timers.DueKey(), ChangesKey, openKey}
-		args := []any{r.Received.UnixMilli(), r.Code, At(r.Received, EvCreated, r.Officer, r.Cohort).String(),
-			t, rescue.At.UnixMilli()}
+		args := []any{r.Received.UnixMilli(), r.Code, r.history(), r.Officer, len(ts)}
+		for _, t := range ts {
+			args = append(args, t.ID(r.Code), t.At.UnixMilli())
+		}
 		args = append(args, r.fields()...)
 		ok, err := create.Run(ctx, s.rdb, keys, args...).Int()
 		if err != nil {

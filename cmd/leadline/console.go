@@ -10,6 +10,7 @@ import (
 
 	"github.com/leadline/leadline/console"
 	"github.com/leadline/leadline/dispatch"
+	"github.com/leadline/leadline/officer"
 	"github.com/leadline/leadline/outbox"
 )
 
@@ -37,20 +38,19 @@ func (sv service) console(actions console.Actions) (*console.Server, error) {
 // consoleActions are the console's action forms on the service.
 type consoleActions struct{ *dispatch.Service }
 
-// Community keeps who the person is and how to reach them in the notes,
+// Community keeps who referred and how the person is known in the notes,
 // which the details retention removes with the rest of the encounter.
 func (a consoleActions) Community(ctx context.Context, c console.CommunityReferral) (string, error) {
-	var notes []string
-	for _, f := range []struct{ label, v string }{{"Name", c.Name}, {"Contact", c.Contact}, {"", c.Notes}} {
-		switch {
-		case f.v == "":
-		case f.label == "":
-			notes = append(notes, f.v)
-		default:
-			notes = append(notes, f.label+": "+f.v)
-		}
+	return a.Service.Community(ctx, communityOf(c))
+}
+
+// communityOf is the form's referral as the service takes it.
+func communityOf(c console.CommunityReferral) officer.Community {
+	oc := officer.Community{By: c.By, Cohort: c.Cohort, Location: c.Location, Notes: c.AllNotes(), Assign: c.CaseManager}
+	if c.TextReferrer {
+		oc.Referrer = c.Callback
 	}
-	return a.Service.Community(ctx, c.By, c.Cohort, c.Location, strings.Join(notes, ". "))
+	return oc
 }
 
 // clientAddress is how the console finds a client's address: the
