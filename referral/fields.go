@@ -48,6 +48,9 @@ const (
 	FApptTold     Field = "appt_told"
 	FPurgedAt     Field = "purged_at"
 	FReceivedMs   Field = "received_ms" // received time in Unix ms, for the open index's order
+	// FAgency is the referring officer's agency, kept in the de-identified
+	// record (programs report referrals by agency) when the officer goes.
+	FAgency Field = "agency"
 )
 
 // TimeField is the field holding when the referral reached state s.
@@ -61,7 +64,8 @@ var timeFields = map[State]Field{
 // DetailFields are what identifies a referral's encounter: where, who
 // referred, what the officer wrote, who was paged, and the participant.
 // They go when the program's details retention runs out; times, type,
-// cohort, outcome and who accepted stay as the de-identified record.
+// cohort, the officer's agency, outcome and who accepted stay as the
+// de-identified record.
 var DetailFields = []Field{FOfficer, FLocation, FLat, FLon, FPlace, FNotes, FOutsideM, FNearBoundary,
 	FPaged, FPagedList, FDeclined, FMissed, FFailed, FParticipant, FApptPlace, FTZ}
 
@@ -99,6 +103,9 @@ func (r *Referral) fields() []any {
 	if r.NearBoundary {
 		f = append(f, FNearBoundary, "1")
 	}
+	if r.Agency != "" {
+		f = append(f, FAgency, r.Agency)
+	}
 	for s, name := range timeFields {
 		if t := *r.timePtr(s); !t.IsZero() {
 			f = append(f, name, FormatTime(t))
@@ -122,7 +129,7 @@ func fromHash(h map[string]string) (*Referral, error) {
 		Missed: words(g(FMissed)), Failed: words(g(FFailed)), AcceptedBy: g(FAcceptedBy), Outcome: g(FOutcome),
 		NearBoundary: g(FNearBoundary) == "1",
 		Participant:  g(FParticipant), Lang: g(FLang), TZ: g(FTZ), ApptPlace: g(FApptPlace),
-		ApptState: g(FApptState), ApptBy: g(FApptBy),
+		ApptState: g(FApptState), ApptBy: g(FApptBy), Agency: g(FAgency),
 	}
 	var err error
 	for f, dst := range map[Field]*float64{FLat: &r.Lat, FLon: &r.Lon, FOutsideM: &r.OutsideMetres} {

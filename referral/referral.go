@@ -72,6 +72,7 @@ type Referral struct {
 	Cohort   string
 	State    State
 	Officer  string // person ID
+	Agency   string // the officer's agency, kept when Officer is purged; "" for none
 	Location string // as the officer gave it
 	Lat, Lon float64
 	Place    string
