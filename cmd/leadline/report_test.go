@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/leadline/leadline/dispatch"
 	"github.com/leadline/leadline/internal/redistest"
 	"github.com/leadline/leadline/oncall"
@@ -32,6 +34,7 @@ type reportWorld struct {
 	mu     sync.Mutex
 	now    time.Time
 	redis  string
+	rdb    *redis.Client
 	config string
 }
 
@@ -44,7 +47,7 @@ func newReportWorld(t *testing.T) *reportWorld {
 		t.Fatal(err)
 	}
 	rdb, addr := redistest.Start(t)
-	w := &reportWorld{t: t, prog: prog, redis: "redis://" + addr + "/0", config: config}
+	w := &reportWorld{t: t, prog: prog, redis: "redis://" + addr + "/0", rdb: rdb, config: config}
 	w.sim = twiliosim.New(twiliosim.Options{AccountSID: demoSID, AuthToken: demoToken, Clock: w.clock})
 	t.Cleanup(w.sim.Close)
 	tw := phone.NewClient(phone.ClientConfig{AccountSID: demoSID, AuthToken: demoToken, APIURL: w.sim.URL()})
