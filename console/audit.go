@@ -30,6 +30,9 @@ const (
 	ActionReferralView   Action = "referral_view"
 	ActionReferralUpdate Action = "referral_update"
 	ActionReferralCreate Action = "referral_create"
+	// For the dashboard: a view, and a report file downloaded.
+	ActionDashboardView Action = "dashboard_view"
+	ActionReportExport  Action = "report_export"
 )
 
 // Entry is one line of the audit log: who, when, which referral, which

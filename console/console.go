@@ -137,6 +137,8 @@ func New(cfg Config) (*Server, error) {
 	e.GET("/board/events", s.boardEvents, s.require())
 	e.GET("/referrals/:code", s.referralPage, s.require())
 	e.GET("/areas/:file", s.areaGeoJSON, s.require())
+	e.GET("/dashboard", s.dashboard, s.require(dashboardRoles...))
+	e.GET("/dashboard/report.:format", s.reportDownload, s.require(dashboardRoles...), reportFormat)
 	if s.actions != nil {
 		e.GET("/referrals/:code/:action", s.actionForm, s.require(), s.actionAllowed)
 		e.POST("/referrals/:code/:action", s.actionSubmit, s.require(), s.actionAllowed)

@@ -112,6 +112,9 @@ func (ch *Chain) Wait() { ch.sends.Wait() }
 func (ch *Chain) Start(ctx context.Context, r *referral.Referral) error {
 	now := ch.Clock()
 	r.State, r.Received, r.PagingAt, r.Step = referral.Paging, now, now, -1
+	if o, ok := ch.Program.Person(r.Officer); ok && r.Agency == "" {
+		r.Agency = o.Agency // kept past the purge, for reports by agency
+	}
 	rescue := referral.Timer{Kind: referral.TimerStep, Args: []int{-1}, At: now.Add(rescueAfter)}
 	if err := ch.Referrals.Insert(ctx, r, rescue); err != nil {
 		return err

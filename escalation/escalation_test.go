@@ -11,6 +11,7 @@ import (
 
 	"github.com/leadline/leadline/oncall"
 	"github.com/leadline/leadline/referral"
+	"github.com/leadline/leadline/report"
 )
 
 // The default chain, with nobody answering anything: text Jo, call Jo,
@@ -389,6 +390,10 @@ func TestDetailsRetention(t *testing.T) {
 	if r.Type != referral.Social || r.Cohort != "north" || r.AcceptedBy != "jrivera" || r.Outcome != "refused" ||
 		r.OnSceneAt.Sub(r.Received) != 20*time.Minute || r.ClosedAt.IsZero() {
 		t.Errorf("the de-identified record lost what reports need: %+v", r)
+	}
+	// The officer is gone, their agency stays: programs report by agency.
+	if row := report.FromReferral(w.Prog, r); r.Agency != "Pittsburgh Bureau of Police" || row.Agency != r.Agency {
+		t.Errorf("agency after the purge: record %q, report %q", r.Agency, row.Agency)
 	}
 	if n := w.Redis.Exists(ctx, "leadline:{dispatch}:referral:"+code+":events").Val(); n != 0 {
 		t.Error("the referral's history was kept")

@@ -51,6 +51,9 @@ const (
 	FEnteredBy    Field = "entered_by"
 	FReferrer     Field = "referrer"
 	FAssignedBy   Field = "assigned_by"
+	// FAgency is the referring officer's agency, kept in the de-identified
+	// record (programs report referrals by agency) when the officer goes.
+	FAgency Field = "agency"
 )
 
 // TimeField is the field holding when the referral reached state s.
@@ -64,7 +67,8 @@ var timeFields = map[State]Field{
 // DetailFields are what identifies a referral's encounter: where, who
 // referred, what the officer wrote, who was paged, and the participant.
 // They go when the program's details retention runs out; times, type,
-// cohort, outcome and who accepted stay as the de-identified record.
+// cohort, the officer's agency, outcome and who accepted stay as the
+// de-identified record.
 var DetailFields = []Field{FOfficer, FLocation, FLat, FLon, FPlace, FNotes, FOutsideM, FNearBoundary,
 	FPaged, FPagedList, FDeclined, FMissed, FFailed, FParticipant, FApptPlace, FTZ, FReferrer}
 
@@ -105,7 +109,7 @@ func (r *Referral) fields() []any {
 	for _, kv := range []struct {
 		f Field
 		v string
-	}{{FEnteredBy, r.EnteredBy}, {FReferrer, r.Referrer}, {FAssignedBy, r.AssignedBy}, {FAcceptedBy, r.AcceptedBy}} {
+	}{{FEnteredBy, r.EnteredBy}, {FReferrer, r.Referrer}, {FAssignedBy, r.AssignedBy}, {FAcceptedBy, r.AcceptedBy}, {FAgency, r.Agency}} {
 		if kv.v != "" {
 			f = append(f, kv.f, kv.v)
 		}
@@ -133,7 +137,7 @@ func fromHash(h map[string]string) (*Referral, error) {
 		Missed: words(g(FMissed)), Failed: words(g(FFailed)), AcceptedBy: g(FAcceptedBy), Outcome: g(FOutcome),
 		NearBoundary: g(FNearBoundary) == "1",
 		Participant:  g(FParticipant), Lang: g(FLang), TZ: g(FTZ), ApptPlace: g(FApptPlace),
-		ApptState: g(FApptState), ApptBy: g(FApptBy),
+		ApptState: g(FApptState), ApptBy: g(FApptBy), Agency: g(FAgency),
 		EnteredBy: g(FEnteredBy), Referrer: g(FReferrer), AssignedBy: g(FAssignedBy),
 	}
 	var err error

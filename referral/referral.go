@@ -73,6 +73,7 @@ type Referral struct {
 	Cohort  string
 	State   State
 	Officer string // person ID
+	Agency  string // the officer's agency, kept when Officer is purged; "" for none
 	// EnteredBy is the staff member who entered a community referral.
 	EnteredBy string
 	// Referrer is the mobile number of the community member who referred

@@ -275,8 +275,9 @@ func (s *Store) History(ctx context.Context, code string) ([]Line, error) {
 
 // PurgeDetails removes an ended referral's details and history, and sets
 // its de-identified record to expire at expire; it also drops codes
-// received before cutoff from the period index.
-func (s *Store) PurgeDetails(ctx context.Context, code string, now, expire, cutoff time.Time) error {
+// received before cutoff from the period index. A non-empty agency is
+// kept in the record (for referrals stored before FAgency was).
+func (s *Store) PurgeDetails(ctx context.Context, code, agency string, now, expire, cutoff time.Time) error {
 	fields := make([]string, len(DetailFields))
 	for i, f := range DetailFields {
 		fields[i] = string(f)
@@ -284,6 +285,9 @@ func (s *Store) PurgeDetails(ctx context.Context, code string, now, expire, cuto
 	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.HDel(ctx, hashKey(code), fields...)
 		p.HSet(ctx, hashKey(code), string(FPurgedAt), FormatTime(now))
+		if agency != "" {
+			p.HSet(ctx, hashKey(code), string(FAgency), agency)
+		}
 		p.Del(ctx, eventsKey(code))
 		p.ExpireAt(ctx, hashKey(code), expire)
 		p.ZRemRangeByScore(ctx, referralsKey, "-inf", "("+strconv.FormatInt(cutoff.UnixMilli(), 10))

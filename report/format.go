@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -15,21 +16,34 @@ import (
 	"unicode"
 )
 
-// Write writes rows (sorted by Received) and their summary in format "table", "csv" or
-// "json", with times in loc. Any other format is an error naming the accepted ones.
-// A nil loc means UTC. rows itself is left in its order. now is when the report
-// is made; the summary judges follow-ups as of then (see Summarize).
+// Options say how Write writes a report.
+type Options struct {
+	Format string         // "table", "csv" or "json"
+	Loc    *time.Location // times are shown in it; nil means UTC
+	// Now is when the report is made; the summary judges follow-ups as of
+	// then (see Summarize).
+	Now time.Time
+	By  Grouping // what the summary groups by besides type; "" is ByCohort
+	// Summary asks for the summary alone. Without it csv has the referrals
+	// alone (one table per file, so a spreadsheet reads either), while table
+	// and json have both.
+	Summary bool
+}
+
+// Write writes rows (sorted by Received) and their summary as opt says.
+// Any other format than table, csv or json is an error naming the accepted
+// ones. rows itself is left in its order.
 //
-// The table rounds durations to the minute and shows the WithinTarget share
-// as a whole percentage; csv and json give durations in whole seconds. A
-// value with nothing to measure (no accepted rows, no arrivals, no hand-offs
-// to count, no follow-up recorded) and a zero time are "-" in the table,
-// empty in csv and null in json. In csv, a text cell starting with =,
-// +, -, @, a tab or a carriage return gets a leading apostrophe, so a
-// spreadsheet shows it rather than runs it.
-func Write(w io.Writer, format string, rows []Row, loc *time.Location, now time.Time) error {
-	var write func(io.Writer, []Row, []group, *time.Location) error
-	switch format {
+// The table rounds durations to the minute, or to the second under a
+// minute, and shows the WithinTarget share as a whole percentage; csv and
+// json give durations in whole seconds. A value with nothing to measure (no
+// accepted rows, no arrivals, no hand-offs to count, no follow-up recorded)
+// and a zero time are "-" in the table, empty in csv and null in json. In
+// csv, a text cell starting with =, +, -, @, a tab or a carriage return gets
+// a leading apostrophe, so a spreadsheet shows it rather than runs it.
+func Write(w io.Writer, rows []Row, opt Options) error {
+	var write func(io.Writer, []Row, []group, Options) error
+	switch opt.Format {
 	case "table":
 		write = writeTable
 	case "csv":
@@ -37,17 +51,35 @@ func Write(w io.Writer, format string, rows []Row, loc *time.Location, now time.
 	case "json":
 		write = writeJSON
 	default:
-		return fmt.Errorf("report: unknown format %q (want table, csv or json)", format)
+		return fmt.Errorf("report: unknown format %q (want table, csv or json)", opt.Format)
 	}
-	if loc == nil {
-		loc = time.UTC
+	by, err := ParseGrouping(string(opt.By))
+	if err != nil {
+		return err
+	}
+	opt.By = by
+	if opt.Loc == nil {
+		opt.Loc = time.UTC
 	}
 	sorted := slices.Clone(rows)
 	slices.SortStableFunc(sorted, func(a, b Row) int { return a.Received.Compare(b.Received) })
-	if err := write(w, sorted, summarize(rows, now), loc); err != nil {
-		return fmt.Errorf("report: write %s: %w", format, err)
+	if err := write(w, sorted, summarize(rows, opt.Now, by), opt); err != nil {
+		return fmt.Errorf("report: write %s: %w", opt.Format, err)
 	}
 	return nil
+}
+
+// referralColumns and summaryColumns are the csv and json names of the
+// cells; the table shows them upper case. The summary's first column is
+// the grouping's name.
+var referralColumns = []string{"code", "type", "cohort", "received", "accepted", "arrived", "closed", "outcome",
+	"accepted_by", "steps", "follow_up_due", "followed_up", "agency"}
+
+func summaryColumns(by Grouping) []string {
+	return []string{string(by), "type", "count", "accepted", "median_accept_s", "p90_accept_s",
+		"arrived", "median_arrive_s", "p90_arrive_s", "within_30m", "unanswered",
+		"follow_ups_due", "followed_on_time", "median_follow_up_s",
+		"open", "cancelled", "engaged", "refused", "gone"}
 }
 
 // cellStyle is how one text format renders each kind of value.
@@ -70,7 +102,7 @@ func (st cellStyle) referral(r Row) []string {
 		st.text(r.Code), st.text(r.Type), st.text(r.Cohort),
 		at(r.Received), at(r.Accepted), at(r.Arrived), at(r.Closed),
 		st.text(r.Outcome), st.text(r.AcceptedBy), strconv.Itoa(r.Steps),
-		at(r.FollowUpDue), at(r.FollowedUp),
+		at(r.FollowUpDue), at(r.FollowedUp), st.text(r.Agency),
 	}
 }
 
@@ -86,36 +118,52 @@ func (st cellStyle) summary(g group) []string {
 		share = st.share(g.WithinTarget)
 	}
 	return []string{
-		st.text(g.Cohort), st.text(g.Type), strconv.Itoa(g.Count),
+		st.text(cmp.Or(g.Cohort, g.Agency)), st.text(g.Type), strconv.Itoa(g.Count),
 		strconv.Itoa(g.Accepted), dur(g.Accepted, g.MedianAccept), dur(g.Accepted, g.P90Accept),
 		strconv.Itoa(g.Arrived), dur(g.Arrived, g.MedianArrive), dur(g.Arrived, g.P90Arrive),
 		share, strconv.Itoa(g.Unanswered),
 		strconv.Itoa(g.FollowUpsDue), strconv.Itoa(g.FollowedOnTime), dur(g.followed, g.MedianFollowUp),
+		strconv.Itoa(g.Open), strconv.Itoa(g.Cancelled), strconv.Itoa(g.Engaged), strconv.Itoa(g.Refused), strconv.Itoa(g.Gone),
 	}
 }
 
-func writeTable(w io.Writer, rows []Row, groups []group, loc *time.Location) error {
-	st := cellStyle{
+// tableStyle is how the table, and the console, show values.
+func tableStyle(loc *time.Location) cellStyle {
+	return cellStyle{
 		text:  tableText,
 		time:  func(t time.Time) string { return t.In(loc).Format("2006-01-02 15:04") },
-		dur:   roundedMinutes,
+		dur:   Duration,
 		share: func(s float64) string { return strconv.Itoa(int(math.Round(s*100))) + "%" },
 		none:  "-",
 	}
+}
+
+// SummaryTable is the summary of rows as the table shows it: its column
+// heads and one line of cells per group. The console's dashboard shows it,
+// so its figures are the report's.
+func SummaryTable(rows []Row, now time.Time, by Grouping) (header []string, lines [][]string) {
+	st := tableStyle(time.UTC)
+	for _, g := range summarize(rows, now, by) {
+		lines = append(lines, st.summary(g))
+	}
+	return tableHeader(summaryColumns(by)), lines
+}
+
+func writeTable(w io.Writer, rows []Row, groups []group, opt Options) error {
+	st := tableStyle(opt.Loc)
 	var buf bytes.Buffer
 	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
 	line := func(cells ...string) { fmt.Fprintln(tw, strings.Join(cells, "\t")) }
-	line("Referrals")
-	line("CODE", "TYPE", "COHORT", "RECEIVED", "ACCEPTED", "ARRIVED", "CLOSED", "OUTCOME", "ACCEPTED_BY", "STEPS",
-		"FOLLOW_UP_DUE", "FOLLOWED_UP")
-	for _, r := range rows {
-		line(st.referral(r)...)
+	if !opt.Summary {
+		line("Referrals")
+		line(tableHeader(referralColumns)...)
+		for _, r := range rows {
+			line(st.referral(r)...)
+		}
+		line()
 	}
-	line()
 	line("Summary")
-	line("COHORT", "TYPE", "COUNT", "ACCEPTED", "MEDIAN_ACCEPT", "P90_ACCEPT",
-		"ARRIVED", "MEDIAN_ARRIVE", "P90_ARRIVE", "WITHIN_30M", "UNANSWERED",
-		"FOLLOW_UPS_DUE", "FOLLOWED_ON_TIME", "MEDIAN_FOLLOW_UP")
+	line(tableHeader(summaryColumns(opt.By))...)
 	for _, g := range groups {
 		line(st.summary(g)...)
 	}
@@ -124,6 +172,16 @@ func writeTable(w io.Writer, rows []Row, groups []group, loc *time.Location) err
 	}
 	_, err := w.Write(buf.Bytes())
 	return err
+}
+
+// tableHeader is the csv column names as the table heads them: upper case,
+// without the "_s" of seconds, and WITHIN_30M.
+func tableHeader(cols []string) []string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = strings.ToUpper(strings.TrimSuffix(c, "_s"))
+	}
+	return out
 }
 
 // tableText keeps a cell on its line and in its column, and shows "" as "-".
@@ -139,38 +197,41 @@ func tableText(s string) string {
 	}, s)
 }
 
-// roundedMinutes is d rounded to the minute, as "12m" or "1h05m".
-func roundedMinutes(d time.Duration) string {
-	m := int64(d.Round(time.Minute) / time.Minute)
+// Duration is d as the table and the console show it: rounded to the
+// second under a minute ("45s"), else to the minute ("12m", "1h05m").
+func Duration(d time.Duration) string {
 	sign := ""
-	if m < 0 {
-		sign, m = "-", -m
+	if d < 0 {
+		sign, d = "-", -d
 	}
+	if s := wholeSeconds(d); s < 60 {
+		return fmt.Sprintf("%s%ds", sign, s)
+	}
+	m := int64(d.Round(time.Minute) / time.Minute)
 	if m < 60 {
 		return fmt.Sprintf("%s%dm", sign, m)
 	}
 	return fmt.Sprintf("%s%dh%02dm", sign, m/60, m%60)
 }
 
-func writeCSV(w io.Writer, rows []Row, groups []group, loc *time.Location) error {
+func writeCSV(w io.Writer, rows []Row, groups []group, opt Options) error {
 	st := cellStyle{
 		text:  spreadsheetSafe,
-		time:  func(t time.Time) string { return t.In(loc).Format(time.RFC3339) },
+		time:  func(t time.Time) string { return t.In(opt.Loc).Format(time.RFC3339) },
 		dur:   func(d time.Duration) string { return strconv.FormatInt(wholeSeconds(d), 10) },
 		share: func(s float64) string { return strconv.FormatFloat(s, 'f', 3, 64) },
 	}
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"code", "type", "cohort", "received", "accepted", "arrived", "closed", "outcome", "accepted_by", "steps",
-		"follow_up_due", "followed_up"})
-	for _, r := range rows {
-		cw.Write(st.referral(r))
-	}
-	cw.Write(nil) // the empty line between the sections
-	cw.Write([]string{"cohort", "type", "count", "accepted", "median_accept_s", "p90_accept_s",
-		"arrived", "median_arrive_s", "p90_arrive_s", "within_30m", "unanswered",
-		"follow_ups_due", "followed_on_time", "median_follow_up_s"})
-	for _, g := range groups {
-		cw.Write(st.summary(g))
+	if opt.Summary {
+		cw.Write(summaryColumns(opt.By))
+		for _, g := range groups {
+			cw.Write(st.summary(g))
+		}
+	} else {
+		cw.Write(referralColumns)
+		for _, r := range rows {
+			cw.Write(st.referral(r))
+		}
 	}
 	cw.Flush() // Error reports the first error of any Write or Flush
 	return cw.Error()
@@ -188,8 +249,8 @@ func spreadsheetSafe(s string) string {
 func wholeSeconds(d time.Duration) int64 { return int64(d.Round(time.Second) / time.Second) }
 
 type jsonReport struct {
-	Referrals []jsonReferral `json:"referrals"`
-	Summary   []jsonSummary  `json:"summary"`
+	Referrals *[]jsonReferral `json:"referrals,omitempty"` // nil with Options.Summary
+	Summary   []jsonSummary   `json:"summary"`
 }
 
 type jsonReferral struct {
@@ -205,10 +266,13 @@ type jsonReferral struct {
 	Steps       int     `json:"steps"`
 	FollowUpDue *string `json:"follow_up_due"`
 	FollowedUp  *string `json:"followed_up"`
+	Agency      string  `json:"agency"`
 }
 
+// jsonSummary has "cohort" or "agency", whichever it is grouped by.
 type jsonSummary struct {
-	Cohort          string   `json:"cohort"`
+	Cohort          *string  `json:"cohort,omitempty"`
+	Agency          *string  `json:"agency,omitempty"`
 	Type            string   `json:"type"`
 	Count           int      `json:"count"`
 	Accepted        int      `json:"accepted"`
@@ -222,14 +286,19 @@ type jsonSummary struct {
 	FollowUpsDue    int      `json:"follow_ups_due"`
 	FollowedOnTime  int      `json:"followed_on_time"`
 	MedianFollowUpS *int64   `json:"median_follow_up_s"`
+	Open            int      `json:"open"`
+	Cancelled       int      `json:"cancelled"`
+	Engaged         int      `json:"engaged"`
+	Refused         int      `json:"refused"`
+	Gone            int      `json:"gone"`
 }
 
-func writeJSON(w io.Writer, rows []Row, groups []group, loc *time.Location) error {
+func writeJSON(w io.Writer, rows []Row, groups []group, opt Options) error {
 	at := func(t time.Time) *string {
 		if t.IsZero() {
 			return nil
 		}
-		s := t.In(loc).Format(time.RFC3339)
+		s := t.In(opt.Loc).Format(time.RFC3339)
 		return &s
 	}
 	secs := func(n int, d time.Duration) *int64 {
@@ -239,22 +308,33 @@ func writeJSON(w io.Writer, rows []Row, groups []group, loc *time.Location) erro
 		s := wholeSeconds(d)
 		return &s
 	}
-	rep := jsonReport{Referrals: make([]jsonReferral, 0, len(rows)), Summary: make([]jsonSummary, 0, len(groups))}
-	for _, r := range rows {
-		rep.Referrals = append(rep.Referrals, jsonReferral{
-			Code: r.Code, Type: r.Type, Cohort: r.Cohort,
-			Received: at(r.Received), Accepted: at(r.Accepted), Arrived: at(r.Arrived), Closed: at(r.Closed),
-			Outcome: r.Outcome, AcceptedBy: r.AcceptedBy, Steps: r.Steps,
-			FollowUpDue: at(r.FollowUpDue), FollowedUp: at(r.FollowedUp),
-		})
+	rep := jsonReport{Summary: make([]jsonSummary, 0, len(groups))}
+	if !opt.Summary {
+		refs := make([]jsonReferral, 0, len(rows))
+		for _, r := range rows {
+			refs = append(refs, jsonReferral{
+				Code: r.Code, Type: r.Type, Cohort: r.Cohort,
+				Received: at(r.Received), Accepted: at(r.Accepted), Arrived: at(r.Arrived), Closed: at(r.Closed),
+				Outcome: r.Outcome, AcceptedBy: r.AcceptedBy, Steps: r.Steps,
+				FollowUpDue: at(r.FollowUpDue), FollowedUp: at(r.FollowedUp), Agency: r.Agency,
+			})
+		}
+		rep.Referrals = &refs
 	}
 	for _, g := range groups {
 		s := jsonSummary{
-			Cohort: g.Cohort, Type: g.Type, Count: g.Count,
+			Type: g.Type, Count: g.Count,
 			Accepted: g.Accepted, MedianAcceptS: secs(g.Accepted, g.MedianAccept), P90AcceptS: secs(g.Accepted, g.P90Accept),
 			Arrived: g.Arrived, MedianArriveS: secs(g.Arrived, g.MedianArrive), P90ArriveS: secs(g.Arrived, g.P90Arrive),
 			Unanswered:   g.Unanswered,
 			FollowUpsDue: g.FollowUpsDue, FollowedOnTime: g.FollowedOnTime, MedianFollowUpS: secs(g.followed, g.MedianFollowUp),
+			Open: g.Open, Cancelled: g.Cancelled, Engaged: g.Engaged, Refused: g.Refused, Gone: g.Gone,
+		}
+		name := cmp.Or(g.Cohort, g.Agency)
+		if opt.By == ByAgency {
+			s.Agency = &name
+		} else {
+			s.Cohort = &name
 		}
 		if g.eligible > 0 {
 			share := g.WithinTarget

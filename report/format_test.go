@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"io"
 	"maps"
 	"math"
 	"slices"
@@ -28,9 +29,16 @@ func newYork(t *testing.T) *time.Location {
 // write writes rows as if at fixtureNow.
 func write(t *testing.T, format string, rows []report.Row, loc *time.Location) string {
 	t.Helper()
+	return writeWith(t, rows, report.Options{Format: format, Loc: loc})
+}
+
+// writeWith writes rows with opt, as if at fixtureNow.
+func writeWith(t *testing.T, rows []report.Row, opt report.Options) string {
+	t.Helper()
 	var buf bytes.Buffer
-	if err := report.Write(&buf, format, rows, loc, fixtureNow); err != nil {
-		t.Fatalf("Write %s: %v", format, err)
+	opt.Now = fixtureNow
+	if err := report.Write(&buf, rows, opt); err != nil {
+		t.Fatalf("Write %s: %v", opt.Format, err)
 	}
 	return buf.String()
 }
@@ -38,55 +46,57 @@ func write(t *testing.T, format string, rows []report.Row, loc *time.Location) s
 // The fixture as each format should show it in New York, sorted by Received.
 var (
 	csvReferralHeader = []string{"code", "type", "cohort", "received", "accepted", "arrived", "closed", "outcome", "accepted_by", "steps",
-		"follow_up_due", "followed_up"}
+		"follow_up_due", "followed_up", "agency"}
 	csvReferrals = [][]string{
-		{"A8", "social", "Westside", "2025-01-15T18:50:00-05:00", "2025-01-15T19:10:00-05:00", "2025-01-15T20:00:00-05:00", "2025-01-15T20:50:00-05:00", "gone", "Ana Cruz", "1", "", ""},
-		{"A1", "arrest", "Eastside", "2025-03-10T10:00:00-04:00", "2025-03-10T10:05:00-04:00", "2025-03-10T10:20:00-04:00", "2025-03-10T11:00:00-04:00", "engaged", "Jordan Rivera", "0", "2025-04-09T10:05:00-04:00", "2025-03-13T10:05:00-04:00"},
-		{"A6", "arrest", "Westside", "2025-03-10T10:30:00-04:00", "", "", "2025-03-10T10:40:00-04:00", "cancelled", "", "0", "", ""},
-		{"A2", "arrest", "Eastside", "2025-03-10T11:00:00-04:00", "2025-03-10T11:12:00-04:00", "2025-03-10T11:45:00-04:00", "2025-03-10T12:30:00-04:00", "refused", "Sam Lee", "1", "", ""},
-		{"A7", "arrest", "Westside", "2025-03-10T11:30:00-04:00", "2025-03-10T11:32:00-04:00", "2025-03-10T12:00:00-04:00", "2025-03-10T12:45:00-04:00", "engaged", "Ana Cruz", "2", "2025-04-09T11:32:00-04:00", ""},
-		{"A3", "arrest", "Eastside", "2025-03-10T12:00:00-04:00", "2025-03-10T12:08:00-04:00", "", "2025-03-10T12:50:00-04:00", "cancelled", "Jordan Rivera", "0", "", ""},
-		{"A4", "social", "Eastside", "2025-03-10T13:00:00-04:00", "", "", "2025-03-10T13:30:00-04:00", "unanswered", "", "3", "", ""},
-		{"A5", "social", "Eastside", "2025-03-10T14:00:00-04:00", "2025-03-10T14:03:00-04:00", "2025-03-10T14:25:00-04:00", "2025-03-10T15:00:00-04:00", "engaged", "Sam Lee", "0", "2025-03-13T14:03:00-04:00", "2025-03-13T22:03:00-04:00"},
-		{"A9", "social", "Westside", "2025-03-10T15:00:00-04:00", "2025-03-10T15:04:00-04:00", "", "", "open", "Ana Cruz", "0", "2025-03-13T15:04:00-04:00", ""},
-		{"A10", "social", "Northside", "2025-03-10T16:00:00-04:00", "", "", "2025-03-10T16:05:00-04:00", "cancelled", "", "0", "", ""},
+		{"A8", "social", "Westside", "2025-01-15T18:50:00-05:00", "2025-01-15T19:10:00-05:00", "2025-01-15T20:00:00-05:00", "2025-01-15T20:50:00-05:00", "gone", "Ana Cruz", "1", "", "", ""},
+		{"A1", "arrest", "Eastside", "2025-03-10T10:00:00-04:00", "2025-03-10T10:05:00-04:00", "2025-03-10T10:20:00-04:00", "2025-03-10T11:00:00-04:00", "engaged", "Jordan Rivera", "0", "2025-04-09T10:05:00-04:00", "2025-03-13T10:05:00-04:00", ""},
+		{"A6", "arrest", "Westside", "2025-03-10T10:30:00-04:00", "", "", "2025-03-10T10:40:00-04:00", "cancelled", "", "0", "", "", ""},
+		{"A2", "arrest", "Eastside", "2025-03-10T11:00:00-04:00", "2025-03-10T11:12:00-04:00", "2025-03-10T11:45:00-04:00", "2025-03-10T12:30:00-04:00", "refused", "Sam Lee", "1", "", "", ""},
+		{"A7", "arrest", "Westside", "2025-03-10T11:30:00-04:00", "2025-03-10T11:32:00-04:00", "2025-03-10T12:00:00-04:00", "2025-03-10T12:45:00-04:00", "engaged", "Ana Cruz", "2", "2025-04-09T11:32:00-04:00", "", ""},
+		{"A3", "arrest", "Eastside", "2025-03-10T12:00:00-04:00", "2025-03-10T12:08:00-04:00", "", "2025-03-10T12:50:00-04:00", "cancelled", "Jordan Rivera", "0", "", "", ""},
+		{"A4", "social", "Eastside", "2025-03-10T13:00:00-04:00", "", "", "2025-03-10T13:30:00-04:00", "unanswered", "", "3", "", "", ""},
+		{"A5", "social", "Eastside", "2025-03-10T14:00:00-04:00", "2025-03-10T14:03:00-04:00", "2025-03-10T14:25:00-04:00", "2025-03-10T15:00:00-04:00", "engaged", "Sam Lee", "0", "2025-03-13T14:03:00-04:00", "2025-03-13T22:03:00-04:00", ""},
+		{"A9", "social", "Westside", "2025-03-10T15:00:00-04:00", "2025-03-10T15:04:00-04:00", "", "", "open", "Ana Cruz", "0", "2025-03-13T15:04:00-04:00", "", ""},
+		{"A10", "social", "Northside", "2025-03-10T16:00:00-04:00", "", "", "2025-03-10T16:05:00-04:00", "cancelled", "", "0", "", "", ""},
 	}
 	csvSummaryHeader = []string{"cohort", "type", "count", "accepted", "median_accept_s", "p90_accept_s",
 		"arrived", "median_arrive_s", "p90_arrive_s", "within_30m", "unanswered",
-		"follow_ups_due", "followed_on_time", "median_follow_up_s"}
+		"follow_ups_due", "followed_on_time", "median_follow_up_s",
+		"open", "cancelled", "engaged", "refused", "gone"}
 	csvSummary = [][]string{
-		{"Eastside", "arrest", "3", "3", "480", "720", "2", "1200", "2700", "0.333", "0", "1", "1", "259200"},
-		{"Eastside", "social", "2", "1", "180", "180", "1", "1500", "1500", "0.500", "1", "1", "0", "288000"},
-		{"Northside", "social", "1", "0", "", "", "0", "", "", "", "0", "0", "0", ""},
-		{"Westside", "arrest", "2", "1", "120", "120", "1", "1800", "1800", "1.000", "0", "0", "0", ""},
-		{"Westside", "social", "2", "2", "240", "1200", "1", "4200", "4200", "0.000", "0", "1", "0", ""},
-		{"All", "all", "10", "7", "300", "1200", "5", "1800", "4200", "0.375", "1", "3", "1", "259200"},
+		{"Eastside", "arrest", "3", "3", "480", "720", "2", "1200", "2700", "0.333", "0", "1", "1", "259200", "0", "1", "1", "1", "0"},
+		{"Eastside", "social", "2", "1", "180", "180", "1", "1500", "1500", "0.500", "1", "1", "0", "288000", "0", "0", "1", "0", "0"},
+		{"Northside", "social", "1", "0", "", "", "0", "", "", "", "0", "0", "0", "", "0", "1", "0", "0", "0"},
+		{"Westside", "arrest", "2", "1", "120", "120", "1", "1800", "1800", "1.000", "0", "0", "0", "", "0", "1", "1", "0", "0"},
+		{"Westside", "social", "2", "2", "240", "1200", "1", "4200", "4200", "0.000", "0", "1", "0", "", "1", "0", "0", "0", "1"},
+		{"All", "all", "10", "7", "300", "1200", "5", "1800", "4200", "0.429", "1", "3", "1", "259200", "1", "3", "3", "1", "1"},
 	}
 
 	tableReferralHeader = []string{"CODE", "TYPE", "COHORT", "RECEIVED", "ACCEPTED", "ARRIVED", "CLOSED", "OUTCOME", "ACCEPTED_BY", "STEPS",
-		"FOLLOW_UP_DUE", "FOLLOWED_UP"}
+		"FOLLOW_UP_DUE", "FOLLOWED_UP", "AGENCY"}
 	tableReferrals = [][]string{
-		{"A8", "social", "Westside", "2025-01-15 18:50", "2025-01-15 19:10", "2025-01-15 20:00", "2025-01-15 20:50", "gone", "Ana Cruz", "1", "-", "-"},
-		{"A1", "arrest", "Eastside", "2025-03-10 10:00", "2025-03-10 10:05", "2025-03-10 10:20", "2025-03-10 11:00", "engaged", "Jordan Rivera", "0", "2025-04-09 10:05", "2025-03-13 10:05"},
-		{"A6", "arrest", "Westside", "2025-03-10 10:30", "-", "-", "2025-03-10 10:40", "cancelled", "-", "0", "-", "-"},
-		{"A2", "arrest", "Eastside", "2025-03-10 11:00", "2025-03-10 11:12", "2025-03-10 11:45", "2025-03-10 12:30", "refused", "Sam Lee", "1", "-", "-"},
-		{"A7", "arrest", "Westside", "2025-03-10 11:30", "2025-03-10 11:32", "2025-03-10 12:00", "2025-03-10 12:45", "engaged", "Ana Cruz", "2", "2025-04-09 11:32", "-"},
-		{"A3", "arrest", "Eastside", "2025-03-10 12:00", "2025-03-10 12:08", "-", "2025-03-10 12:50", "cancelled", "Jordan Rivera", "0", "-", "-"},
-		{"A4", "social", "Eastside", "2025-03-10 13:00", "-", "-", "2025-03-10 13:30", "unanswered", "-", "3", "-", "-"},
-		{"A5", "social", "Eastside", "2025-03-10 14:00", "2025-03-10 14:03", "2025-03-10 14:25", "2025-03-10 15:00", "engaged", "Sam Lee", "0", "2025-03-13 14:03", "2025-03-13 22:03"},
-		{"A9", "social", "Westside", "2025-03-10 15:00", "2025-03-10 15:04", "-", "-", "open", "Ana Cruz", "0", "2025-03-13 15:04", "-"},
-		{"A10", "social", "Northside", "2025-03-10 16:00", "-", "-", "2025-03-10 16:05", "cancelled", "-", "0", "-", "-"},
+		{"A8", "social", "Westside", "2025-01-15 18:50", "2025-01-15 19:10", "2025-01-15 20:00", "2025-01-15 20:50", "gone", "Ana Cruz", "1", "-", "-", "-"},
+		{"A1", "arrest", "Eastside", "2025-03-10 10:00", "2025-03-10 10:05", "2025-03-10 10:20", "2025-03-10 11:00", "engaged", "Jordan Rivera", "0", "2025-04-09 10:05", "2025-03-13 10:05", "-"},
+		{"A6", "arrest", "Westside", "2025-03-10 10:30", "-", "-", "2025-03-10 10:40", "cancelled", "-", "0", "-", "-", "-"},
+		{"A2", "arrest", "Eastside", "2025-03-10 11:00", "2025-03-10 11:12", "2025-03-10 11:45", "2025-03-10 12:30", "refused", "Sam Lee", "1", "-", "-", "-"},
+		{"A7", "arrest", "Westside", "2025-03-10 11:30", "2025-03-10 11:32", "2025-03-10 12:00", "2025-03-10 12:45", "engaged", "Ana Cruz", "2", "2025-04-09 11:32", "-", "-"},
+		{"A3", "arrest", "Eastside", "2025-03-10 12:00", "2025-03-10 12:08", "-", "2025-03-10 12:50", "cancelled", "Jordan Rivera", "0", "-", "-", "-"},
+		{"A4", "social", "Eastside", "2025-03-10 13:00", "-", "-", "2025-03-10 13:30", "unanswered", "-", "3", "-", "-", "-"},
+		{"A5", "social", "Eastside", "2025-03-10 14:00", "2025-03-10 14:03", "2025-03-10 14:25", "2025-03-10 15:00", "engaged", "Sam Lee", "0", "2025-03-13 14:03", "2025-03-13 22:03", "-"},
+		{"A9", "social", "Westside", "2025-03-10 15:00", "2025-03-10 15:04", "-", "-", "open", "Ana Cruz", "0", "2025-03-13 15:04", "-", "-"},
+		{"A10", "social", "Northside", "2025-03-10 16:00", "-", "-", "2025-03-10 16:05", "cancelled", "-", "0", "-", "-", "-"},
 	}
 	tableSummaryHeader = []string{"COHORT", "TYPE", "COUNT", "ACCEPTED", "MEDIAN_ACCEPT", "P90_ACCEPT",
 		"ARRIVED", "MEDIAN_ARRIVE", "P90_ARRIVE", "WITHIN_30M", "UNANSWERED",
-		"FOLLOW_UPS_DUE", "FOLLOWED_ON_TIME", "MEDIAN_FOLLOW_UP"}
+		"FOLLOW_UPS_DUE", "FOLLOWED_ON_TIME", "MEDIAN_FOLLOW_UP",
+		"OPEN", "CANCELLED", "ENGAGED", "REFUSED", "GONE"}
 	tableSummary = [][]string{
-		{"Eastside", "arrest", "3", "3", "8m", "12m", "2", "20m", "45m", "33%", "0", "1", "1", "72h00m"},
-		{"Eastside", "social", "2", "1", "3m", "3m", "1", "25m", "25m", "50%", "1", "1", "0", "80h00m"},
-		{"Northside", "social", "1", "0", "-", "-", "0", "-", "-", "-", "0", "0", "0", "-"},
-		{"Westside", "arrest", "2", "1", "2m", "2m", "1", "30m", "30m", "100%", "0", "0", "0", "-"},
-		{"Westside", "social", "2", "2", "4m", "20m", "1", "1h10m", "1h10m", "0%", "0", "1", "0", "-"},
-		{"All", "all", "10", "7", "5m", "20m", "5", "30m", "1h10m", "38%", "1", "3", "1", "72h00m"},
+		{"Eastside", "arrest", "3", "3", "8m", "12m", "2", "20m", "45m", "33%", "0", "1", "1", "72h00m", "0", "1", "1", "1", "0"},
+		{"Eastside", "social", "2", "1", "3m", "3m", "1", "25m", "25m", "50%", "1", "1", "0", "80h00m", "0", "0", "1", "0", "0"},
+		{"Northside", "social", "1", "0", "-", "-", "0", "-", "-", "-", "0", "0", "0", "-", "0", "1", "0", "0", "0"},
+		{"Westside", "arrest", "2", "1", "2m", "2m", "1", "30m", "30m", "100%", "0", "0", "0", "-", "0", "1", "1", "0", "0"},
+		{"Westside", "social", "2", "2", "4m", "20m", "1", "1h10m", "1h10m", "0%", "0", "1", "0", "-", "1", "0", "0", "0", "1"},
+		{"All", "all", "10", "7", "5m", "20m", "5", "30m", "1h10m", "43%", "1", "3", "1", "72h00m", "1", "3", "3", "1", "1"},
 	}
 )
 
@@ -171,21 +181,25 @@ func tableSection(t *testing.T, lines []string) (header []string, rows [][]strin
 	return cut(lines[0]), rows
 }
 
+// Each csv file is one table a spreadsheet reads: the referrals, or with
+// Summary the summary; never two joined by an empty line.
 func TestWriteCSV(t *testing.T) {
-	out := write(t, "csv", fixture(), newYork(t))
-	sections := strings.Split(out, "\n\n")
-	if len(sections) != 2 {
-		t.Fatalf("want two sections split by one empty line, got %d:\n%s", len(sections), out)
-	}
-	for i, want := range [][][]string{
-		append([][]string{csvReferralHeader}, csvReferrals...),
-		append([][]string{csvSummaryHeader}, csvSummary...),
+	for i, tt := range []struct {
+		summary bool
+		want    [][]string
+	}{
+		{false, append([][]string{csvReferralHeader}, csvReferrals...)},
+		{true, append([][]string{csvSummaryHeader}, csvSummary...)},
 	} {
-		got, err := csv.NewReader(strings.NewReader(sections[i])).ReadAll()
-		if err != nil {
-			t.Fatalf("section %d: %v", i, err)
+		out := writeWith(t, fixture(), report.Options{Format: "csv", Loc: newYork(t), Summary: tt.summary})
+		if strings.Contains(out, "\n\n") {
+			t.Errorf("summary=%v: an empty line in the file:\n%s", tt.summary, out)
 		}
-		checkRecords(t, "csv section "+strconv.Itoa(i), got, want)
+		got, err := csv.NewReader(strings.NewReader(out)).ReadAll() // every record as wide as the header
+		if err != nil {
+			t.Fatalf("file %d: %v", i, err)
+		}
+		checkRecords(t, "csv file "+strconv.Itoa(i), got, tt.want)
 	}
 }
 
@@ -218,7 +232,7 @@ func checkJSON(t *testing.T, section string, got []map[string]any, header []stri
 	if len(got) != len(want) {
 		t.Fatalf("%s: got %d objects, want %d", section, len(got), len(want))
 	}
-	text := []string{"code", "type", "cohort", "outcome", "accepted_by"}
+	text := []string{"code", "type", "cohort", "outcome", "accepted_by", "agency"}
 	for i, rec := range want {
 		if len(got[i]) != len(header) {
 			t.Errorf("%s %d: got keys %v, want %v", section, i, slices.Sorted(maps.Keys(got[i])), header)
@@ -268,15 +282,23 @@ func TestWriteEmpty(t *testing.T) {
       "unanswered": 0,
       "follow_ups_due": 0,
       "followed_on_time": 0,
-      "median_follow_up_s": null
+      "median_follow_up_s": null,
+      "open": 0,
+      "cancelled": 0,
+      "engaged": 0,
+      "refused": 0,
+      "gone": 0
     }
   ]
 }
 `; got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
-	if got, want := write(t, "csv", nil, nil), strings.Join(csvReferralHeader, ",")+"\n\n"+
-		strings.Join(csvSummaryHeader, ",")+"\nAll,all,0,0,,,0,,,,0,0,0,\n"; got != want {
+	if got, want := write(t, "csv", nil, nil), strings.Join(csvReferralHeader, ",")+"\n"; got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	if got, want := writeWith(t, nil, report.Options{Format: "csv", Summary: true}),
+		strings.Join(csvSummaryHeader, ",")+"\nAll,all,0,0,,,0,,,,0,0,0,,0,0,0,0,0\n"; got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
 }
@@ -299,7 +321,7 @@ func TestWriteLeavesRowsInOrder(t *testing.T) {
 func TestWriteUnknownFormat(t *testing.T) {
 	for _, format := range []string{"xml", "", "TABLE", "csv "} {
 		var buf bytes.Buffer
-		err := report.Write(&buf, format, fixture(), time.UTC, fixtureNow)
+		err := report.Write(&buf, fixture(), report.Options{Format: format, Loc: time.UTC, Now: fixtureNow})
 		if err == nil {
 			t.Errorf("%q: no error", format)
 			continue
@@ -323,7 +345,7 @@ func (failingWriter) Write([]byte) (int, error) { return 0, errDiskFull }
 
 func TestWriteReportsWriterError(t *testing.T) {
 	for _, format := range []string{"table", "csv", "json"} {
-		if err := report.Write(failingWriter{}, format, fixture(), time.UTC, fixtureNow); !errors.Is(err, errDiskFull) {
+		if err := report.Write(failingWriter{}, fixture(), report.Options{Format: format, Now: fixtureNow}); !errors.Is(err, errDiskFull) {
 			t.Errorf("%s: got %v, want %v", format, err, errDiskFull)
 		}
 	}
@@ -337,20 +359,70 @@ func TestWriteCSVEscapesFormulas(t *testing.T) {
 		Code: "B2", Type: "social", Cohort: "East=side", Received: at(t0, 1),
 		Outcome: "open", AcceptedBy: "\rAna",
 	}}
-	got, err := csv.NewReader(strings.NewReader(strings.Split(write(t, "csv", rows, time.UTC), "\n\n")[0])).ReadAll()
+	got, err := csv.NewReader(strings.NewReader(write(t, "csv", rows, time.UTC))).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
 	checkRecords(t, "referrals", got[1:], [][]string{
-		{"'=HYPERLINK(\"http://x\")", "'+arrest", "'-Eastside", "2025-03-10T14:00:00Z", "", "", "", "'@SUM(A1)", "'\tSam", "1", "", ""},
-		{"B2", "social", "East=side", "2025-03-10T14:01:00Z", "", "", "", "open", "'\rAna", "0", "", ""},
+		{"'=HYPERLINK(\"http://x\")", "'+arrest", "'-Eastside", "2025-03-10T14:00:00Z", "", "", "", "'@SUM(A1)", "'\tSam", "1", "", "", ""},
+		{"B2", "social", "East=side", "2025-03-10T14:01:00Z", "", "", "", "open", "'\rAna", "0", "", "", ""},
 	})
-	summary := write(t, "csv", rows, time.UTC)
+	summary := writeWith(t, rows, report.Options{Format: "csv", Summary: true})
 	if !strings.Contains(summary, "\n'-Eastside,'+arrest,1,") {
 		t.Errorf("summary cells not escaped:\n%s", summary)
 	}
 	// JSON is not for spreadsheets: it keeps the text as it is.
 	if out := write(t, "json", rows, time.UTC); !strings.Contains(out, `"code": "=HYPERLINK(\"http://x\")"`) {
 		t.Errorf("json changed the text:\n%s", out)
+	}
+}
+
+// Programs report referrals by the referring agency: the summary groups by
+// it (community referrals, which have none, apart), in every format.
+func TestWriteByAgency(t *testing.T) {
+	rows := []report.Row{
+		{Code: "G1", Type: "arrest", Cohort: "Eastside", Agency: "Ross Township PD", Received: t0,
+			Accepted: at(t0, 2), Arrived: at(t0, 20), Closed: at(t0, 50), Outcome: "engaged"},
+		{Code: "G2", Type: "arrest", Cohort: "Westside", Agency: "Ross Township PD", Received: at(t0, 60),
+			Accepted: at(t0, 61), Closed: at(t0, 70), Outcome: "cancelled"},
+		{Code: "G3", Type: "social", Cohort: "Eastside", Agency: "City PD", Received: at(t0, 90),
+			Closed: at(t0, 120), Outcome: "unanswered"},
+		{Code: "G4", Type: "community", Cohort: "Eastside", Received: at(t0, 100),
+			Accepted: at(t0, 100).Add(40 * time.Second), Outcome: "open"},
+	}
+	got, err := csv.NewReader(strings.NewReader(writeWith(t, rows,
+		report.Options{Format: "csv", By: report.ByAgency, Summary: true}))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := append([]string{"agency"}, csvSummaryHeader[1:]...)
+	checkRecords(t, "by agency", got, [][]string{header,
+		{"", "community", "1", "1", "40", "40", "0", "", "", "", "0", "0", "0", "", "1", "0", "0", "0", "0"},
+		{"City PD", "social", "1", "0", "", "", "0", "", "", "0.000", "1", "0", "0", "", "0", "0", "0", "0", "0"},
+		{"Ross Township PD", "arrest", "2", "2", "60", "120", "1", "1200", "1200", "0.500", "0", "0", "0", "", "0", "1", "1", "0", "0"},
+		{"All", "all", "4", "3", "60", "120", "1", "1200", "1200", "0.333", "1", "0", "0", "", "1", "1", "1", "0", "0"},
+	})
+	var doc map[string][]map[string]any
+	out := writeWith(t, rows, report.Options{Format: "json", By: report.ByAgency, Summary: true})
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := doc["referrals"]; ok || len(doc["summary"]) != 4 {
+		t.Fatalf("json summary alone:\n%s", out)
+	}
+	if g := doc["summary"][2]; g["agency"] != "Ross Township PD" || g["cohort"] != nil {
+		t.Errorf("json group: %v", g)
+	}
+	table := writeWith(t, rows, report.Options{Format: "table", By: report.ByAgency, Summary: true})
+	if strings.Contains(table, "Referrals") || !strings.Contains(table, "AGENCY") || !strings.Contains(table, "Ross Township PD") {
+		t.Errorf("table summary by agency:\n%s", table)
+	}
+	// Under a minute the table shows seconds, not "0m".
+	if !strings.Contains(table, "community  1      1         40s") {
+		t.Errorf("40 seconds to accept not shown as 40s:\n%s", table)
+	}
+	if err := report.Write(io.Discard, rows, report.Options{Format: "csv", By: "officer"}); err == nil ||
+		!strings.Contains(err.Error(), "cohort or agency") {
+		t.Errorf("unknown grouping: %v", err)
 	}
 }

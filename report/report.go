@@ -8,6 +8,7 @@ package report
 
 import (
 	"cmp"
+	"fmt"
 	"maps"
 	"slices"
 	"time"
@@ -15,9 +16,12 @@ import (
 
 // Row is one referral. Zero times mean the state was never reached.
 type Row struct {
-	Code       string
-	Type       string // "arrest" or "social"
-	Cohort     string // cohort display name
+	Code   string
+	Type   string // "arrest", "social" or "community"
+	Cohort string // cohort display name
+	// Agency is the referring officer's agency, kept in the de-identified
+	// record when the officer is removed; "" for a community referral.
+	Agency     string
 	Received   time.Time
 	Accepted   time.Time
 	Arrived    time.Time // on scene
@@ -31,19 +35,25 @@ type Row struct {
 	FollowedUp  time.Time // when the follow-up was recorded
 }
 
-// Summary is one cohort and type.
+// Summary is one cohort (or agency) and type.
 type Summary struct {
-	Cohort, Type            string
+	// Cohort is set when grouped ByCohort, Agency when ByAgency; the final
+	// group over every row has "All" in it.
+	Cohort, Agency, Type    string
 	Count                   int
 	Accepted                int
 	MedianAccept, P90Accept time.Duration // over rows with Accepted set; 0 when none
 	Arrived                 int
 	MedianArrive, P90Arrive time.Duration // time from Received to Arrived
 	// WithinTarget is the share (0..1) of hand-offs within Target: rows that arrived
-	// within Target of Received, over Count minus rows cancelled before anyone accepted.
-	// 0 when the denominator is 0.
+	// within Target of Received, over Count minus rows cancelled before anyone
+	// accepted and minus rows still open that have not arrived (Open counts
+	// those apart: their hand-off is not decided yet). 0 when the denominator is 0.
 	WithinTarget float64
 	Unanswered   int
+	// Open counts rows still open; Cancelled, Engaged, Refused and Gone count
+	// rows by how they ended.
+	Open, Cancelled, Engaged, Refused, Gone int
 	// FollowUpsDue counts the follow-ups that can be judged: owed (FollowUpDue
 	// set) and either past due at the report's time or already recorded.
 	// FollowedOnTime counts those recorded no later than FollowUpDue.
@@ -60,10 +70,34 @@ const Target = 30 * time.Minute
 const (
 	outcomeCancelled  = "cancelled"
 	outcomeUnanswered = "unanswered"
+	outcomeOpen       = "open"
+	outcomeEngaged    = "engaged"
+	outcomeRefused    = "refused"
+	outcomeGone       = "gone"
 )
 
-// Summarize groups rows by cohort and type (sorted by cohort then type) and adds a final
-// group with Cohort "All" and Type "all" over every row. Percentiles use the
+// Grouping is what a summary is grouped by besides type.
+type Grouping string
+
+// The groupings: by cohort (the default) or by the referring agency.
+const (
+	ByCohort Grouping = "cohort"
+	ByAgency Grouping = "agency"
+)
+
+// ParseGrouping reads "cohort" or "agency"; "" is ByCohort.
+func ParseGrouping(s string) (Grouping, error) {
+	switch Grouping(s) {
+	case "", ByCohort:
+		return ByCohort, nil
+	case ByAgency:
+		return ByAgency, nil
+	}
+	return "", fmt.Errorf("report: unknown grouping %q (want cohort or agency)", s)
+}
+
+// Summarize groups rows by cohort (or agency) and type (sorted by it then type) and adds a final
+// group with "All" and Type "all" over every row. Percentiles use the
 // nearest-rank method on the sorted durations (p-th percentile = value at rank
 // ceil(p/100*n)); the median is the 50th percentile by the same rule.
 //
@@ -71,8 +105,8 @@ const (
 // cancelled before anyone accepted counts in neither part of WithinTarget.
 // now is when the report is made: a follow-up not yet recorded counts in
 // FollowUpsDue only once its due time is before now.
-func Summarize(rows []Row, now time.Time) []Summary {
-	groups := summarize(rows, now)
+func Summarize(rows []Row, now time.Time, by Grouping) []Summary {
+	groups := summarize(rows, now, by)
 	out := make([]Summary, len(groups))
 	for i, g := range groups {
 		out[i] = g.Summary
@@ -89,26 +123,32 @@ type group struct {
 	followed int
 }
 
-type groupKey struct{ cohort, typ string }
+type groupKey struct{ name, typ string }
 
-func summarize(rows []Row, now time.Time) []group {
-	by := make(map[groupKey][]Row)
+func summarize(rows []Row, now time.Time, by Grouping) []group {
+	groups := make(map[groupKey][]Row)
 	for _, r := range rows {
 		k := groupKey{r.Cohort, r.Type}
-		by[k] = append(by[k], r)
+		if by == ByAgency {
+			k.name = r.Agency
+		}
+		groups[k] = append(groups[k], r)
 	}
-	keys := slices.SortedFunc(maps.Keys(by), func(a, b groupKey) int {
-		return cmp.Or(cmp.Compare(a.cohort, b.cohort), cmp.Compare(a.typ, b.typ))
+	keys := slices.SortedFunc(maps.Keys(groups), func(a, b groupKey) int {
+		return cmp.Or(cmp.Compare(a.name, b.name), cmp.Compare(a.typ, b.typ))
 	})
 	out := make([]group, 0, len(keys)+1)
 	for _, k := range keys {
-		out = append(out, summarizeGroup(k.cohort, k.typ, by[k], now))
+		out = append(out, summarizeGroup(by, k, groups[k], now))
 	}
-	return append(out, summarizeGroup("All", "all", rows, now))
+	return append(out, summarizeGroup(by, groupKey{"All", "all"}, rows, now))
 }
 
-func summarizeGroup(cohort, typ string, rows []Row, now time.Time) group {
-	g := group{Summary: Summary{Cohort: cohort, Type: typ, Count: len(rows)}}
+func summarizeGroup(by Grouping, k groupKey, rows []Row, now time.Time) group {
+	g := group{Summary: Summary{Cohort: k.name, Type: k.typ, Count: len(rows)}}
+	if by == ByAgency {
+		g.Cohort, g.Agency = "", k.name
+	}
 	var accept, arrive, follow []time.Duration
 	within := 0
 	for _, r := range rows {
@@ -124,10 +164,9 @@ func summarizeGroup(cohort, typ string, rows []Row, now time.Time) group {
 				g.FollowedOnTime++
 			}
 		}
-		if r.Outcome == outcomeUnanswered {
-			g.Unanswered++
-		}
-		eligible := r.Outcome != outcomeCancelled || !r.Accepted.IsZero()
+		g.countOutcome(r.Outcome)
+		eligible := (r.Outcome != outcomeCancelled || !r.Accepted.IsZero()) &&
+			(r.Outcome != outcomeOpen || !r.Arrived.IsZero())
 		if eligible {
 			g.eligible++
 		}
@@ -150,6 +189,23 @@ func summarizeGroup(cohort, typ string, rows []Row, now time.Time) group {
 		g.WithinTarget = float64(within) / float64(g.eligible)
 	}
 	return g
+}
+
+func (g *group) countOutcome(outcome string) {
+	switch outcome {
+	case outcomeUnanswered:
+		g.Unanswered++
+	case outcomeOpen:
+		g.Open++
+	case outcomeCancelled:
+		g.Cancelled++
+	case outcomeEngaged:
+		g.Engaged++
+	case outcomeRefused:
+		g.Refused++
+	case outcomeGone:
+		g.Gone++
+	}
 }
 
 // percentile is the p-th percentile of sorted by nearest rank: the value at

@@ -70,25 +70,28 @@ var fixtureSummary = []report.Summary{
 	// A1's intake was on time; A2 refused and A3 was cancelled, so they owe none.
 	{Cohort: "Eastside", Type: "arrest", Count: 3, Accepted: 3, MedianAccept: 8 * m, P90Accept: 12 * m,
 		Arrived: 2, MedianArrive: 20 * m, P90Arrive: 45 * m, WithinTarget: 1.0 / 3,
-		FollowUpsDue: 1, FollowedOnTime: 1, MedianFollowUp: 3 * day},
+		FollowUpsDue: 1, FollowedOnTime: 1, MedianFollowUp: 3 * day, Cancelled: 1, Engaged: 1, Refused: 1},
 	// A5 followed up late.
 	{Cohort: "Eastside", Type: "social", Count: 2, Accepted: 1, MedianAccept: 3 * m, P90Accept: 3 * m,
 		Arrived: 1, MedianArrive: 25 * m, P90Arrive: 25 * m, WithinTarget: 0.5, Unanswered: 1,
-		FollowUpsDue: 1, MedianFollowUp: 80 * time.Hour},
-	{Cohort: "Northside", Type: "social", Count: 1},
+		FollowUpsDue: 1, MedianFollowUp: 80 * time.Hour, Engaged: 1},
+	{Cohort: "Northside", Type: "social", Count: 1, Cancelled: 1},
 	// A6 is out of the denominator, so 1 of 1. A7's intake is not due yet.
 	{Cohort: "Westside", Type: "arrest", Count: 2, Accepted: 1, MedianAccept: 2 * m, P90Accept: 2 * m,
-		Arrived: 1, MedianArrive: 30 * m, P90Arrive: 30 * m, WithinTarget: 1},
-	// A8 is gone; A9's follow-up is overdue.
+		Arrived: 1, MedianArrive: 30 * m, P90Arrive: 30 * m, WithinTarget: 1, Cancelled: 1, Engaged: 1},
+	// A8 is gone; A9's follow-up is overdue. A9 is still open and not on
+	// scene: counted apart, not as a missed hand-off, so 0 of 1.
 	{Cohort: "Westside", Type: "social", Count: 2, Accepted: 2, MedianAccept: 4 * m, P90Accept: 20 * m,
 		Arrived: 1, MedianArrive: 70 * m, P90Arrive: 70 * m, WithinTarget: 0,
-		FollowUpsDue: 1},
+		FollowUpsDue: 1, Open: 1, Gone: 1},
 	// Accept [2 3 4 5 8 12 20]: median rank 4, p90 rank 7. Arrive [20 25 30 45 70]:
-	// ranks 3 and 5. Within: A1, A5, A7 over 10 - 2 cancelled before accepting.
+	// ranks 3 and 5. Within: A1, A5, A7 over 10 - 2 cancelled before accepting
+	// - 1 still open (A9).
 	// Follow-ups judged: A1, A5, A9; [72h 80h] has its median at rank 1.
 	{Cohort: "All", Type: "all", Count: 10, Accepted: 7, MedianAccept: 5 * m, P90Accept: 20 * m,
-		Arrived: 5, MedianArrive: 30 * m, P90Arrive: 70 * m, WithinTarget: 3.0 / 8, Unanswered: 1,
-		FollowUpsDue: 3, FollowedOnTime: 1, MedianFollowUp: 3 * day},
+		Arrived: 5, MedianArrive: 30 * m, P90Arrive: 70 * m, WithinTarget: 3.0 / 7, Unanswered: 1,
+		FollowUpsDue: 3, FollowedOnTime: 1, MedianFollowUp: 3 * day,
+		Open: 1, Cancelled: 3, Engaged: 3, Refused: 1, Gone: 1},
 }
 
 // followUpNow is when followUpRows are judged: 31 days after t0.
@@ -137,38 +140,38 @@ func TestSummarize(t *testing.T) {
 		{"only cancelled before accepting", []report.Row{
 			{Code: "C1", Type: "arrest", Cohort: "Eastside", Received: t0, Closed: at(t0, 5), Outcome: "cancelled"},
 		}, t0, []report.Summary{
-			{Cohort: "Eastside", Type: "arrest", Count: 1},
-			{Cohort: "All", Type: "all", Count: 1},
+			{Cohort: "Eastside", Type: "arrest", Count: 1, Cancelled: 1},
+			{Cohort: "All", Type: "all", Count: 1, Cancelled: 1},
 		}},
 		{"arrival one second late", []report.Row{
 			{Code: "L1", Type: "social", Cohort: "Eastside", Received: t0, Accepted: at(t0, 1),
 				Arrived: t0.Add(report.Target + time.Second), Outcome: "engaged"},
 		}, t0, []report.Summary{
 			{Cohort: "Eastside", Type: "social", Count: 1, Accepted: 1, MedianAccept: m, P90Accept: m,
-				Arrived: 1, MedianArrive: 30*m + time.Second, P90Arrive: 30*m + time.Second},
+				Arrived: 1, MedianArrive: 30*m + time.Second, P90Arrive: 30*m + time.Second, Engaged: 1},
 			{Cohort: "All", Type: "all", Count: 1, Accepted: 1, MedianAccept: m, P90Accept: m,
-				Arrived: 1, MedianArrive: 30*m + time.Second, P90Arrive: 30*m + time.Second},
+				Arrived: 1, MedianArrive: 30*m + time.Second, P90Arrive: 30*m + time.Second, Engaged: 1},
 		}},
 		// Judged: arrest F1, F2, F4 (F3 not due yet), social F5, F7 (F6 refused).
 		// Time to follow up: arrest [2d 16d], median rank 1; social [3d 5d],
 		// rank 1; all [2d 3d 5d 16d], rank 2.
 		{"follow-ups", followUpRows(), followUpNow, []report.Summary{
 			{Cohort: "Eastside", Type: "arrest", Count: 4, Accepted: 4, MedianAccept: 5 * m, P90Accept: 5 * m,
-				FollowUpsDue: 3, FollowedOnTime: 2, MedianFollowUp: 2 * day},
+				FollowUpsDue: 3, FollowedOnTime: 2, MedianFollowUp: 2 * day, Engaged: 3, Open: 1},
 			{Cohort: "Eastside", Type: "social", Count: 3, Accepted: 3, MedianAccept: 5 * m, P90Accept: 5 * m,
-				FollowUpsDue: 2, FollowedOnTime: 1, MedianFollowUp: 3 * day},
+				FollowUpsDue: 2, FollowedOnTime: 1, MedianFollowUp: 3 * day, Engaged: 2, Refused: 1},
 			{Cohort: "All", Type: "all", Count: 7, Accepted: 7, MedianAccept: 5 * m, P90Accept: 5 * m,
-				FollowUpsDue: 5, FollowedOnTime: 3, MedianFollowUp: 3 * day},
+				FollowUpsDue: 5, FollowedOnTime: 3, MedianFollowUp: 3 * day, Engaged: 5, Open: 1, Refused: 1},
 		}},
 		// A follow-up due at the report's very time is not yet late.
 		{"due exactly now", followUpRows()[1:2], followUpRows()[1].FollowUpDue, []report.Summary{
-			{Cohort: "Eastside", Type: "arrest", Count: 1, Accepted: 1, MedianAccept: 5 * m, P90Accept: 5 * m},
-			{Cohort: "All", Type: "all", Count: 1, Accepted: 1, MedianAccept: 5 * m, P90Accept: 5 * m},
+			{Cohort: "Eastside", Type: "arrest", Count: 1, Accepted: 1, MedianAccept: 5 * m, P90Accept: 5 * m, Engaged: 1},
+			{Cohort: "All", Type: "all", Count: 1, Accepted: 1, MedianAccept: 5 * m, P90Accept: 5 * m, Engaged: 1},
 		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := report.Summarize(tt.rows, tt.now)
+			got := report.Summarize(tt.rows, tt.now, report.ByCohort)
 			if len(got) != len(tt.want) {
 				t.Fatalf("got %d groups, want %d:\n%+v", len(got), len(tt.want), got)
 			}
@@ -206,7 +209,7 @@ func TestSummarizePercentiles(t *testing.T) {
 				rows = append(rows, report.Row{Type: "arrest", Cohort: "Eastside", Received: rcv,
 					Accepted: at(rcv, n), Arrived: at(rcv, 2*n), Outcome: "engaged"})
 			}
-			all := report.Summarize(rows, t0)
+			all := report.Summarize(rows, t0, report.ByCohort)
 			if len(all) != 2 {
 				t.Fatalf("got %d groups, want 2", len(all))
 			}

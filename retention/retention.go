@@ -2,6 +2,7 @@
 // referral's details (where, who referred, the notes, who was paged, the
 // participant) once the program's details retention runs out, keeping the
 // de-identified record reports read until records retention runs out too.
+// The referring officer's agency stays in that record.
 // It owns no keys; the referral's are changed through referral.Store.
 package retention
 
@@ -66,7 +67,11 @@ func (p *Purger) purge(ctx context.Context, code string) error {
 		}
 	}
 	keep := p.prog.Retention.Records
-	if err := p.refs.PurgeDetails(ctx, code, now, end.Add(keep), now.Add(-keep)); err != nil {
+	agency := r.Agency
+	if o, ok := p.prog.Person(r.Officer); ok && agency == "" {
+		agency = o.Agency
+	}
+	if err := p.refs.PurgeDetails(ctx, code, agency, now, end.Add(keep), now.Add(-keep)); err != nil {
 		return err
 	}
 	p.log.Info("referral details removed", "code", code)

@@ -11,7 +11,6 @@ import (
 
 	"github.com/leadline/leadline/internal/redisurl"
 	"github.com/leadline/leadline/program"
-	"github.com/leadline/leadline/referral"
 	"github.com/leadline/leadline/report"
 )
 
@@ -19,10 +18,13 @@ import (
 // two dates, both inclusive, in the program's time zone. Follow-ups are
 // judged as of --at, by default the wall clock when it runs.
 const reportUsage = `Usage:
-  leadline report --config program.yaml --from 2026-11-01 --to 2026-11-30 [--format table|csv|json] [--at "2026-12-10 09:00"]
+  leadline report --config program.yaml --from 2026-11-01 --to 2026-11-30 [--format table|csv|json]
+                  [--summary] [--by cohort|agency] [--at "2026-12-10 09:00"]
 
 Response times and follow-ups of the referrals received in those days (both
-inclusive, in the program's time zone), with a summary.
+inclusive, in the program's time zone), with a summary per cohort (or
+agency) and type. csv holds the referrals, or with --summary the summary:
+one table per file.
 
 Environment:
   REDIS_URL  as serve reads it (default redis://localhost:6379/0)
@@ -34,12 +36,18 @@ func reportCmd(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	fromFlag := fs.String("from", "", "first day, YYYY-MM-DD (program time zone)")
 	toFlag := fs.String("to", "", "last day, YYYY-MM-DD, inclusive")
 	format := fs.String("format", "table", "table, csv or json")
+	summary := fs.Bool("summary", false, "the summary alone (csv otherwise holds the referrals alone)")
+	byFlag := fs.String("by", "cohort", "group the summary by cohort or agency")
 	atFlag := fs.String("at", "", `judge follow-ups as of this time, "YYYY-MM-DD HH:MM" program time (default now)`)
 	if err := fs.parse(args); err != nil {
 		return err
 	}
 	if *path == "" || *fromFlag == "" || *toFlag == "" || fs.NArg() > 0 {
 		return fs.misuse("--config, --from and --to are required, and nothing else")
+	}
+	by, err := report.ParseGrouping(*byFlag)
+	if err != nil {
+		return fs.misuse("--by is cohort or agency")
 	}
 	prog, err := program.Load(*path)
 	if err != nil {
@@ -67,34 +75,11 @@ func reportCmd(ctx context.Context, args []string, stdout, stderr io.Writer, get
 		return err
 	}
 	defer rdb.Close()
-	refs, err := referral.Records(ctx, rdb, from, last.AddDate(0, 0, 1))
+	rows, err := report.Load(ctx, rdb, prog, from, last.AddDate(0, 0, 1))
 	if err != nil {
 		return err
 	}
-	rows := make([]report.Row, 0, len(refs))
-	for _, r := range refs {
-		rows = append(rows, reportRow(prog, r))
-	}
-	return report.Write(stdout, *format, rows, prog.TimeZone, at)
-}
-
-// reportRow is what a funder may see of a referral: no location, notes,
-// officer or phone number.
-func reportRow(prog *program.Program, r *referral.Referral) report.Row {
-	row := report.Row{Code: r.Code, Type: string(r.Type), Cohort: prog.CohortName(r.Cohort),
-		Received: r.Received, Accepted: r.AcceptedAt, Arrived: r.OnSceneAt, Closed: r.Ended(),
-		Steps: r.Escalations, Outcome: "open"}
-	switch r.State {
-	case referral.Closed:
-		row.Outcome = r.Outcome
-	case referral.Cancelled, referral.Unanswered:
-		row.Outcome = string(r.State)
-	}
-	if p, ok := prog.Person(r.AcceptedBy); ok {
-		row.AcceptedBy = p.Name
-	}
-	row.FollowUpDue, row.FollowedUp = r.FollowUpDue(prog), r.FollowedAt
-	return row
+	return report.Write(stdout, rows, report.Options{Format: *format, Loc: prog.TimeZone, Now: at, By: by, Summary: *summary})
 }
 
 // redisFromEnv makes the client of REDIS_URL (one node, Sentinel or
