@@ -109,7 +109,7 @@ func NewService(c Config) (*Service, error) {
 	book := appointment.New(prog, c.Redis, refs, q, note, now, log)
 	plans := followup.New(prog, c.Redis, refs, note, book, now, log)
 	chain := escalation.New(escalation.Config{Program: prog, Redis: c.Redis, Referrals: refs, OnCall: c.OnCall, Notify: note,
-		Outbox: box, Caller: c.Caller, FollowUps: plans, Metrics: m, PublicURL: c.PublicURL, Clock: now, Log: log,
+		Outbox: box, Timers: q, Caller: c.Caller, FollowUps: plans, Metrics: m, PublicURL: c.PublicURL, Clock: now, Log: log,
 		SendTimeout: c.SendTimeout})
 	desk := officer.New(prog, c.Redis, refs, chain, note, resolver, m, now, log)
 	ho := handoff.New(prog, c.OnCall, refs, note, now)
@@ -165,7 +165,7 @@ func (s *Service) ReceiveSMS(ctx context.Context, from, body, messageSID string)
 func (s *Service) Voice(ctx context.Context, step string, form url.Values) (string, error) {
 	switch {
 	case step == "page":
-		return s.chain.VoicePage(ctx, form.Get("CallSid"))
+		return s.chain.VoicePage(ctx, form.Get("CallSid"), form.Get("To"))
 	case step == "page/answer":
 		return s.chain.VoiceAnswer(ctx, form.Get("CallSid"), form.Get("Digits"))
 	case step == "" || strings.HasPrefix(step, "line/"):

@@ -20,8 +20,11 @@ const maxPrompts = 2
 // call. What the call is about comes from Redis by CallSid, never from the
 // URL, so a forged or replayed step can do no more than the case manager
 // could.
-func (ch *Chain) VoicePage(ctx context.Context, callSID string) (string, error) {
-	r, p, err := ch.pageCall(ctx, callSID)
+//
+// to is the number the call rang: a page call placed by an instance that
+// died before storing its CallSid is found by it (see calledAs).
+func (ch *Chain) VoicePage(ctx context.Context, callSID, to string) (string, error) {
+	r, p, err := ch.pageCall(ctx, callSID, to)
 	if err != nil || r == nil {
 		return phone.Goodbye(spokenGoodbye)
 	}
@@ -45,7 +48,7 @@ func (ch *Chain) VoicePage(ctx context.Context, callSID string) (string, error) 
 
 // VoiceAnswer takes the key pressed on a page call: 1 accepts, 2 declines.
 func (ch *Chain) VoiceAnswer(ctx context.Context, callSID, digits string) (string, error) {
-	r, p, err := ch.pageCall(ctx, callSID)
+	r, p, err := ch.pageCall(ctx, callSID, "")
 	if err != nil || r == nil {
 		return phone.Goodbye(spokenGoodbye)
 	}
@@ -71,8 +74,9 @@ func (ch *Chain) VoiceAnswer(ctx context.Context, callSID, digits string) (strin
 }
 
 // pageCall is the referral and person a page call is for, or nil if the
-// CallSid is not one of ours.
-func (ch *Chain) pageCall(ctx context.Context, callSID string) (*referral.Referral, *program.Person, error) {
+// CallSid is not one of ours. With to, a call we have no record of is
+// looked for as the page call under way to that number.
+func (ch *Chain) pageCall(ctx context.Context, callSID, to string) (*referral.Referral, *program.Person, error) {
 	if callSID == "" {
 		return nil, nil, nil
 	}
@@ -82,6 +86,11 @@ func (ch *Chain) pageCall(ctx context.Context, callSID string) (*referral.Referr
 	}
 	code, _ := rec[0].(string)
 	id, _ := rec[1].(string)
+	if code == "" && to != "" {
+		if code, id, err = ch.calledAs(ctx, callSID, to); err != nil {
+			return nil, nil, err
+		}
+	}
 	p, ok := ch.Program.Person(id)
 	if code == "" || !ok {
 		return nil, nil, nil

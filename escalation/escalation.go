@@ -8,8 +8,12 @@
 //
 //	leadline:{dispatch}:person:<id>:paged  string: the latest code paged to a person (replies without a code)
 //	leadline:{dispatch}:call:<CallSid>     hash: a page call: code, person, step, status, rank, prompts; 24 h
+//	leadline:{dispatch}:pagecall:<code>:<step>:<id>  hash: a page call's intent: sid once placed, until
+//	                                        (an instance's claim to place it, Unix ms), attempts, deadline; 24 h
+//	leadline:{dispatch}:person:<id>:calling string: "<code> <step>" of the page call last placed to a person; 24 h
 //
-// Timers (on the referral queue): referral.TimerStep, "step:<code>:<n>".
+// Timers (on the referral queue): referral.TimerStep, "step:<code>:<n>";
+// TimerCall, "call:<code>:<n>:<i>".
 package escalation
 
 import (
@@ -65,6 +69,7 @@ type Config struct {
 	OnCall    *oncall.Store
 	Notify    *notify.Notifier
 	Outbox    *outbox.Box
+	Timers    *timers.Queue // the referral queue: a page call's retries move its timer
 	Caller    Caller
 	FollowUps *followup.Plans
 	Metrics   *referral.Metrics
@@ -100,6 +105,9 @@ func (ch *Chain) Register(mux *timers.Mux) {
 			return nil
 		}
 		return referral.IgnoreGone(ch.advance(ctx, a.At(0), step, whyTimeout))
+	})
+	mux.Handle(TimerCall, func(ctx context.Context, _ timers.Timer, a timers.Args) error {
+		return ch.placeCall(ctx, a.At(0), a.Int(1, -2), a.Int(2, 0))
 	})
 	ch.Outbox.Register(KindPage, outbox.Hooks{Done: ch.pageSent, Status: ch.pageReport})
 }
@@ -245,6 +253,13 @@ func (ch *Chain) takeStep(ctx context.Context, r *referral.Referral, from, j int
 			strconv.Itoa(j)+"/"+string(st.By)+"/"+string(st.To)+"/"+why),
 		Set:    set,
 		Timers: []referral.Timer{{Kind: referral.TimerStep, Args: []int{j}, At: now.Add(st.Wait)}}}
+	if st.By == program.Call {
+		// The intent to call each of them, stored with the step: if this
+		// instance dies before Twilio answers, another places the call.
+		for i := range targets {
+			c.Timers = append(c.Timers, referral.Timer{Kind: TimerCall, Args: []int{j, i}, At: now.Add(callLease)})
+		}
+	}
 	applied, err := ch.Referrals.Apply(ctx, r.Code, c)
 	if err != nil || !applied {
 		return err
@@ -258,10 +273,10 @@ func (ch *Chain) takeStep(ctx context.Context, r *referral.Referral, from, j int
 		ch.remember(ctx, id, r.Code)
 	}
 	r.Step, r.Paged = j, targets
-	for _, id := range targets {
+	for i, id := range targets {
 		p, _ := ch.Program.Person(id)
 		if st.By == program.Call {
-			ch.pageByCall(ctx, r, j, p)
+			ch.pageByCall(ctx, r.Code, j, i)
 		} else {
 			ch.pageBySMS(ctx, r, j, p)
 		}

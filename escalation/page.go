@@ -2,7 +2,6 @@ package escalation
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -35,10 +34,18 @@ const (
 
 // pageBySMS texts the page to p. Its delivery reports come to /twilio/status
 // and reach the step through the outbox's record of the message.
+//
+// A transient failure (429, 5xx, network) is tried again within the step's
+// wait, so a Twilio outage shorter than that still reaches the person on
+// call; a final error, or the wait running out, moves the chain on.
 func (ch *Chain) pageBySMS(ctx context.Context, r *referral.Referral, step int, p *program.Person) {
+	within := time.Duration(0)
+	if st, ok := ch.stepOf(r, step); ok {
+		within = st.Wait
+	}
 	m := outbox.Message{
 		ID: "page:" + r.Code + ":" + strconv.Itoa(step) + ":" + p.ID, To: p.Phone, Body: ch.Page(r),
-		Priority: outbox.Page, Kind: KindPage, MaxAttempts: 1, // a page not sent moves the chain on instead
+		Priority: outbox.Page, Kind: KindPage, MaxAttempts: 1, RetryWithin: within,
 		Meta: map[string]string{metaCode: r.Code, metaCohort: r.Cohort, metaStep: strconv.Itoa(step), metaPerson: p.ID},
 	}
 	if err := ch.Notify.Text(ctx, m); err != nil {
@@ -46,16 +53,18 @@ func (ch *Chain) pageBySMS(ctx context.Context, r *referral.Referral, step int, 
 	}
 }
 
-// pageByCall calls p; when they answer, /twilio/voice/page reads the page
-// out. The call's state is kept in Redis by CallSid, never in its URLs.
-func (ch *Chain) pageByCall(ctx context.Context, r *referral.Referral, step int, p *program.Person) {
+// pageByCall calls p now, the i-th person of the step; the step's
+// TimerCall, stored with the step, recovers the call if this instance dies
+// before Twilio answers. When they pick up, /twilio/voice/page reads the
+// page out. The call's state is kept in Redis by CallSid, never in its URLs.
+func (ch *Chain) pageByCall(ctx context.Context, code string, step, i int) {
 	ch.background(ctx, func(ctx context.Context) (string, error) {
-		if ch.Caller == nil {
-			return "", &phone.SendError{Final: true, Err: errors.New("no voice caller configured")}
+		return "", ch.placeCall(ctx, code, step, i)
+	}, func(ctx context.Context, o outcome) {
+		if o.err != nil {
+			ch.Log.Error("page call; its timer tries again", "code", code, "err", o.err)
 		}
-		return ch.Caller.Call(ctx, phone.Call{From: ch.Program.Phone, To: p.Phone, Ring: ringTime,
-			URL: ch.PublicURL + "/twilio/voice/page", StatusCallback: ch.PublicURL + "/twilio/status"})
-	}, func(ctx context.Context, o outcome) { ch.paged(ctx, r.Code, r.Cohort, step, p, program.Call, o) })
+	})
 }
 
 // outcome is what became of one outbound text or call.
@@ -110,7 +119,8 @@ func (ch *Chain) paged(ctx context.Context, code, cohort string, step int, p *pr
 	early := o.status
 	if by == program.Call {
 		var err error
-		early, err = recordPage.Run(ctx, ch.Redis, []string{callKey(o.sid)}, code, p.ID, step, pageRecordTTL.Milliseconds()).Text()
+		early, err = recordPage.Run(ctx, ch.Redis, []string{callKey(o.sid), intentKey(code, step, p.ID)},
+			code, p.ID, step, pageRecordTTL.Milliseconds(), o.sid).Text()
 		if err != nil {
 			ch.Log.Error("record page", "code", code, "err", err)
 			return
@@ -136,10 +146,15 @@ return {rec[1], rec[2], rec[3]}
 `)
 
 // recordPage stores which referral, person and step a page call is for,
-// and returns any status reported before it was stored.
+// and its CallSid in the call's intent (so it is not placed again), and
+// returns any status reported before it was stored.
+//
+// KEYS: call, intent. ARGV: code, person, step, ttl ms, CallSid.
 var recordPage = redis.NewScript(`
 redis.call('HSET', KEYS[1], 'code', ARGV[1], 'person', ARGV[2], 'step', ARGV[3])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
+redis.call('HSET', KEYS[2], 'sid', ARGV[5], 'until', 0)
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
 return redis.call('HGET', KEYS[1], 'status') or ''
 `)
 

@@ -2,6 +2,7 @@ package outbox
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"sync"
 	"testing"
@@ -223,5 +224,93 @@ func TestClockJumpDoesNotResendOwnClaim(t *testing.T) {
 	}
 	if s.n != 0 || len(e.sim.Messages()) != 1 {
 		t.Errorf("texted %d times (%d by the nested flush), want once", len(e.sim.Messages()), s.n)
+	}
+}
+
+// A worker killed mid-send, with the default short lease: the text it held
+// and the ones queued behind it to the same person go within a lease and a
+// poll, and every other person's text goes at once. Killed before Twilio
+// took the text, nothing is sent twice; killed after Twilio took it but
+// before the "was sent" record, it is sent twice (the at-least-once bound:
+// one repeat per death in that moment). The figures: how late each text
+// went, texts duplicated, texts lost.
+func TestKilledWorkerHoldsItsRecipientOneLease(t *testing.T) {
+	const held = "+14125550111"
+	others := []string{"+14125550112", "+14125550113", "+14125550114"}
+	for _, c := range []struct {
+		name    string
+		sentNow bool // the killed worker's send reached Twilio
+		dupes   int
+	}{{"killed before Twilio answered", false, 0}, {"killed after Twilio answered", true, 1}} {
+		t.Run(c.name, func(t *testing.T) {
+			ctx := context.Background()
+			e := newLeaseEnv(t)
+			newBox := func() *Box {
+				b, err := New(e.rdb, e.phone, Options{Clock: e.clock, Log: slog.New(slog.NewTextHandler(t.Output(), nil))})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return b
+			}
+			dead, live := newBox(), newBox()
+			queued := e.clock()
+			enqueue := func(id, to string) {
+				if _, err := dead.Enqueue(ctx, Message{ID: id, From: "+14125550100", To: to, Body: id, Priority: Page}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			enqueue("held-1", held)
+			enqueue("held-2", held)
+			for i, to := range others {
+				enqueue(fmt.Sprint("other-", i), to)
+			}
+			// The worker that is killed: it claims, perhaps sends, and
+			// never renews, records or releases.
+			cl, ok, err := dead.claim(ctx, "", nil)
+			if err != nil || !ok || cl.ID != "held-1" {
+				t.Fatalf("claim = %+v, %v, %v", cl, ok, err)
+			}
+			if c.sentNow {
+				if _, err := e.phone.SendSMS(ctx, phone.SMS{From: cl.From, To: cl.To, Body: cl.Body}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			wentAt := map[string]time.Time{}
+			for range 40 { // 10 s of the live instance's polls
+				if _, err := live.Flush(ctx); err != nil {
+					t.Fatal(err)
+				}
+				for _, m := range e.sim.Messages() {
+					if _, seen := wentAt[m.Body]; !seen {
+						wentAt[m.Body] = e.clock()
+					}
+				}
+				e.advance(250 * time.Millisecond)
+			}
+			count := map[string]int{}
+			for _, m := range e.sim.Messages() {
+				count[m.Body]++
+			}
+			lost, dupes := 0, 0
+			for _, id := range []string{"held-1", "held-2", "other-0", "other-1", "other-2"} {
+				if count[id] == 0 {
+					lost++
+				}
+				dupes += max(count[id]-1, 0)
+			}
+			late := wentAt["held-2"].Sub(queued)
+			t.Logf("figures: held-2 went %v after it was queued; %d texts duplicated, %d lost", late, dupes, lost)
+			if lost != 0 || dupes != c.dupes {
+				t.Errorf("%d texts lost, %d duplicated; want 0 lost, %d duplicated", lost, dupes, c.dupes)
+			}
+			if late > DefaultLease+250*time.Millisecond {
+				t.Errorf("the killed worker's recipient waited %v for their next text, want <= a lease and a poll", late)
+			}
+			for i := range others {
+				if w := wentAt[fmt.Sprint("other-", i)].Sub(queued); w != 0 {
+					t.Errorf("other-%d waited %v behind a dead claim to someone else", i, w)
+				}
+			}
+		})
 	}
 }

@@ -71,6 +71,9 @@ func msgKey(id string) string    { return prefix + "msg:" + id }
 func sidKey(sid string) string   { return prefix + "sid:" + sid }
 func rateKey(from string) string { return prefix + "from:" + from }
 
+// DefaultLease is a claim's lease when Options.Lease is zero.
+const DefaultLease = 3 * time.Second
+
 // priorityStep separates the priorities' ready scores: enqueue times in
 // Unix ms stay below it until the year 2286.
 const priorityStep = 1e13
@@ -115,6 +118,12 @@ type Message struct {
 	// 0 means len(Options.Retries)+1, 1 means no outbox-level retry. The
 	// Sender's own quick retries happen within each attempt.
 	MaxAttempts int
+	// RetryWithin, if set, replaces MaxAttempts and Options.Retries: a
+	// transient failure is tried again after 1 s, 2 s, 4 s, then every 5 s,
+	// for as long as the next try starts within RetryWithin of the enqueue;
+	// after that the message fails. A page uses its step's wait, so the
+	// person it is for is tried again before the chain moves on.
+	RetryWithin time.Duration
 }
 
 // Result is what became of a message: handed to Options.Done once, when it
@@ -165,8 +174,9 @@ type Options struct {
 	// 0 = no cap. The cap is kept by Redis's own clock, not Clock.
 	Rate float64
 	// Lease is how long a claimed message is its instance's before another
-	// may take it; default 30s. The instance renews it while it works on the
-	// message, so only an instance that stopped loses it.
+	// may take it; default 3s. The instance renews it every third of a lease
+	// while it works on the message, so only an instance that stopped loses
+	// it, and the recipient it kept busy is free again within a lease.
 	Lease time.Duration
 	// Poll is how often idle workers look for work enqueued by other
 	// instances; default 250ms.
@@ -250,7 +260,7 @@ func New(rdb redis.UniversalClient, s Sender, opt Options) (*Box, error) {
 		b.workers = 8
 	}
 	if b.lease <= 0 {
-		b.lease = 30 * time.Second
+		b.lease = DefaultLease
 	}
 	if b.poll <= 0 {
 		b.poll = 250 * time.Millisecond
@@ -315,6 +325,7 @@ func (b *Box) Enqueue(ctx context.Context, m Message) (bool, error) {
 	args := []any{m.ID, int(m.Priority), score,
 		"id", m.ID, "from", m.From, "to", m.To, "body", m.Body, "priority", int(m.Priority),
 		"kind", string(m.Kind), "meta", meta, "cb", m.StatusCallback, "max", m.MaxAttempts,
+		"within", m.RetryWithin.Milliseconds(),
 		"state", "queued", "attempts", 0, "queued", now}
 	added, err := enqueue.Run(ctx, b.rdb, []string{msgKey(m.ID), readyKey, lastKey}, args...).Int()
 	if err != nil {
@@ -374,6 +385,7 @@ func decode(f map[string]string) Record {
 			ID: f["id"], From: f["from"], To: f["to"], Body: f["body"],
 			Priority: Priority(atoi(f["priority"])), Kind: Kind(f["kind"]),
 			StatusCallback: f["cb"], MaxAttempts: atoi(f["max"]),
+			RetryWithin: time.Duration(atoi(f["within"])) * time.Millisecond,
 		},
 		State: f["state"], SID: f["sid"], Status: f["status"], Error: f["error"],
 		Attempts: atoi(f["attempts"]), Queued: unixMilli(f["queued"]), Sent: unixMilli(f["sent"]),

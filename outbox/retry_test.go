@@ -109,3 +109,43 @@ func TestRetryWaitsItsTurn(t *testing.T) {
 	}
 	e.result("m")
 }
+
+// A message with RetryWithin (a page) is tried again quickly after
+// transient failures for that long, and fails only after it: 429s and 500s
+// for a while still reach the person; an outage longer than the window
+// fails it, so the chain moves on; a final error fails it at once.
+func TestRetryWithin(t *testing.T) {
+	cases := []struct {
+		name         string
+		fails        int
+		status, code int
+		wantState    string
+		wantTries    int
+	}{
+		// The phone client tries 3 times per outbox attempt.
+		{"429 for 4 attempts", 12, 429, 20429, "sent", 13},
+		{"500 for 4 attempts", 12, 500, 20500, "sent", 13},
+		{"503 for longer than the window", -1, 503, 20503, "failed", 3 * 6}, // tries at 0, 1, 3, 7, 12, 17 s
+		{"opted out", -1, 400, 21610, "failed", 1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			e := newEnv(t)
+			b := e.box(outbox.Options{})
+			to := person(1)
+			e.sim.FailSends(to, c.fails, c.status, c.code)
+			e.enqueue(b, outbox.Message{ID: "m", To: to, Priority: outbox.Page, RetryWithin: 20 * time.Second})
+			for range 100 { // 25 s
+				e.flush(b)
+				e.clock.Advance(250 * time.Millisecond)
+			}
+			rec := e.get(b, "m")
+			if rec.State != c.wantState {
+				t.Errorf("m is %s after %d attempts, want %s", rec.State, rec.Attempts, c.wantState)
+			}
+			if tries := e.sim.Attempts(to); tries != c.wantTries {
+				t.Errorf("simulator saw %d sends, want %d", tries, c.wantTries)
+			}
+		})
+	}
+}

@@ -139,17 +139,13 @@ return 1
 // last attempt), or schedules its next attempt. It reports whether the
 // message ended.
 func (b *Box) failed(ctx context.Context, c claimed, r Result, err error) bool {
-	most := c.MaxAttempts
-	if most <= 0 {
-		most = len(b.retries) + 1
-	}
-	if phone.IsFinal(err) || c.Attempts >= most {
+	wait, again := b.retryWait(c)
+	if phone.IsFinal(err) || !again {
 		r.Err = err
 		b.log.Info("outbox: text failed", "id", c.ID, "kind", c.Kind, "to", phone.Mask(c.To),
 			"attempts", c.Attempts, "final", phone.IsFinal(err), "err", err)
 		return b.end(ctx, c, r, "failed", err.Error())
 	}
-	wait := b.retries[min(c.Attempts, len(b.retries))-1]
 	at := b.now().Add(wait)
 	rerr := b.durably(ctx, func() error {
 		return retryScript.Run(ctx, b.rdb, []string{msgKey(c.ID), inflightKey, busyKey, laterKey},
@@ -164,6 +160,24 @@ func (b *Box) failed(ctx context.Context, c claimed, r Result, err error) bool {
 		"attempts", c.Attempts, "in", wait, "err", err)
 	b.metrics.ended(c.Priority, "retried")
 	return false
+}
+
+// quickRetries are the waits between the tries of a message with
+// RetryWithin; later tries wait the last.
+var quickRetries = []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 5 * time.Second}
+
+// retryWait is how long c waits before its next try after a transient
+// failure, and whether it has one.
+func (b *Box) retryWait(c claimed) (time.Duration, bool) {
+	if c.RetryWithin > 0 {
+		wait := quickRetries[min(c.Attempts, len(quickRetries))-1]
+		return wait, !b.now().Add(wait).After(c.Queued.Add(c.RetryWithin))
+	}
+	most := c.MaxAttempts
+	if most <= 0 {
+		most = len(b.retries) + 1
+	}
+	return b.retries[min(c.Attempts, len(b.retries))-1], c.Attempts < most
 }
 
 // settleScript lets go of an ended message: frees its recipient and its
@@ -202,13 +216,17 @@ func (b *Box) settle(ctx context.Context, c claimed) {
 }
 
 // durably runs a write that records something already done (a text sent,
-// an attempt failed) a few times over a few seconds before giving up:
-// losing it means doing that again once the claim lapses.
+// an attempt failed) again and again, 50 ms apart and doubling to 1 s, for
+// about 8 s before giving up: losing it means doing that again once the
+// claim lapses. A Redis restarting from its append-only file refuses
+// writes (LOADING) or connections for a moment; the 0.75 s this once
+// waited was too short for that, and a page sent then stayed unrecorded,
+// its recipient busy, until the lease lapsed and it was sent again.
 func (b *Box) durably(ctx context.Context, write func() error) error {
 	wait := 50 * time.Millisecond
 	for try := 1; ; try++ {
 		err := write()
-		if err == nil || try == 5 {
+		if err == nil || try == 12 {
 			return err
 		}
 		select {
@@ -216,6 +234,6 @@ func (b *Box) durably(ctx context.Context, write func() error) error {
 			return err
 		case <-time.After(wait):
 		}
-		wait *= 2
+		wait = min(2*wait, time.Second)
 	}
 }

@@ -11,7 +11,11 @@
 //
 // Delivery is at least once: a timer whose handler fails, or whose instance
 // dies mid-handling, is handed out again when its lease lapses. Handlers make
-// that harmless by checking state before acting.
+// that harmless by checking state before acting. An instance claims only
+// the timer it is about to handle, and renews its short lease while the
+// handler runs, so one that dies holds one timer for at most a lease
+// (1.5 s) and no other timer at all: the others' survivors take them on
+// time.
 package timers
 
 import (
@@ -20,6 +24,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -28,12 +33,17 @@ import (
 // Options tunes a Queue. Zero values take the defaults.
 type Options struct {
 	Clock func() time.Time // required: New panics without one
-	// Lease is how long a claimed timer is left to its handler before
-	// another instance may take it; default 30s.
+	// Lease is how long a claimed timer is left to its instance before
+	// another may take it; default 1.5s. The instance renews it every third
+	// of a lease while the handler runs, so only an instance that stopped
+	// (or cannot reach Redis) loses it.
 	Lease time.Duration
-	// Batch is how many timers one claim takes; default 100.
+	// Batch is how many timers one claim takes; default 1: what is claimed
+	// is what is handled now, so a death strands nothing that waited behind.
 	Batch int
-	Log   *slog.Logger
+	// Workers is how many timers Run handles at once; default 4.
+	Workers int
+	Log     *slog.Logger
 }
 
 // Queue is one durable timer queue. It is safe for concurrent use.
@@ -43,21 +53,29 @@ type Queue struct {
 	now         func() time.Time
 	lease       time.Duration
 	batch       int
+	workers     int
 	log         *slog.Logger
 }
+
+// DefaultLease is a claimed timer's lease when Options.Lease is zero: a
+// survivor takes a dead instance's timer within it and a poll.
+const DefaultLease = 1500 * time.Millisecond
 
 // New returns the queue under base, e.g. "leadline:{dispatch}:timers".
 func New(rdb redis.UniversalClient, base string, opt Options) *Queue {
 	q := &Queue{rdb: rdb, due: base + ":due", leased: base + ":leased",
-		now: opt.Clock, lease: opt.Lease, batch: opt.Batch, log: opt.Log}
+		now: opt.Clock, lease: opt.Lease, batch: opt.Batch, workers: opt.Workers, log: opt.Log}
 	if q.now == nil {
 		panic("timers.New: Options.Clock is required")
 	}
 	if q.lease <= 0 {
-		q.lease = 30 * time.Second
+		q.lease = DefaultLease
 	}
 	if q.batch <= 0 {
-		q.batch = 100
+		q.batch = 1
+	}
+	if q.workers <= 0 {
+		q.workers = 4
 	}
 	if q.log == nil {
 		q.log = slog.Default()
@@ -151,8 +169,10 @@ func (q *Queue) Done(ctx context.Context, id string) error {
 // its lease lapses, when it is handed out again.
 type Handler func(ctx context.Context, t Timer) error
 
-// Fire claims and handles every timer due now, batch after batch, and
-// returns how many were handled.
+// Fire claims and handles every timer due now, one claim at a time, and
+// returns how many were handled. While a handler runs, the leases of the
+// timers this claim took and has not handled yet are renewed; once ctx
+// ends nothing more is renewed or released, as if the instance had died.
 func (q *Queue) Fire(ctx context.Context, h Handler) (int, error) {
 	n := 0
 	for {
@@ -160,25 +180,100 @@ func (q *Queue) Fire(ctx context.Context, h Handler) (int, error) {
 		if err != nil {
 			return n, err
 		}
+		held := newHolding(batch)
+		stop := q.renew(ctx, held)
 		for _, t := range batch {
 			if err := h(ctx, t); err != nil {
 				q.log.Error("timer failed; retried when its lease lapses", "timer", t.ID, "err", err)
+				held.drop(t.ID)
 				continue
 			}
 			if err := q.Done(ctx, t.ID); err != nil {
+				stop()
 				return n, err
 			}
+			held.drop(t.ID)
 			n++
 		}
+		stop()
 		if len(batch) < q.batch {
 			return n, nil
 		}
 	}
 }
 
-// Run fires due timers every poll until ctx ends. A poll well under a
-// second keeps the promise that timers fire within 1 s of their due time.
+// holding is the IDs of one claim not handled yet.
+type holding struct {
+	mu  sync.Mutex
+	ids map[string]bool
+}
+
+func newHolding(batch []Timer) *holding {
+	h := &holding{ids: make(map[string]bool, len(batch))}
+	for _, t := range batch {
+		h.ids[t.ID] = true
+	}
+	return h
+}
+
+func (h *holding) drop(id string) { h.mu.Lock(); delete(h.ids, id); h.mu.Unlock() }
+
+func (h *holding) list() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := make([]string, 0, len(h.ids))
+	for id := range h.ids {
+		out = append(out, id)
+	}
+	return out
+}
+
+// renew pushes on the leases of what held still holds, every third of a
+// lease, until the returned func is called or ctx ends. ZADD XX renews
+// only a claim still in the leased set: one that lapsed and went back to
+// the queue is not taken back.
+func (q *Queue) renew(ctx context.Context, held *holding) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(max(q.lease/3, time.Millisecond))
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+			ids := held.list()
+			if len(ids) == 0 {
+				continue
+			}
+			until := float64(q.now().Add(q.lease).UnixMilli())
+			zs := make([]redis.Z, len(ids))
+			for i, id := range ids {
+				zs[i] = redis.Z{Score: until, Member: id}
+			}
+			if err := q.rdb.ZAddXX(ctx, q.leased, zs...).Err(); err != nil && ctx.Err() == nil {
+				q.log.Error("renew timer leases", "err", err)
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
+}
+
+// Run fires due timers every poll until ctx ends, with Workers timers
+// handled at once. A poll well under a second keeps the promise that
+// timers fire within 1 s of their due time.
 func (q *Queue) Run(ctx context.Context, poll time.Duration, h Handler) {
+	var wg sync.WaitGroup
+	for range q.workers {
+		wg.Go(func() { q.run(ctx, poll, h) })
+	}
+	wg.Wait()
+}
+
+func (q *Queue) run(ctx context.Context, poll time.Duration, h Handler) {
 	tick := time.NewTicker(poll)
 	defer tick.Stop()
 	for {

@@ -193,3 +193,100 @@ func TestRunStopsWithContext(t *testing.T) {
 	cancel()
 	<-done
 }
+
+// An instance that dies holding a claim (its context ends mid-handler: it
+// neither finishes, renews nor releases) delays only the timer it held, and
+// that by at most a lease and a poll; every timer due with it is taken by
+// the survivor on time. The survivor polls every 250 ms of the clock. The
+// figure: how late each timer was handled.
+func TestDeadInstanceDelaysNothingByMoreThanALease(t *testing.T) {
+	ctx := context.Background()
+	rdb := testRedis(t)
+	clk := clocktest.New(time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC))
+	const base = "leadline:{t}:timers"
+	due := map[string]time.Time{}
+	q := timers.New(rdb, base, timers.Options{Clock: clk.Now})
+	for i := range 20 { // 20 chains' steps due at once, then one a second
+		id := fmt.Sprint("step:", i)
+		due[id] = clk.Now().Add(time.Duration(i/10) * time.Second)
+		if err := q.Schedule(ctx, id, due[id]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The instance that dies: it claims, and its handler never returns
+	// before its context (the process) ends.
+	dying, kill := context.WithCancel(ctx)
+	claimed := make(chan string, 1)
+	died := make(chan struct{})
+	go func() {
+		defer close(died)
+		_, _ = timers.New(rdb, base, timers.Options{Clock: clk.Now}).Fire(dying, func(ctx context.Context, tm timers.Timer) error {
+			claimed <- tm.ID
+			<-ctx.Done()
+			return ctx.Err()
+		})
+	}()
+	held := <-claimed
+	kill()
+	<-died
+
+	survivor := timers.New(rdb, base, timers.Options{Clock: clk.Now})
+	late := map[string]time.Duration{}
+	for range 40 { // 10 s of polls
+		_, err := survivor.Fire(ctx, func(_ context.Context, tm timers.Timer) error {
+			late[tm.ID] = clk.Now().Sub(due[tm.ID])
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		clk.Advance(250 * time.Millisecond)
+	}
+	if len(late) != len(due) {
+		t.Fatalf("survivor handled %d of %d timers", len(late), len(due))
+	}
+	var worst time.Duration
+	for id, l := range late {
+		worst = max(worst, l)
+		if id != held && l > 250*time.Millisecond {
+			t.Errorf("%s, which the dead instance never claimed, was %v late", id, l)
+		}
+	}
+	t.Logf("figure: the held timer %s was %v late; worst of %d timers %v", held, late[held], len(late), worst)
+	if late[held] > 2*time.Second {
+		t.Errorf("the dead instance's timer %s was %v late, want <= 2s", held, late[held])
+	}
+}
+
+// A handler slower than the lease keeps its timer: the lease is renewed
+// while it runs, so no other instance takes it meanwhile.
+func TestLeaseRenewedWhileHandling(t *testing.T) {
+	ctx := context.Background()
+	rdb := testRedis(t)
+	clk := clocktest.New(time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC))
+	const base = "leadline:{t}:timers"
+	opt := timers.Options{Clock: clk.Now, Lease: 300 * time.Millisecond}
+	q := timers.New(rdb, base, opt)
+	if err := q.Schedule(ctx, "slow", clk.Now()); err != nil {
+		t.Fatal(err)
+	}
+	started, release := make(chan struct{}), make(chan struct{})
+	go func() {
+		_, _ = q.Fire(ctx, func(context.Context, timers.Timer) error { close(started); <-release; return nil })
+	}()
+	<-started
+	other := timers.New(rdb, base, opt)
+	var mu sync.Mutex
+	var got []string
+	for range 15 { // 10 leases pass on the clock, with renewals between
+		clk.Advance(200 * time.Millisecond)
+		time.Sleep(150 * time.Millisecond) // wall clock: lets the real renewal ticker (every 100 ms) run
+		if _, err := other.Fire(ctx, collect(&mu, &got)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(release)
+	if len(got) != 0 {
+		t.Fatalf("another instance took %v while its handler still ran", got)
+	}
+}

@@ -196,6 +196,12 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 	return nil
 }
 
+// Drain readies the server for its shutdown: answers carry "Connection:
+// close" from now on, so clients open a new connection (to another
+// instance) for their next request instead of reusing one this server is
+// about to close under them.
+func (s *Server) Drain() { s.echo.Server.SetKeepAlivesEnabled(false) }
+
 func (s *Server) ready(c echo.Context) error {
 	if s.cfg.Ready != nil {
 		// Not logged: probes come every few seconds, and whoever runs the

@@ -47,6 +47,8 @@ Environment:
   LEADLINE_TWILIO_API_URL  a Twilio-compatible REST API (leadline sim); default Twilio's
   LEADLINE_ADMIN_TOKEN     bearer token of the admin API; unset: no admin API
   LEADLINE_REDIS_SETTINGS  warn (default) or refuse: a Redis that would lose data
+  LEADLINE_DRAIN           after SIGTERM, how long /readyz is 503 while requests are
+                           still served, before the server stops accepting (default 5s)
 `
 
 func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string, clock func() time.Time) error {
@@ -101,6 +103,10 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if tok := getenv("LEADLINE_ADMIN_TOKEN"); tok != "" && len(tok) < minAdminToken {
 		return fmt.Errorf("LEADLINE_ADMIN_TOKEN has %d characters: use at least %d (openssl rand -hex 32), or unset it to turn the admin API off", len(tok), minAdminToken)
 	}
+	drain, err := time.ParseDuration(env("LEADLINE_DRAIN", "5s"))
+	if err != nil || drain < 0 {
+		return fmt.Errorf("LEADLINE_DRAIN %q: want a duration such as 5s or 0s", getenv("LEADLINE_DRAIN"))
+	}
 	addr := env("LEADLINE_ADDR", ":8080")
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -112,7 +118,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	return service{prog: prog, rdb: rdb, twilio: phone.NewClient(twilio), publicURL: getenv("LEADLINE_PUBLIC_URL"),
 		authToken: getenv("TWILIO_AUTH_TOKEN"), adminToken: getenv("LEADLINE_ADMIN_TOKEN"), log: log, clock: clock,
 		oidc: consoleOIDC(getenv), trustedProxies: getenv("LEADLINE_TRUSTED_PROXIES"), redisSettings: settings,
-		mapTiles: getenv("LEADLINE_MAP_TILES"), mapAttribution: getenv("LEADLINE_MAP_ATTRIBUTION")}.run(ctx, l)
+		mapTiles: getenv("LEADLINE_MAP_TILES"), mapAttribution: getenv("LEADLINE_MAP_ATTRIBUTION"), drainPeriod: drain}.run(ctx, l)
 }
 
 // service is everything `serve` and `demo` run, wired together.
@@ -139,6 +145,10 @@ type service struct {
 	// mapTiles and mapAttribution are the referral page's optional map
 	// tiles (LEADLINE_MAP_TILES, LEADLINE_MAP_ATTRIBUTION).
 	mapTiles, mapAttribution string
+	// drainPeriod is how long, after the context ends, /readyz says
+	// "draining" while requests are still taken, so that a load balancer
+	// moves traffic away before the server stops accepting.
+	drainPeriod time.Duration
 	// demoSignIn offers the console's one-click sign-in: `leadline demo`
 	// sets it, serve never does.
 	demoSignIn bool
@@ -232,6 +242,8 @@ type instance struct {
 	// parts go to sv.started then, not before: a text handled before the
 	// schedules are seeded would find nobody on call and page the backup.
 	parts parts
+	// draining is set when the drain begins: /readyz is 503 from then on.
+	draining atomic.Bool
 }
 
 // build wires the on-call store, dispatch, the cron jobs and the HTTP
@@ -290,6 +302,9 @@ func (sv service) dispatcher(reg *prometheus.Registry, store *oncall.Store) (*di
 
 // ready is /readyz: Redis answers and the on-call schedules are seeded.
 func (in *instance) ready(context.Context) error {
+	if in.draining.Load() {
+		return errors.New("draining: shutting down")
+	}
 	if err := in.mon.Err(); err != nil {
 		return fmt.Errorf("redis: %w", err)
 	}
@@ -307,13 +322,23 @@ func (in *instance) serve(ctx context.Context, l net.Listener) error {
 	// until the HTTP server has finished the requests under way.
 	bg, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopBackground()
-	httpCtx, stopHTTP := context.WithCancel(ctx)
+	// The server goes on taking requests for the drain period after ctx
+	// ends, while /readyz says draining; then it stops accepting and
+	// finishes those under way.
+	httpCtx, stopHTTP := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopHTTP()
 	var began atomic.Int64 // when the drain began, Unix ns
 	elapsed := func() string { return time.Since(time.Unix(0, began.Load())).Round(time.Millisecond).String() }
 	stopDrainLog := context.AfterFunc(ctx, func() {
 		began.Store(time.Now().UnixNano())
-		in.base.Info("draining: no new requests; finishing the requests, timers and texts under way")
+		in.draining.Store(true)
+		in.srv.Drain()
+		in.base.Info("draining: not ready; still serving for the drain period", "period", in.sv.drainPeriod)
+		t := time.AfterFunc(in.sv.drainPeriod, func() {
+			in.base.Info("draining: no new requests; finishing the requests, timers and texts under way", "elapsed", elapsed())
+			stopHTTP()
+		})
+		context.AfterFunc(httpCtx, func() { t.Stop() })
 	})
 	defer stopDrainLog()
 	var monitor, background sync.WaitGroup

@@ -81,3 +81,88 @@ func TestServiceStopsGracefully(t *testing.T) {
 		t.Errorf("north rotation in Redis = %q", got)
 	}
 }
+
+// SIGTERM under load: texts in flight when it comes, and texts that arrive
+// during the drain period, are all stored and answered; /readyz says
+// "draining" at once; after the period the server stops accepting. The
+// figure: texts lost (must be 0).
+func TestDrainFinishesRequestsInFlight(t *testing.T) {
+	prog, err := program.LoadFS(examples.FS, "program.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb, _ := redistest.Start(t)
+	clk := clocktest.New(cmdNow)
+	sim := twiliosim.New(twiliosim.Options{AccountSID: demoSID, AuthToken: demoToken, Clock: clk.Now})
+	defer sim.Close()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + l.Addr().String()
+	ctx, sigterm := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- service{prog: prog, rdb: rdb, publicURL: base, authToken: demoToken, clock: clk.Now,
+			log:         slog.New(slog.NewTextHandler(t.Output(), nil)),
+			twilio:      phone.NewClient(phone.ClientConfig{AccountSID: demoSID, AuthToken: demoToken, APIURL: sim.URL()}),
+			drainPeriod: time.Second,
+		}.run(ctx, l)
+	}()
+	sim.SetWebhookBase(base)
+	waitReady(t, base)
+	const inFlight, during = 40, 10
+	errs := make(chan error, inFlight+during)
+	text := func() {
+		_, err := sim.Text(context.Background(), "+14125550121", prog.Phone, "AD 40.4473,-80.0076")
+		errs <- err
+	}
+	for range inFlight {
+		go text()
+	}
+	sigterm()
+	for range during {
+		go text()
+	}
+	var status int
+	var body []byte
+	for range 20 { // the signal is handled in a goroutine of its own: allow it 100 ms
+		resp, err := http.Get(base + "/readyz")
+		if err != nil {
+			t.Fatalf("/readyz during the drain: %v", err)
+		}
+		status = resp.StatusCode
+		body, _ = io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if status == http.StatusServiceUnavailable {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if status != http.StatusServiceUnavailable || !strings.Contains(string(body), "draining") {
+		t.Errorf("/readyz after SIGTERM: %d %q, want 503 draining", status, body)
+	}
+	lost := 0
+	for range inFlight + during {
+		if err := <-errs; err != nil {
+			lost++
+			t.Log(err)
+		}
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("run returned %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the service did not stop")
+	}
+	stored := rdb.ZCard(context.Background(), "leadline:{dispatch}:referrals").Val()
+	t.Logf("figure: %d of %d texts lost; %d referrals stored", lost, inFlight+during, stored)
+	if lost != 0 || stored != inFlight+during {
+		t.Errorf("%d texts got no answer and %d of %d were stored, want all answered and stored", lost, stored, inFlight+during)
+	}
+	if _, err := http.Get(base + "/healthz"); err == nil {
+		t.Error("still serving after the drain")
+	}
+}

@@ -1,0 +1,160 @@
+package escalation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/leadline/leadline/phone"
+	"github.com/leadline/leadline/program"
+	"github.com/leadline/leadline/referral"
+	"github.com/leadline/leadline/timers"
+)
+
+// TimerCall places, or recovers, a page call: "call:<code>:<step>:<i>",
+// for the i-th person the step paged. Taking a call step sets it in the
+// same script as the step, so the intent to call is stored before anyone
+// waits on Twilio; the instance that took the step places the call at
+// once, and the timer, due a lease later, finds it placed and does nothing,
+// or places it if that instance died first.
+const TimerCall timers.Kind = "call"
+
+// callLease is how long one instance may take to place a page call
+// (Twilio's answer, with the phone client's own retries) before another
+// may place it instead.
+const callLease = 20 * time.Second
+
+// callRetries are the waits between tries of a page call that failed
+// transiently (429, 5xx, network); later tries wait the last.
+var callRetries = []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 5 * time.Second}
+
+func intentKey(code string, step int, person string) string {
+	return prefix + "pagecall:" + code + ":" + strconv.Itoa(step) + ":" + person
+}
+func callingKey(id string) string { return prefix + "person:" + id + ":calling" }
+
+// claimCall takes the right to place a page call: "placed" if it has a
+// CallSid, "busy <until ms>" while another instance's claim holds, else
+// "go <attempt> <deadline ms>", having claimed it until ARGV[2] and noted
+// it as the person's call under way.
+//
+// KEYS: intent, calling. ARGV: now ms, until ms, deadline ms if new, ttl ms, "code step".
+var claimCall = redis.NewScript(`
+local c = redis.call('HMGET', KEYS[1], 'sid', 'until')
+if c[1] and c[1] ~= '' then return 'placed' end
+if c[2] and tonumber(c[2]) > tonumber(ARGV[1]) then return 'busy ' .. c[2] end
+redis.call('HSETNX', KEYS[1], 'deadline', ARGV[3])
+redis.call('HSET', KEYS[1], 'until', ARGV[2])
+local n = redis.call('HINCRBY', KEYS[1], 'attempts', 1)
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+redis.call('SET', KEYS[2], ARGV[5], 'PX', ARGV[4])
+return 'go ' .. n .. ' ' .. redis.call('HGET', KEYS[1], 'deadline')
+`)
+
+// placeCall places the page call of step's i-th person, once across
+// instances and retries: the intent's claim makes sure only one instance
+// tries at a time, and its CallSid that a placed call is not placed again.
+// A transient failure is tried again within the step's wait (sched moves
+// the call's timer); a final one, or the wait running out, moves on.
+func (ch *Chain) placeCall(ctx context.Context, code string, step, i int) error {
+	r, err := ch.Referrals.Load(ctx, code)
+	if err != nil || r.State != referral.Paging || r.Step != step || i >= len(r.Paged) {
+		return referral.IgnoreGone(err)
+	}
+	p, ok := ch.Program.Person(r.Paged[i])
+	if !ok {
+		return nil
+	}
+	st, ok := ch.stepOf(r, step)
+	if !ok {
+		return nil
+	}
+	now := ch.Clock()
+	res, err := claimCall.Run(ctx, ch.Redis, []string{intentKey(code, step, p.ID), callingKey(p.ID)},
+		now.UnixMilli(), now.Add(callLease).UnixMilli(), now.Add(st.Wait).UnixMilli(), pageRecordTTL.Milliseconds(),
+		code+" "+strconv.Itoa(step)).Text()
+	if err != nil {
+		return fmt.Errorf("claim page call: %w", err)
+	}
+	f := strings.Fields(res)
+	timer := referral.Timer{Kind: TimerCall, Args: []int{step, i}}.ID(code)
+	switch {
+	case f[0] == "placed":
+		return nil
+	case f[0] == "busy" && len(f) == 2:
+		ms, _ := strconv.ParseInt(f[1], 10, 64)
+		return ch.Timers.Schedule(ctx, timer, time.UnixMilli(ms))
+	case len(f) != 3:
+		return fmt.Errorf("claim page call: odd answer %q", res)
+	}
+	attempt, _ := strconv.Atoi(f[1])
+	deadline, _ := strconv.ParseInt(f[2], 10, 64)
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), callLease)
+	sid, err := ch.dial(cctx, p)
+	cancel()
+	if err == nil {
+		ch.paged(ctx, code, r.Cohort, step, p, program.Call, outcome{sid: sid})
+		return nil
+	}
+	wait := callRetries[min(attempt, len(callRetries))-1]
+	if phone.IsFinal(err) || ch.Clock().Add(wait).After(time.UnixMilli(deadline)) {
+		ch.paged(ctx, code, r.Cohort, step, p, program.Call, outcome{err: err})
+		return nil
+	}
+	ch.Log.Warn("page call not placed; trying again", "code", code, "to", phone.Mask(p.Phone), "in", wait, "err", err)
+	if err := ch.Redis.HSet(ctx, intentKey(code, step, p.ID), "until", 0).Err(); err != nil {
+		return fmt.Errorf("release page call: %w", err)
+	}
+	return ch.Timers.Schedule(ctx, timer, ch.Clock().Add(wait))
+}
+
+// dial places the call itself.
+func (ch *Chain) dial(ctx context.Context, p *program.Person) (string, error) {
+	if ch.Caller == nil {
+		return "", &phone.SendError{Final: true, Err: errors.New("no voice caller configured")}
+	}
+	return ch.Caller.Call(ctx, phone.Call{From: ch.Program.Phone, To: p.Phone, Ring: ringTime,
+		URL: ch.PublicURL + "/twilio/voice/page", StatusCallback: ch.PublicURL + "/twilio/status"})
+}
+
+// stepOf is step n of r's cohort's chain.
+func (ch *Chain) stepOf(r *referral.Referral, n int) (program.Step, bool) {
+	c, ok := ch.Program.Cohort(r.Cohort)
+	if !ok || n < 0 || n >= len(c.Escalation.Steps) {
+		return program.Step{}, false
+	}
+	return c.Escalation.Steps[n], true
+}
+
+// calledAs binds a page call Leadline has no record of (its instance died
+// before storing the CallSid Twilio gave it) to the page call under way to
+// the number it rang, and returns the record's code and person then.
+func (ch *Chain) calledAs(ctx context.Context, callSID, to string) (code, person string, err error) {
+	p, ok := ch.Program.PersonByPhone(to)
+	if !ok {
+		return "", "", nil
+	}
+	under, err := ch.Redis.Get(ctx, callingKey(p.ID)).Result()
+	if errors.Is(err, redis.Nil) {
+		return "", "", nil
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("page call under way: %w", err)
+	}
+	f := strings.Fields(under)
+	if len(f) != 2 {
+		return "", "", nil
+	}
+	step, _ := strconv.Atoi(f[1])
+	if _, err := recordPage.Run(ctx, ch.Redis, []string{callKey(callSID), intentKey(f[0], step, p.ID)},
+		f[0], p.ID, step, pageRecordTTL.Milliseconds(), callSID).Text(); err != nil {
+		return "", "", fmt.Errorf("record page call: %w", err)
+	}
+	ch.Log.Warn("page call found by the number it rang", "code", f[0], "person", p.ID)
+	return f[0], p.ID, nil
+}
