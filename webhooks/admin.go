@@ -36,7 +36,7 @@ const (
 // adminRoutes serves the on-call admin API under /admin/oncall, every
 // request of it checked against the admin token first.
 func (s *Server) adminRoutes() {
-	g := s.echo.Group("/admin/oncall", s.adminAuth)
+	g := s.ops.Group("/admin/oncall", s.adminAuth)
 	g.RouteNotFound("/*", func(c echo.Context) error { return adminError(c, http.StatusNotFound, "not found") })
 	g.GET("", s.adminShow)
 	g.GET("/overrides", s.adminOverrides)

@@ -54,6 +54,17 @@ func (b *syncBuffer) String() string {
 
 func newAdminWorld(t *testing.T, token string) *adminWorld {
 	t.Helper()
+	srv, w := adminServer(t, webhooks.Config{AdminToken: token})
+	ts := httptest.NewServer(srv.OpsHandler())
+	t.Cleanup(ts.Close)
+	w.url = ts.URL
+	return w
+}
+
+// adminServer builds the server of cfg with the world's store, log and
+// clock, not yet serving.
+func adminServer(t *testing.T, cfg webhooks.Config) (*webhooks.Server, *adminWorld) {
+	t.Helper()
 	fsys := fstest.MapFS{}
 	for _, name := range []string{"program.yaml", "cohorts.geojson", "places.csv", "addresses.csv"} {
 		data, err := examples.FS.ReadFile(name)
@@ -86,11 +97,8 @@ func newAdminWorld(t *testing.T, token string) *adminWorld {
 	for _, c := range prog.Cohorts {
 		cohorts = append(cohorts, c.ID)
 	}
-	srv := webhooks.New(webhooks.Config{PublicURL: "http://example.test", AuthToken: "twilio", Log: log,
-		AdminToken: token, OnCall: store, Cohorts: cohorts, Now: clock})
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
-	return &adminWorld{t: t, prog: prog, store: store, url: ts.URL, logs: logs}
+	cfg.PublicURL, cfg.AuthToken, cfg.Log, cfg.OnCall, cfg.Cohorts, cfg.Now = "http://example.test", "twilio", log, store, cohorts, clock
+	return webhooks.New(cfg), &adminWorld{t: t, prog: prog, store: store, logs: logs}
 }
 
 // local is a time in the program's zone, as RFC 3339.

@@ -92,7 +92,9 @@ func TestPanicIsLoggedAndCounted(t *testing.T) {
 			t.Errorf("log lacks %s:\n%s", want, logs.String())
 		}
 	}
-	m, err := http.Get(ts.URL + "/metrics")
+	ops := httptest.NewServer(srv.OpsHandler())
+	t.Cleanup(ops.Close)
+	m, err := http.Get(ops.URL + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +115,7 @@ func TestSlowAndHugeHeadersAreRefused(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, l) }()
+	go func() { done <- srv.Serve(ctx, l, nil) }()
 	t.Cleanup(func() { cancel(); <-done })
 
 	conn, err := net.Dial("tcp", l.Addr().String())
@@ -149,5 +151,60 @@ func TestSlowAndHugeHeadersAreRefused(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
 		t.Errorf("64 KiB of headers: status %d, want 431", resp.StatusCode)
+	}
+}
+
+// /metrics and the admin API answer only on the operations address; the
+// public one answers 404 for them, as for a path that does not exist,
+// even with the right token. Both answer the health checks.
+func TestOpsPathsOnlyOnTheOpsAddress(t *testing.T) {
+	const token = "0123456789abcdef0123456789abcdef"
+	srv, _ := adminServer(t, webhooks.Config{Metrics: prometheus.NewRegistry(), AdminToken: token,
+		Console: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "console") })})
+	public, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, public, ops) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	})
+	get := func(addr net.Addr, path string) int {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, "http://"+addr.String()+path, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for _, tt := range []struct {
+		path        string
+		public, ops int
+	}{
+		{"/healthz", 200, 200},
+		{"/readyz", 200, 200},
+		{"/metrics", 404, 200},
+		{"/admin/oncall", 404, 200},
+		{"/admin/oncall/overrides", 404, 200},
+		{"/admin", 404, 404},
+	} {
+		if got := get(public.Addr(), tt.path); got != tt.public {
+			t.Errorf("public %s: %d, want %d", tt.path, got, tt.public)
+		}
+		if got := get(ops.Addr(), tt.path); got != tt.ops {
+			t.Errorf("ops %s: %d, want %d", tt.path, got, tt.ops)
+		}
 	}
 }

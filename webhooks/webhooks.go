@@ -3,6 +3,11 @@
 // signed, turns it into a call on a small interface, and writes the answer
 // as TwiML; admin requests need a bearer token and are answered in JSON. It
 // knows nothing of referrals.
+//
+// It serves two handlers: the public one (Twilio's webhooks, the console,
+// the health checks) and the operations one (/metrics, /admin/*, the health
+// checks), meant for a private address, so that whoever can reach the
+// webhook host cannot read per-cohort activity or try the admin token.
 package webhooks
 
 import (
@@ -52,15 +57,16 @@ type Config struct {
 	SMS       SMSReceiver
 	Voice     VoiceReceiver
 	Status    StatusReceiver
-	// Metrics, if set, is served at /metrics, and request latencies are
-	// recorded in it.
+	// Metrics, if set, is served at /metrics on the operations handler,
+	// and request latencies are recorded in it.
 	Metrics *prometheus.Registry
 	// Ready reports whether the service can take work (Redis reachable);
 	// /readyz answers 503 with its error, which must hold no secret.
 	Ready func(context.Context) error
 	Log   *slog.Logger
 
-	// AdminToken, if set, turns on the admin API under /admin/oncall: every
+	// AdminToken, if set, turns on the admin API under /admin/oncall on the
+	// operations handler: every
 	// request must carry it as "Authorization: Bearer <token>". Without it
 	// (or without OnCall) those paths are 404 like any unknown path.
 	AdminToken string
@@ -115,7 +121,8 @@ const maxBody = "64K"
 
 // Server serves Leadline's HTTP endpoints.
 type Server struct {
-	echo      *echo.Echo
+	echo      *echo.Echo // the public handler
+	ops       *echo.Echo // /metrics, /admin/*, the health checks
 	cfg       Config
 	validator twclient.RequestValidator
 	log       *slog.Logger
@@ -132,26 +139,32 @@ func New(cfg Config) *Server {
 		panic("webhooks.New: Config.Now is required")
 	}
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
-	s := &Server{echo: echo.New(), cfg: cfg, validator: twclient.NewRequestValidator(cfg.AuthToken), log: cfg.Log}
-	e := s.echo
-	e.HideBanner, e.HidePort = true, true
-	// Our own request ID first, then the log line, then recovery inside it,
-	// so a panic is logged and counted as the 500 it answers.
-	e.Use(s.requestID, s.logRequests(), middleware.RecoverWithConfig(middleware.RecoverConfig{
-		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
-			s.log.Error("panic answering a request", "path", c.Request().URL.Path, "err", err, "stack", string(stack))
-			return err
-		}}), middleware.BodyLimit(maxBody))
-	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
-	e.GET("/readyz", s.ready)
+	s := &Server{echo: echo.New(), ops: echo.New(), cfg: cfg, validator: twclient.NewRequestValidator(cfg.AuthToken), log: cfg.Log}
 	if cfg.Metrics != nil {
 		s.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: "leadline_webhook_duration_seconds", Help: "Time to answer an HTTP request, by route and status.",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
 		}, []string{"route", "status"})
 		cfg.Metrics.MustRegister(s.latency)
-		e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(cfg.Metrics, promhttp.HandlerOpts{})))
 	}
+	for _, e := range []*echo.Echo{s.echo, s.ops} {
+		e.HideBanner, e.HidePort = true, true
+		// Our own request ID first, then the log line, then recovery inside
+		// it, so a panic is logged and counted as the 500 it answers.
+		e.Use(s.requestID, s.logRequests(), middleware.RecoverWithConfig(middleware.RecoverConfig{
+			LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+				s.log.Error("panic answering a request", "path", c.Request().URL.Path, "err", err, "stack", string(stack))
+				return err
+			}}), middleware.BodyLimit(maxBody))
+		// Load balancers probe the public address, Prometheus and the
+		// operator's tools the operations one: both answer.
+		e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
+		e.GET("/readyz", s.ready)
+	}
+	if cfg.Metrics != nil {
+		s.ops.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(cfg.Metrics, promhttp.HandlerOpts{})))
+	}
+	e := s.echo
 	tw := e.Group("/twilio", s.signed)
 	tw.POST("/sms", s.sms)
 	tw.POST("/voice", s.voice)
@@ -160,6 +173,12 @@ func New(cfg Config) *Server {
 	if cfg.AdminToken != "" && cfg.OnCall != nil {
 		s.adminRoutes()
 	}
+	// The public address never serves these, whatever the console would
+	// answer for them: a plain 404, as for a path that does not exist.
+	notHere := func(c echo.Context) error { return c.NoContent(http.StatusNotFound) }
+	for _, p := range []string{"/metrics", "/admin", "/admin/*"} {
+		e.Any(p, notHere)
+	}
 	if cfg.Console != nil {
 		e.Any("/", echo.WrapHandler(cfg.Console))
 		e.Any("/*", echo.WrapHandler(cfg.Console))
@@ -167,33 +186,61 @@ func New(cfg Config) *Server {
 	return s
 }
 
-// Handler is the server as an http.Handler (tests, or another listener).
+// Handler is the public server as an http.Handler: Twilio's webhooks, the
+// console and the health checks.
 func (s *Server) Handler() http.Handler { return s.echo }
 
-// Serve serves on l until ctx is done, then stops taking requests and
-// waits up to 10 s for those under way.
-func (s *Server) Serve(ctx context.Context, l net.Listener) error {
-	s.echo.Listener = l
+// OpsHandler is the operations server as an http.Handler: /metrics, the
+// admin API and the health checks.
+func (s *Server) OpsHandler() http.Handler { return s.ops }
+
+// Serve serves the public handler on public and the operations handler on
+// ops (if not nil) until ctx is done, then stops taking requests and waits
+// up to 10 s for those under way. Either listener failing stops both.
+func (s *Server) Serve(ctx context.Context, public, ops net.Listener) error {
+	servers := []*echo.Echo{s.echo}
+	s.echo.Listener = public
+	if ops != nil {
+		s.ops.Listener = ops
+		servers = append(servers, s.ops)
+	}
 	t := s.cfg.Timeouts.orDefaults()
-	hs := s.echo.Server
-	hs.ReadHeaderTimeout, hs.ReadTimeout, hs.WriteTimeout, hs.IdleTimeout = t.Header, t.Read, t.Write, t.Idle
-	hs.MaxHeaderBytes = t.MaxHeaderBytes
-	errc := make(chan error, 1)
-	go func() { errc <- s.echo.Start("") }()
+	errc := make(chan error, len(servers))
+	for _, e := range servers {
+		hs := e.Server
+		hs.ReadHeaderTimeout, hs.ReadTimeout, hs.WriteTimeout, hs.IdleTimeout = t.Header, t.Read, t.Write, t.Idle
+		hs.MaxHeaderBytes = t.MaxHeaderBytes
+		go func() { errc <- e.Start("") }()
+	}
+	var first error
 	select {
-	case err := <-errc:
-		return err
+	case first = <-errc:
 	case <-ctx.Done():
 	}
 	shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	if err := s.echo.Shutdown(shutdown); err != nil {
-		return err
+	errs := []error{}
+	if first != nil && !errors.Is(first, http.ErrServerClosed) {
+		errs = append(errs, first)
 	}
-	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
-		return err
+	for _, e := range servers {
+		if err := e.Shutdown(shutdown); err != nil {
+			errs = append(errs, err)
+		}
 	}
-	return nil
+	for range len(servers) - btoi(first != nil) {
+		if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // Drain readies the server for its shutdown: answers carry "Connection:

@@ -62,13 +62,18 @@ func TestMetricsExist(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ops, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opsBase := "http://" + ops.Addr().String()
 	base := "http://" + l.Addr().String()
 	sim.SetWebhookBase(base)
 	clk := clocktest.New(time.Date(2026, 11, 24, 14, 0, 0, 0, prog.TimeZone))
 	runCtx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() {
-		done <- service{prog: prog, rdb: rdb, publicURL: base, authToken: demoToken, clock: clk.Now, log: newLogger(io.Discard),
+		done <- service{ops: ops, prog: prog, rdb: rdb, publicURL: base, authToken: demoToken, clock: clk.Now, log: newLogger(io.Discard),
 			twilio: phone.NewClient(phone.ClientConfig{AccountSID: demoSID, AuthToken: demoToken, APIURL: sim.URL(), RetryBase: time.Millisecond}),
 		}.run(runCtx, l)
 	}()
@@ -98,7 +103,7 @@ func TestMetricsExist(t *testing.T) {
 		}
 	}
 
-	resp, err := http.Get(base + "/metrics")
+	resp, err := http.Get(opsBase + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}

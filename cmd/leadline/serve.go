@@ -39,7 +39,8 @@ Runs the service: Twilio webhooks, escalation and handoff timers, cron jobs,
 it answers; SIGINT or SIGTERM drains and stops.
 
 Environment:
-  LEADLINE_ADDR            listen address (default :8080)
+  LEADLINE_ADDR            public listen address: webhooks, console, health (default :8080)
+  LEADLINE_OPS_ADDR        operations address: /metrics, /admin/*, health (default 127.0.0.1:9090)
   REDIS_URL                redis://, rediss://, redis-sentinel://, redis-cluster:// (default redis://localhost:6379/0)
   TWILIO_ACCOUNT_SID       required
   TWILIO_AUTH_TOKEN        required; also checks webhook signatures
@@ -107,15 +108,19 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if err != nil || drain < 0 {
 		return fmt.Errorf("LEADLINE_DRAIN %q: want a duration such as 5s or 0s", getenv("LEADLINE_DRAIN"))
 	}
-	addr := env("LEADLINE_ADDR", ":8080")
-	l, err := net.Listen("tcp", addr)
+	l, err := net.Listen("tcp", env("LEADLINE_ADDR", ":8080"))
 	if err != nil {
 		return err
 	}
+	ops, err := net.Listen("tcp", env("LEADLINE_OPS_ADDR", "127.0.0.1:9090"))
+	if err != nil {
+		l.Close()
+		return fmt.Errorf("LEADLINE_OPS_ADDR: %w", err)
+	}
 	ver, rev := buildVersion()
-	log.Info("leadline serving", "addr", l.Addr().String(), "program", prog.Name, "cohorts", len(prog.Cohorts),
-		"redis", redisConf.String(), "version", ver, "revision", rev)
-	return service{prog: prog, rdb: rdb, twilio: phone.NewClient(twilio), publicURL: getenv("LEADLINE_PUBLIC_URL"),
+	log.Info("leadline serving", "addr", l.Addr().String(), "ops_addr", ops.Addr().String(), "program", prog.Name,
+		"cohorts", len(prog.Cohorts), "redis", redisConf.String(), "version", ver, "revision", rev)
+	return service{ops: ops, prog: prog, rdb: rdb, twilio: phone.NewClient(twilio), publicURL: getenv("LEADLINE_PUBLIC_URL"),
 		authToken: getenv("TWILIO_AUTH_TOKEN"), adminToken: getenv("LEADLINE_ADMIN_TOKEN"), log: log, clock: clock,
 		oidc: consoleOIDC(getenv), trustedProxies: getenv("LEADLINE_TRUSTED_PROXIES"), redisSettings: settings,
 		mapTiles: getenv("LEADLINE_MAP_TILES"), mapAttribution: getenv("LEADLINE_MAP_ATTRIBUTION"), drainPeriod: drain}.run(ctx, l)
@@ -123,6 +128,9 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 
 // service is everything `serve` and `demo` run, wired together.
 type service struct {
+	// ops, if set, serves /metrics and the admin API (LEADLINE_OPS_ADDR);
+	// without it they are not served.
+	ops       net.Listener
 	prog      *program.Program
 	rdb       redis.UniversalClient
 	twilio    *phone.Client
@@ -351,7 +359,7 @@ func (in *instance) serve(ctx context.Context, l net.Listener) error {
 		}
 	})
 
-	err := in.srv.Serve(httpCtx, l)
+	err := in.srv.Serve(httpCtx, l, in.sv.ops)
 	in.drain(ctx.Err() != nil, stopBackground, &background, &monitor, elapsed)
 	if startErr != nil {
 		return startErr

@@ -33,11 +33,16 @@ func TestServiceStopsGracefully(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ops, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opsBase := "http://" + ops.Addr().String()
 	base := "http://" + l.Addr().String()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- service{prog: prog, rdb: rdb, publicURL: base, authToken: demoToken, clock: clk.Now,
+		done <- service{ops: ops, prog: prog, rdb: rdb, publicURL: base, authToken: demoToken, clock: clk.Now,
 			log:    slog.New(slog.NewTextHandler(io.Discard, nil)),
 			twilio: phone.NewClient(phone.ClientConfig{AccountSID: demoSID, AuthToken: demoToken, APIURL: sim.URL()}),
 		}.run(ctx, l)
@@ -52,7 +57,7 @@ func TestServiceStopsGracefully(t *testing.T) {
 		t.Fatalf("/readyz: %v %v", resp, err)
 	}
 	resp.Body.Close()
-	resp, err = http.Get(base + "/metrics")
+	resp, err = http.Get(opsBase + "/metrics")
 	if err != nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("/metrics: %v %v", resp, err)
 	}
@@ -62,6 +67,12 @@ func TestServiceStopsGracefully(t *testing.T) {
 		if !strings.Contains(string(metrics), want) {
 			t.Errorf("/metrics lacks %s", want)
 		}
+	}
+	// The public address keeps /metrics to itself: only the ops address serves it.
+	if resp, err := http.Get(base + "/metrics"); err != nil || resp.StatusCode != http.StatusNotFound {
+		t.Errorf("public /metrics: %v %v, want 404", resp, err)
+	} else {
+		resp.Body.Close()
 	}
 
 	cancel()
