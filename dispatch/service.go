@@ -113,11 +113,13 @@ func NewService(c Config) (*Service, error) {
 		SendTimeout: c.SendTimeout})
 	desk := officer.New(prog, c.Redis, refs, chain, note, resolver, m, now, log)
 	ho := handoff.New(prog, c.OnCall, refs, note, now)
+	sc := scene.New(refs, chain, note, m, now)
 	s := &Service{prog: prog, desk: desk, refs: refs, timers: q, mux: timers.NewMux(log), box: box, chain: chain, plans: plans, handoff: ho,
 		inbox: &inbox.Inbox{Program: prog, Redis: c.Redis, Referrals: refs, Notify: note, Officers: desk, Chain: chain,
-			Scene: scene.New(refs, chain, note, m, now), FollowUps: plans, Book: book, Handoff: ho, Clock: now, Log: log},
+			Scene: sc, FollowUps: plans, Book: book, Handoff: ho, Clock: now, Log: log},
 		line: voiceline.New(prog, c.Redis, refs, chain, desk, note, resolver, c.PublicURL, log)}
 	chain.Register(s.mux)
+	sc.Register(s.mux)
 	plans.Register(s.mux)
 	book.Register(s.mux, box)
 	retention.New(prog, refs, book, now, log).Register(s.mux)
@@ -168,6 +170,8 @@ func (s *Service) Voice(ctx context.Context, step string, form url.Values) (stri
 		return s.chain.VoicePage(ctx, form.Get("CallSid"), form.Get("To"))
 	case step == "page/answer":
 		return s.chain.VoiceAnswer(ctx, form.Get("CallSid"), form.Get("Digits"))
+	case strings.HasPrefix(step, "scene/"):
+		return scene.Voice(strings.TrimPrefix(step, "scene/"))
 	case step == "" || strings.HasPrefix(step, "line/"):
 		return s.line.Step(ctx, step, form)
 	}

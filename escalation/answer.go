@@ -23,7 +23,8 @@ func (ch *Chain) Accept(ctx context.Context, p *program.Person, r *referral.Refe
 	now := ch.Clock()
 	c := referral.Change{From: []referral.State{referral.Paging, referral.Unanswered}, Guard: referral.Holds(referral.FPagedList, p.ID),
 		Event: referral.At(now, referral.EvAccepted, p.ID, strconv.Itoa(eta)), Set: set,
-		Timers: followup.Timers(ch.Program, r, now)}.To(referral.Accepted, now)
+		Timers:                                                            followup.Timers(ch.Program, r, now)}.To(referral.Accepted, now).
+		Watch(referral.TimerNudge, 0, ch.Program.Safety.NudgeAt(now, eta)) // package scene handles it
 	fresh, applied, err := ch.Referrals.ApplyFresh(ctx, r.Code, c)
 	if err != nil {
 		return "", false, err

@@ -125,8 +125,10 @@ func TestAcceptByCall(t *testing.T) {
 	if r := w.Referral(code); r.State != referral.Accepted || r.AcceptedBy != "jrivera" || r.AcceptedAt.Sub(r.Received) != 5*time.Minute {
 		t.Errorf("after accepting by call: %+v", r)
 	}
-	// The accept stops the chain.
+	// The accept stops the chain; what comes is the nudge to the case
+	// manager on the way, who gave no ETA (package scene).
 	w.After(time.Hour)
+	w.Expect("jrivera", code+": are you on your way?")
 	w.Quiet("osmith", "jrivera", "aklein", "msup")
 	w.NoCalls("jrivera", "aklein", "msup")
 }

@@ -26,11 +26,7 @@ func (ch *Chain) Page(r *referral.Referral) string {
 	if r.NearBoundary {
 		b.WriteString(" (near the boundary)")
 	}
-	at := r.Location
-	if r.Place != "" && !strings.EqualFold(r.Place, r.Location) {
-		at = r.Place + " (" + r.Location + ")"
-	}
-	fmt.Fprintf(&b, "\nAt: %s %s", at, geo.MapLink(orb.Point{r.Lon, r.Lat}))
+	fmt.Fprintf(&b, "\nAt: %s", Where(r))
 	if o, ok := ch.Program.Person(r.Officer); ok {
 		fmt.Fprintf(&b, "\nOfficer: %s #%s, %s, %s", o.Name, o.Badge, o.Agency, o.Phone)
 	}
@@ -39,6 +35,16 @@ func (ch *Chain) Page(r *referral.Referral) string {
 	}
 	fmt.Fprintf(&b, "\nReply 1 to accept (1 15 = ETA 15 min), 2 to decline.")
 	return b.String()
+}
+
+// Where is the referral's place as a page gives it: the place or
+// location, and a map link.
+func Where(r *referral.Referral) string {
+	at := r.Location
+	if r.Place != "" && !strings.EqualFold(r.Place, r.Location) {
+		at = r.Place + " (" + r.Location + ")"
+	}
+	return at + " " + geo.MapLink(orb.Point{r.Lon, r.Lat})
 }
 
 func pagingNext(code string) string { return code + ": paging the next case manager." }

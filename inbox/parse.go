@@ -30,6 +30,8 @@ const (
 	vLang
 	vTZ
 	vFollowed
+	vOK
+	vSOS
 )
 
 // command is a parsed text. Only the fields of its verb are set.
@@ -134,7 +136,14 @@ func parseCaseManager(body string) (command, error) {
 			return command{verb: vWho}, nil
 		}
 	case "HELP", "?", "INFO":
+		if strings.EqualFold(rest, "ME") {
+			return command{verb: vSOS}, nil
+		}
 		return command{verb: vHelp}, nil
+	case "SOS", "MAYDAY":
+		return withCode(vSOS, rest, false)
+	case "OK", "OKAY":
+		return withCode(vOK, rest, false)
 	case "APPT", "APPOINTMENT":
 		return parseAppt(rest)
 	case "INTAKE", "FOLLOWED", "FOLLOWUP":

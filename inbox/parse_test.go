@@ -83,6 +83,12 @@ func TestParseCaseManager(t *testing.T) {
 		{"done gone r7k2", command{verb: vDone, code: "R7K2", outcome: "gone"}},
 		{"who", command{verb: vWho}},
 		{"HELP", command{verb: vHelp}},
+		{"ok", command{verb: vOK}},
+		{"OK R7K2", command{verb: vOK, code: "R7K2"}},
+		{"SOS", command{verb: vSOS}},
+		{"sos r7k2", command{verb: vSOS, code: "R7K2"}},
+		{"help me", command{verb: vSOS}},
+		{"HELP ME", command{verb: vSOS}},
 	}
 	for _, tt := range tests {
 		got, err := parseCaseManager(tt.body)
@@ -98,7 +104,7 @@ func TestParseCaseManager(t *testing.T) {
 
 func TestParseCaseManagerRejects(t *testing.T) {
 	for _, body := range []string{
-		"", "3", "ok", "ETA", "ETA soon", "ETA 0", "ETA 601", "1 R7K2 R8K3", "1 15 20", "DONE", "DONE maybe",
+		"", "3", "ok fine", "SOS now", "ETA", "ETA soon", "ETA 0", "ETA 601", "1 R7K2 R8K3", "1 15 20", "DONE", "DONE maybe",
 		"2 15", "WHO else", "AD 40.4,-80.0",
 	} {
 		if got, err := parseCaseManager(body); err == nil {

@@ -43,6 +43,10 @@ func (in *Inbox) caseManagerText(ctx context.Context, p *program.Person, body st
 		return in.Handoff.Who(ctx, p)
 	case vAppt, vLang, vTZ, vFollowed:
 		return in.aboutCase(ctx, p, cmd)
+	case vSOS:
+		return in.Scene.SOS(ctx, p, cmd.code)
+	case vOK:
+		return in.Scene.OK(ctx, p, cmd.code)
 	}
 	r, reply, err := in.pagedReferral(ctx, p, cmd.code)
 	if r == nil {
@@ -129,7 +133,7 @@ func (in *Inbox) caseReferral(ctx context.Context, p *program.Person, code strin
 }
 
 func (in *Inbox) caseManagerHelp() string {
-	return "Leadline: 1 [code] [min] accept, 2 [code] decline, ETA <min>, ARRIVED, DONE ENGAGED|REFUSED|GONE, WHO, " +
+	return "Leadline: 1 [code] [min] accept, 2 [code] decline, ETA <min>, ARRIVED, OK, DONE ENGAGED|REFUSED|GONE, SOS, WHO, " +
 		"INTAKE|FOLLOWED <code>, APPT <code> <phone> <date> <time> [@ place] (or CANCEL, MOVE <date> <time>), LANG <code> en|es." +
 		in.Notify.SupportLine("Help: ")
 }

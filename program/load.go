@@ -52,6 +52,7 @@ type fileConfig struct {
 	} `yaml:"program"`
 	FollowUp     map[string]followUpConfig `yaml:"follow_up"`
 	Participants participantsConfig        `yaml:"participants"`
+	AfterAccept  safetyConfig              `yaml:"after_accept"`
 	Retention    struct {
 		Details string `yaml:"details"`
 		Records string `yaml:"records"`
@@ -140,6 +141,7 @@ func load(name string, read func(string) ([]byte, error)) (*Program, error) {
 	v.programSchedule(p, fc)
 	v.followUps(p, fc.FollowUp)
 	v.participants(p, fc.Participants)
+	v.safety(p, fc.AfterAccept)
 	p.Fallback = fc.Program.Fallback
 	if p.Fallback == "" {
 		p.Fallback = DefaultFallback

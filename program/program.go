@@ -132,6 +132,7 @@ type Program struct {
 	MaxMessagesPerSecond float64
 	FollowUps            map[string]FollowUp // by referral type
 	Participants         Participants
+	Safety               Safety // after_accept: nudges and check-ins
 	Region               string // default region for numbers written without a country code
 	Areas                *geo.Areas
 	Places               *geo.Places

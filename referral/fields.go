@@ -140,6 +140,10 @@ func fromHash(h map[string]string) (*Referral, error) {
 		ApptState: g(FApptState), ApptBy: g(FApptBy), Agency: g(FAgency),
 		EnteredBy: g(FEnteredBy), Referrer: g(FReferrer), AssignedBy: g(FAssignedBy),
 	}
+	r.watch = map[Field]string{}
+	for _, f := range watchFields {
+		r.watch[f] = g(f)
+	}
 	var err error
 	for f, dst := range map[Field]*float64{FLat: &r.Lat, FLon: &r.Lon, FOutsideM: &r.OutsideMetres} {
 		if v := g(f); v != "" && err == nil {
@@ -147,7 +151,7 @@ func fromHash(h map[string]string) (*Referral, error) {
 		}
 	}
 	for f, dst := range map[Field]*int{FETA: &r.ETAMinutes, FStep: &r.Step, FEscalations: &r.Escalations,
-		FApptVer: &r.ApptVer, FApptTold: &r.ApptTold} {
+		FApptVer: &r.ApptVer, FApptTold: &r.ApptTold, FNudges: &r.Nudges, FCheckIns: &r.CheckIns, FSOSes: &r.SOSes} {
 		if v := g(f); v != "" && err == nil {
 			*dst, err = strconv.Atoi(v)
 		}

@@ -123,6 +123,11 @@ type Referral struct {
 	ApptState   string // see package appointment
 	ApptBy      string // the case manager told of the participant's answers
 	ApptTold    int    // the ApptVer the participant was last told of; 0 for none
+
+	// The safety watch after the accept (see Watched), and how often it
+	// nudged, checked in and paged for help.
+	watch                   map[Field]string
+	Nudges, CheckIns, SOSes int
 }
 
 // Open reports whether someone may still act on the referral.

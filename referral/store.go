@@ -225,6 +225,10 @@ func (s *Store) Apply(ctx context.Context, code string, c Change) (applied bool,
 	}
 	if c.ends {
 		c.Timers = append(c.Timers, Timer{Kind: TimerPurge, At: s.now().Add(s.details)})
+		// An ended referral needs no one watched over.
+		for _, k := range safetyTimers {
+			c.Timers = append(c.Timers, Timer{Kind: k, How: TimerRemove})
+		}
 	}
 	line := ""
 	if c.Event.What != "" {
@@ -339,4 +343,23 @@ func Records(ctx context.Context, rdb redis.UniversalClient, from, to time.Time)
 // Records is the package's Records on the store's Redis.
 func (s *Store) Records(ctx context.Context, from, to time.Time) ([]*Referral, error) {
 	return Records(ctx, s.rdb, from, to)
+}
+
+// Open is every referral still open, oldest first.
+func (s *Store) Open(ctx context.Context) ([]*Referral, error) {
+	codes, err := s.rdb.ZRange(ctx, openKey, 0, -1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("list open referrals: %w", err)
+	}
+	rs, err := s.LoadMany(ctx, codes)
+	if err != nil {
+		return nil, err
+	}
+	out := rs[:0]
+	for _, r := range rs {
+		if r != nil && r.Open() {
+			out = append(out, r)
+		}
+	}
+	return out, nil
 }
