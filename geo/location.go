@@ -3,6 +3,7 @@ package geo
 import (
 	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -32,6 +33,14 @@ type Location struct {
 	// Swapped: a plain number pair was read lon,lat, as only that order is
 	// near the program. The reply should say so.
 	Swapped bool
+	// Coords: the point was written as coordinates or in a map link.
+	Coords bool
+	// Decimals is how many decimals plain decimal coordinates had (the
+	// fewer of the two); 0 for other forms.
+	Decimals int
+	// Uncertainty is how far off, in metres, coordinates with so few
+	// decimals may be: about 1 km for two. 0 for three decimals or more.
+	Uncertainty float64
 }
 
 // Parser reads officer locations for one program.
@@ -93,12 +102,14 @@ func (p Parser) Parse(text string) (Location, error) {
 	if c, found, err := parseCoords(given); found {
 		if err == nil {
 			loc.Point, loc.Swapped, err = p.orient(c)
+			loc.Coords = true
+			loc.Decimals, loc.Uncertainty = precision(c.firstText, c.secondText)
 		}
 		return loc, err
 	}
 	if isLink(lower) {
 		pt, err := parseLink(lower)
-		loc.Point = pt
+		loc.Point, loc.Coords = pt, true
 		return loc, err
 	}
 	if pl, ok := p.Places.exact(given); ok {
@@ -120,7 +131,7 @@ func (p Parser) Parse(text string) (Location, error) {
 	for _, word := range strings.Fields(lower) {
 		if isLink(word) {
 			pt, err := parseLink(word)
-			loc.Point = pt
+			loc.Point, loc.Coords = pt, true
 			return loc, err
 		}
 	}
@@ -179,4 +190,24 @@ func validPoint(lat, lon float64, latText, lonText string) (orb.Point, error) {
 		return orb.Point{}, fmt.Errorf("%w: 0,0 is not a real location", ErrNoLocation)
 	}
 	return orb.Point{lon, lat}, nil
+}
+
+// plainDecimal is a number as typed in decimal degrees.
+var plainDecimal = regexp.MustCompile(`^[+-]?\d{1,3}(?:\.(\d+))?$`)
+
+// precision is the fewer decimals of two plain decimal numbers, and how far
+// off a point with so few may be: a unit of the last decimal, in metres of
+// latitude, rounded to one digit (two decimals: 1 km). Shown to the officer
+// only when it is 1 km or more; three decimals (about 100 m) is as good as
+// most phones' first fix.
+func precision(a, b string) (int, float64) {
+	ma, mb := plainDecimal.FindStringSubmatch(a), plainDecimal.FindStringSubmatch(b)
+	if ma == nil || mb == nil {
+		return 0, 0
+	}
+	d := min(len(ma[1]), len(mb[1]))
+	if d >= 3 {
+		return d, 0
+	}
+	return d, 111_000 / math.Pow(10, float64(d)) / 1.11
 }

@@ -27,6 +27,12 @@ type Candidate struct {
 	// Swapped: a number pair read lon-first because only that order lands
 	// near the program.
 	Swapped bool
+	// Coords: the point was given as coordinates (typed or in a link),
+	// not found by name.
+	Coords bool
+	// Uncertainty is how far off, in metres, typed coordinates may be for
+	// the decimals given (about 1 km for 40.44,-80.00); 0 when precise.
+	Uncertainty float64
 }
 
 // Geocoder is an external search, tried after the program's own data.
@@ -44,6 +50,9 @@ type Resolver struct {
 	// Tolerance is in metres; 0 means DefaultTolerance, negative none.
 	Tolerance float64
 	Geocoder  Geocoder // nil for none
+	// Links follows short map links (maps.app.goo.gl); nil where the
+	// program allows no network look-ups: such links are then refused.
+	Links LinkFollower
 }
 
 // Resolve returns the candidates for text, best first, at most one per
@@ -52,42 +61,65 @@ type Resolver struct {
 // ErrNoLocation (possibly wrapped with why). A geocoder's failure counts as
 // finding nothing.
 func (r *Resolver) Resolve(ctx context.Context, text string) ([]Candidate, error) {
+	found, err := r.local(ctx, text)
+	if err == nil {
+		return r.classify(found), nil
+	}
+	if r.Geocoder != nil && !errors.Is(err, ErrShortLink) {
+		if gc, gerr := r.Geocoder.Geocode(ctx, text); gerr == nil && len(gc) > 0 {
+			return r.classify(gc), nil
+		}
+	}
+	return nil, err
+}
+
+// local finds text in the program's own data: coordinates and links
+// (a short link followed when Links is set), places, then address points
+// and intersections. It returns candidates without their cohorts.
+func (r *Resolver) local(ctx context.Context, text string) ([]Candidate, error) {
 	loc, err := r.Parser.Parse(text)
-	var found []Candidate
+	if errors.Is(err, ErrShortLink) {
+		if r.Links == nil {
+			return nil, err
+		}
+		loc, err = r.followShortLink(ctx, text)
+	}
 	switch {
 	case err == nil:
 		label := loc.Place
-		if label == "" {
+		switch {
+		case label != "":
+		case loc.Decimals > 0:
+			label = formatPointAt(loc.Point, min(loc.Decimals, 6))
+		case loc.Coords:
+			label = formatCoord(loc.Point.Lat()) + "," + formatCoord(loc.Point.Lon())
+		default:
 			label = loc.Given
-			if loc.Swapped {
-				label = formatPoint(loc.Point)
-			}
 		}
-		found = []Candidate{{Point: loc.Point, Label: label, Place: loc.Place, Swapped: loc.Swapped}}
+		return []Candidate{{Point: loc.Point, Label: label, Place: loc.Place, Swapped: loc.Swapped,
+			Uncertainty: loc.Uncertainty, Coords: loc.Coords}}, nil
 	case errors.Is(err, ErrShortLink):
 		return nil, err
 	case errors.Is(err, ErrAmbiguous):
+		var found []Candidate
 		for _, p := range r.Parser.Places.Match(text) {
 			found = append(found, Candidate{Point: p.Point, Label: p.Name, Place: p.Name})
 		}
-	}
-	if len(found) == 0 {
-		for _, m := range r.Addresses.Resolve(text) {
-			found = append(found, Candidate{Point: m.Point, Label: m.Label})
+		if len(found) > 0 {
+			return found, nil
 		}
 	}
-	if len(found) == 0 && r.Geocoder != nil {
-		if gc, gerr := r.Geocoder.Geocode(ctx, text); gerr == nil {
-			found = gc
-		}
+	var found []Candidate
+	for _, m := range r.Addresses.Resolve(text) {
+		found = append(found, Candidate{Point: m.Point, Label: m.Label})
 	}
-	if len(found) == 0 {
-		if err != nil {
-			return nil, err
-		}
-		return nil, ErrNoLocation
+	if len(found) > 0 {
+		return found, nil
 	}
-	return r.classify(found), nil
+	if err != nil {
+		return nil, err
+	}
+	return nil, ErrNoLocation
 }
 
 // classify sets each candidate's cohort and keeps the first per cohort.
@@ -116,6 +148,8 @@ func (r *Resolver) classify(cands []Candidate) []Candidate {
 	return out
 }
 
-func formatPoint(p orb.Point) string {
-	return strconv.FormatFloat(p.Lat(), 'f', -1, 64) + "," + strconv.FormatFloat(p.Lon(), 'f', -1, 64)
+// formatPointAt writes p as "lat,lon" with d decimals, as the officer
+// wrote it.
+func formatPointAt(p orb.Point, d int) string {
+	return strconv.FormatFloat(p.Lat(), 'f', d, 64) + "," + strconv.FormatFloat(p.Lon(), 'f', d, 64)
 }

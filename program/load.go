@@ -69,8 +69,12 @@ type fileConfig struct {
 		URL  string `yaml:"url"`
 		Kind string `yaml:"kind"`
 	} `yaml:"geocoder"`
-	Cohorts []cohortConfig `yaml:"cohorts"`
-	People  []personConfig `yaml:"people"`
+	DistanceUnits   string         `yaml:"distance_units"`
+	PageAnywayLimit string         `yaml:"page_anyway_limit"`
+	ResendWindow    string         `yaml:"resend_window"`
+	NetworkLookups  bool           `yaml:"network_lookups"`
+	Cohorts         []cohortConfig `yaml:"cohorts"`
+	People          []personConfig `yaml:"people"`
 }
 
 // cohortConfig is one entry of cohorts.
@@ -158,6 +162,7 @@ func load(name string, read func(string) ([]byte, error)) (*Program, error) {
 	v.loadAddressPoints(p, fc, read)
 	v.boundaryTolerance(p, fc)
 	v.geocoder(p, fc)
+	v.officers(p, fc)
 	v.areasMatchCohorts(p, fc, cohortIDs)
 	if err := errors.Join(v.errs...); err != nil {
 		return nil, err

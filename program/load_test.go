@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/leadline/leadline/examples"
+	"github.com/leadline/leadline/geo"
 )
 
 // Two squares near Pittsburgh: north and south of 40.45.
@@ -84,6 +85,25 @@ func TestLoadGood(t *testing.T) {
 	}
 	if strings.Contains(buf.String(), "5550111") {
 		t.Errorf("summary shows a phone number:\n%s", buf.String())
+	}
+}
+
+// How officers' referrals are read: the program's country sets the units
+// unless the config says; the limits have defaults.
+func TestOfficerSettings(t *testing.T) {
+	p, err := loadYAML(t, goodYAML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Units != geo.Miles || p.PageAnywayLimit != 25_000 || p.ResendWindow != 10*time.Minute || p.NetworkLookups {
+		t.Errorf("defaults: %v %v %v %v", p.Units, p.PageAnywayLimit, p.ResendWindow, p.NetworkLookups)
+	}
+	p, err = loadYAML(t, goodYAML+"distance_units: km\npage_anyway_limit: 10mi\nresend_window: 0s\nnetwork_lookups: true\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Units != geo.Metric || p.PageAnywayLimit != 16_093.44 || p.ResendWindow != 0 || !p.NetworkLookups {
+		t.Errorf("set: %v %v %v %v", p.Units, p.PageAnywayLimit, p.ResendWindow, p.NetworkLookups)
 	}
 }
 
@@ -164,6 +184,10 @@ func TestLoadReportsEveryError(t *testing.T) {
 		{"bad geocoder", func(s string) string {
 			return s + "geocoder: {url: nominatim.example.org, kind: google}\n"
 		}, []string{`geocoder.kind: "google": want nominatim or pelias`, `geocoder.url: "nominatim.example.org": want an http(s) URL`}},
+		{"bad officer settings", func(s string) string {
+			return s + "distance_units: furlongs\npage_anyway_limit: far\nresend_window: 2d\n"
+		}, []string{`distance_units: "furlongs": want km or mi`, `page_anyway_limit: "far": want a distance like 25km or 15mi`,
+			`resend_window: "2d": want a duration like 10m`}},
 		{"missing address file", func(s string) string {
 			return s + "address_points: gone.csv\n"
 		}, []string{"program.yaml: address_points:", "gone.csv"}},

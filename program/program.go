@@ -141,8 +141,19 @@ type Program struct {
 	// other still counts as the cohort's (0 for not at all).
 	Tolerance float64
 	Geocoder  GeocoderConfig // zero for none
-	Cohorts   []Cohort
-	People    []Person
+	// Units is how distances are written to people (miles in the US).
+	Units geo.Units
+	// PageAnywayLimit is how far outside every cohort, in metres, an
+	// officer may still page the nearest one with YES.
+	PageAnywayLimit float64
+	// ResendWindow is how long the same officer's same referral at the
+	// same place is a resend (answered with the first code); 0 for never.
+	ResendWindow time.Duration
+	// NetworkLookups allows following short map links (maps.app.goo.gl)
+	// to where they lead, a request to the link's host.
+	NetworkLookups bool
+	Cohorts        []Cohort
+	People         []Person
 
 	byPhone  map[string]*Person
 	byID     map[string]*Person
