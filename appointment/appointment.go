@@ -10,7 +10,9 @@
 //
 //	leadline:{dispatch}:person:<id>:appts        zset: referrals with an appointment the case manager made, by its time (ms)
 //	leadline:{dispatch}:participant:<hash>       hash: a participant's number (phone), consent (asked|yes|no), stopped
-//	                                              (keyword|words|carrier), lang, code (the referral their replies are about);
+//	                                              (keyword|words|carrier), lang, code (the referral their replies are about),
+//	                                              wrote (ms: their last message relayed to the case manager), msgs (a counter)
+//	                                              and msg:<timer id> (a MSG's text until it is sent);
 //	                                              <hash> is phone.Hash of the number, never the number
 //	leadline:{dispatch}:participant:<hash>:codes set: referrals that hold the number; when none is left the number goes
 //	leadline:{dispatch}:participant:<hash>:sent  zset: when capped texts (consent request, reminders) were sent, for the caps
@@ -19,7 +21,8 @@
 // Timers (on the referral queue): "ask:<code>" (ask consent),
 // "appt:<code>:<version>:<n>" (the n-th reminder of that version of the
 // appointment), "note:<code>:<version>" (tell the participant of a move or
-// cancel), "forget:<code>" (drop the number once it is no longer needed).
+// cancel), "msg:<code>:<n>:<capped>" (a case manager's MSG), "forget:<code>"
+// (drop the number once it is no longer needed).
 package appointment
 
 import (
@@ -57,6 +60,7 @@ const (
 	TimerAppt   timers.Kind = "appt"
 	TimerNote   timers.Kind = "note"
 	TimerForget timers.Kind = "forget"
+	TimerMsg    timers.Kind = "msg" // msg:<code>:<n>:<capped 1|0>: a case manager's MSG waiting for the participant's hours
 )
 
 // Kinds of participant text in the outbox.
@@ -64,6 +68,7 @@ const (
 	KindAsk      outbox.Kind = "ask"       // a consent request
 	KindReminder outbox.Kind = "reminder"  // an appointment reminder or change notice
 	KindReply    outbox.Kind = "partreply" // an answer to a participant's own text
+	KindMessage  outbox.Kind = "partmsg"   // a case manager's own words (MSG)
 )
 
 // A participant's consent to reminders.
@@ -107,18 +112,18 @@ func New(prog *program.Program, rdb redis.UniversalClient, refs *referral.Store,
 
 // Register hands the book's timers to mux and its texts' hooks to box.
 func (b *Book) Register(mux *timers.Mux, box *outbox.Box) {
-	for _, k := range []timers.Kind{TimerAsk, TimerAppt, TimerNote} {
+	for _, k := range []timers.Kind{TimerAsk, TimerAppt, TimerNote, TimerMsg} {
 		mux.Handle(k, func(ctx context.Context, t timers.Timer, _ timers.Args) error { return b.fire(ctx, t.ID) })
 	}
 	mux.Handle(TimerForget, func(ctx context.Context, _ timers.Timer, a timers.Args) error { return b.forget(ctx, a.At(0)) })
-	for _, k := range []outbox.Kind{KindAsk, KindReminder, KindReply} {
+	for _, k := range []outbox.Kind{KindAsk, KindReminder, KindReply, KindMessage} {
 		box.Register(k, outbox.Hooks{Check: b.mayGet, Done: b.sent, Status: b.report})
 	}
 }
 
 // record is what is kept about one participant's number.
 type record struct {
-	Phone, Consent, Stopped, Code, Lang string
+	Phone, Consent, Stopped, Code, Lang, Wrote string
 }
 
 func (b *Book) record(ctx context.Context, hash string) (record, bool, error) {
@@ -126,7 +131,8 @@ func (b *Book) record(ctx context.Context, hash string) (record, bool, error) {
 	if err != nil {
 		return record{}, false, fmt.Errorf("load participant: %w", err)
 	}
-	return record{Phone: h["phone"], Consent: h["consent"], Stopped: h["stopped"], Code: h["code"], Lang: h["lang"]},
+	return record{Phone: h["phone"], Consent: h["consent"], Stopped: h["stopped"], Code: h["code"], Lang: h["lang"],
+			Wrote: h["wrote"]},
 		h["phone"] != "", nil
 }
 

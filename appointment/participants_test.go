@@ -169,7 +169,7 @@ func TestSpanishAndHelp(t *testing.T) {
 	w.Expect("jrivera", "agreed")
 	w.Text(e2e.ParticipantPhone, "HELP")
 	w.Expect(e2e.ParticipantPhone, w.ParticipantTexts().Help(es), "412-555-0199")
-	w.Text(e2e.ParticipantPhone, "what?")
+	w.Text(e2e.ParticipantPhone, "👍")
 	w.Expect(e2e.ParticipantPhone, w.ParticipantTexts().Usage(es))
 	w.At("2026-11-26 14:30")
 	w.Expect(e2e.ParticipantPhone, w.ParticipantTexts().Reminder(es, time.Date(2026, 11, 27, 14, 30, 0, 0, w.Prog.TimeZone), ""))

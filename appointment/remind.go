@@ -38,6 +38,7 @@ type due struct {
 	ver, n   int
 	body     string
 	mkind    outbox.Kind
+	uncapped bool // an answer to the participant's own message: hours only
 }
 
 // fire sends a consent request, reminder or change notice whose time has
@@ -56,9 +57,15 @@ func (b *Book) fire(ctx context.Context, id string) error {
 		if err != nil {
 			return err
 		}
-		slot := participant.NextSlot(now, loc, times, b.prog.Participants.Window)
+		if d.uncapped {
+			times = nil
+		}
+		slot := participant.NextSlot(now, loc, times, b.window(d.uncapped))
 		if slot.After(now) {
 			return b.later(ctx, d, slot)
+		}
+		if d.uncapped {
+			return b.send(ctx, d)
 		}
 		if d.kind == string(TimerAppt) && !b.planned(now, d.r.Appt, times, d.n, loc) {
 			b.log.Info("reminder dropped: the caps keep room for the later ones", "timer", id)
@@ -118,6 +125,12 @@ func (b *Book) stands(ctx context.Context, id string) (*due, error) {
 		if r.ApptState == apptCancelled {
 			d.body = texts.Cancelled(lang, at)
 		}
+	case TimerMsg:
+		body, err := b.rdb.HGet(ctx, participantKey(d.hash), msgField(id)).Result()
+		if err != nil || body == "" {
+			return nil, nil // sent already, or forgotten with the number
+		}
+		d.body, d.mkind, d.uncapped = body, KindMessage, a.At(2) == "0"
 	default:
 		return nil, nil
 	}
@@ -142,7 +155,7 @@ func (b *Book) sentTimes(ctx context.Context, hash string, now time.Time) ([]tim
 
 // later waits for slot, unless that is too late for the text to matter.
 func (b *Book) later(ctx context.Context, d *due, slot time.Time) error {
-	if d.kind != string(TimerAsk) && !slot.Before(d.r.Appt) {
+	if d.kind != string(TimerAsk) && d.kind != string(TimerMsg) && !slot.Before(d.r.Appt) {
 		b.log.Info("participant text dropped: no slot before the appointment", "timer", d.id)
 		return nil
 	}
@@ -199,10 +212,19 @@ func fits(x time.Time, set []time.Time, loc *time.Location, lim participant.Limi
 // send queues a capped text to the participant and notes what they have
 // been told.
 func (b *Book) send(ctx context.Context, d *due) error {
-	b.note.Text(ctx, outbox.Message{ID: "p:" + d.id, To: d.r.Participant, Body: d.body, Priority: outbox.Reminder, Kind: d.mkind,
+	prio := outbox.Reminder
+	if d.uncapped {
+		prio = outbox.Reply
+	}
+	b.note.Text(ctx, outbox.Message{ID: "p:" + d.id, To: d.r.Participant, Body: d.body, Priority: prio, Kind: d.mkind,
 		Meta: map[string]string{"code": d.r.Code, "ver": strconv.Itoa(d.ver)}})
 	if err := b.rdb.HSet(ctx, participantKey(d.hash), "code", d.r.Code).Err(); err != nil {
 		return fmt.Errorf("note participant text: %w", err)
+	}
+	if d.mkind == KindMessage {
+		if err := b.rdb.HDel(ctx, participantKey(d.hash), msgField(d.id)).Err(); err != nil {
+			return fmt.Errorf("note participant text: %w", err)
+		}
 	}
 	c := referral.Change{Event: referral.At(b.now(), referral.EvParticipantText+referral.Event(d.mkind), "", d.kind)}
 	if d.mkind == KindReminder {
@@ -225,7 +247,10 @@ func (b *Book) mayGet(ctx context.Context, m outbox.Message) (bool, error) {
 	if err != nil || !ok || rec.Stopped != "" {
 		return false, err
 	}
-	if m.Kind != KindReminder {
+	switch m.Kind {
+	case KindMessage:
+		return true, nil
+	case KindAsk:
 		return rec.Consent == consentAsked, nil
 	}
 	r, err := b.refs.Load(ctx, m.Meta["code"])

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/leadline/leadline/outbox"
 	"github.com/leadline/leadline/participant"
@@ -36,8 +37,10 @@ func (b *Book) Text(ctx context.Context, from, body string) (string, error) {
 			return "", err
 		}
 	}
+	// An answer to their own text is in the language the case manager
+	// set, else in the language they wrote it in when the words tell.
 	lang := langOf(rec, r)
-	if (r == nil || r.Lang == "" && rec.Lang == "") && rp.Lang != "" {
+	if (r == nil || r.Lang == "") && rp.Lang != "" {
 		lang = rp.Lang
 	}
 	switch rp.Kind {
@@ -48,6 +51,17 @@ func (b *Book) Text(ctx context.Context, from, body string) (string, error) {
 		return "", nil
 	}
 	texts := b.texts()
+	switch rp.Kind {
+	case participant.Unsure:
+		b.toApptBy(ctx, r, "the participant wrote "+quote(body)+". They were asked to reply STOP if they want no more texts.")
+		return texts.StopAsk(lang), nil
+	case participant.Message:
+		if err := b.rdb.HSet(ctx, participantKey(hash), "wrote", b.now().UnixMilli()).Err(); err != nil {
+			return "", fmt.Errorf("note participant's message: %w", err)
+		}
+		b.toApptBy(ctx, r, "the participant wrote "+quote(body)+". Answer with MSG "+r.Code+" <text>.")
+		return texts.Relayed(lang), nil
+	}
 	if rec.Consent == consentNo && rp.Kind == participant.Yes {
 		// Changed their mind: reminders of appointments still ahead go.
 		return texts.ConsentThanks(lang), b.consent(ctx, hash, r, consentYes)
@@ -98,9 +112,13 @@ func (b *Book) keyword(ctx context.Context, hash string, rec record, r *referral
 // answer handles C and R about a coming appointment.
 func (b *Book) answer(ctx context.Context, rec record, r *referral.Referral, rp participant.Reply, lang participant.Lang) (string, error) {
 	texts := b.texts()
-	open := rec.Consent == consentYes && (r.ApptState == apptSet || r.ApptState == apptConfirmed || r.ApptState == apptReschedule) &&
-		b.now().Before(r.Appt)
-	if !open {
+	booked := r.ApptState == apptSet || r.ApptState == apptConfirmed || r.ApptState == apptReschedule
+	switch {
+	case booked && !b.now().Before(r.Appt):
+		return texts.Passed(lang, r.Appt.In(b.zoneOf(r))), nil
+	case !booked:
+		return texts.NoAppointment(lang), nil
+	case rec.Consent != consentYes:
 		return texts.Usage(lang), nil
 	}
 	when := participant.FormatWhen(r.Appt, b.zoneOf(r))
@@ -120,6 +138,20 @@ func (b *Book) answer(ctx context.Context, rec record, r *referral.Referral, rp 
 		return texts.Reschedule(lang), nil
 	}
 	return texts.Usage(lang), nil
+}
+
+// maxQuoted is how much of a participant's message a case manager's text
+// quotes: the rest of a long message would split the text into many parts.
+const maxQuoted = 300
+
+// quote is a participant's message in quotes for their case manager, cut
+// at maxQuoted characters.
+func quote(body string) string {
+	body = strings.Join(strings.Fields(body), " ")
+	if r := []rune(body); len(r) > maxQuoted {
+		body = string(r[:maxQuoted-1]) + "…"
+	}
+	return "\"" + body + "\""
 }
 
 // consent records the participant's answer and tells the case manager; a

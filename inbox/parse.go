@@ -32,6 +32,7 @@ const (
 	vFollowed
 	vOK
 	vSOS
+	vMsg
 )
 
 // command is a parsed text. Only the fields of its verb are set.
@@ -44,7 +45,7 @@ type command struct {
 	minutes  int
 	outcome  string
 	action   string // APPT: "set", "cancel" or "move"
-	text     string // APPT: what follows the code and action, as typed; LANG, TZ: the setting
+	text     string // APPT: what follows the code and action, as typed; LANG, TZ: the setting; MSG: the words
 }
 
 // errUsage means the text was not understood; the sender gets a usage reply.
@@ -152,6 +153,12 @@ func parseCaseManager(body string) (command, error) {
 		return codeAndSetting(vLang, rest)
 	case "TZ":
 		return codeAndSetting(vTZ, rest)
+	case "MSG", "MESSAGE":
+		code, text := splitVerb(rest)
+		if !referral.IsCode(code) || text == "" {
+			return command{}, errUsage
+		}
+		return command{verb: vMsg, code: code, text: text}, nil
 	}
 	return command{}, errUsage
 }

@@ -89,6 +89,8 @@ func TestParseCaseManager(t *testing.T) {
 		{"sos r7k2", command{verb: vSOS, code: "R7K2"}},
 		{"help me", command{verb: vSOS}},
 		{"HELP ME", command{verb: vSOS}},
+		{"MSG r7k2 It is at 123 Center Ave, room 4.", command{verb: vMsg, code: "R7K2", text: "It is at 123 Center Ave, room 4."}},
+		{"message R7K2  Sí, mañana", command{verb: vMsg, code: "R7K2", text: "Sí, mañana"}},
 	}
 	for _, tt := range tests {
 		got, err := parseCaseManager(tt.body)
@@ -105,7 +107,7 @@ func TestParseCaseManager(t *testing.T) {
 func TestParseCaseManagerRejects(t *testing.T) {
 	for _, body := range []string{
 		"", "3", "ok fine", "SOS now", "ETA", "ETA soon", "ETA 0", "ETA 601", "1 R7K2 R8K3", "1 15 20", "DONE", "DONE maybe",
-		"2 15", "WHO else", "AD 40.4,-80.0",
+		"2 15", "WHO else", "AD 40.4,-80.0", "MSG", "MSG R7K2", "MSG hello there",
 	} {
 		if got, err := parseCaseManager(body); err == nil {
 			t.Errorf("parseCaseManager(%q) = %+v, want usage error", body, got)

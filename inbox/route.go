@@ -41,7 +41,7 @@ func (in *Inbox) caseManagerText(ctx context.Context, p *program.Person, body st
 		return in.caseManagerHelp(), nil
 	case vWho:
 		return in.Handoff.Who(ctx, p)
-	case vAppt, vLang, vTZ, vFollowed:
+	case vAppt, vLang, vTZ, vFollowed, vMsg:
 		return in.aboutCase(ctx, p, cmd)
 	case vSOS:
 		return in.Scene.SOS(ctx, p, cmd.code)
@@ -69,7 +69,7 @@ func (in *Inbox) caseManagerText(ctx context.Context, p *program.Person, body st
 }
 
 // aboutCase handles what a case manager texts about a referral they have
-// taken on: APPT, LANG, TZ, INTAKE/FOLLOWED.
+// taken on: APPT, LANG, TZ, MSG, INTAKE/FOLLOWED.
 func (in *Inbox) aboutCase(ctx context.Context, p *program.Person, cmd command) (string, error) {
 	r, reply, err := in.caseReferral(ctx, p, cmd.code)
 	if r == nil {
@@ -80,6 +80,8 @@ func (in *Inbox) aboutCase(ctx context.Context, p *program.Person, cmd command) 
 		return in.Book.Appoint(ctx, p, r, cmd.action, cmd.text)
 	case vLang, vTZ:
 		return in.Book.Setting(ctx, r, cmd.verb == vLang, cmd.text)
+	case vMsg:
+		return in.Book.Message(ctx, p, r, cmd.text)
 	}
 	return in.FollowUps.Followed(ctx, p, r)
 }
@@ -105,7 +107,7 @@ func (in *Inbox) pagedReferral(ctx context.Context, p *program.Person, code stri
 	return r, "", err
 }
 
-// caseReferral is a referral a case manager's APPT, LANG, TZ or INTAKE is
+// caseReferral is a referral a case manager's APPT, LANG, TZ, MSG or INTAKE is
 // about: one they accepted, or one in a cohort they supervise. The code
 // may be left out for the latest one paged to them.
 func (in *Inbox) caseReferral(ctx context.Context, p *program.Person, code string) (*referral.Referral, string, error) {
@@ -134,6 +136,6 @@ func (in *Inbox) caseReferral(ctx context.Context, p *program.Person, code strin
 
 func (in *Inbox) caseManagerHelp() string {
 	return "Leadline: 1 [code] [min] accept, 2 [code] decline, ETA <min>, ARRIVED, OK, DONE ENGAGED|REFUSED|GONE, SOS, WHO, " +
-		"INTAKE|FOLLOWED <code>, APPT <code> <phone> <date> <time> [@ place] (or CANCEL, MOVE <date> <time>), LANG <code> en|es." +
+		"INTAKE|FOLLOWED <code>, APPT <code> <phone> <date> <time> [@ place] (or CANCEL, MOVE <date> <time>), LANG <code> en|es, MSG <code> <text>." +
 		in.Notify.SupportLine("Help: ")
 }

@@ -1,6 +1,7 @@
 package participant
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -19,9 +20,16 @@ const (
 	Stop            // no more texts
 	Start           // texts again
 	Help            // who is this, how do I stop
+	// Unsure is a message that uses "stop" without asking for no more
+	// texts ("can I stop by earlier?", "don't stop"): the participant is
+	// asked to reply STOP if that is what they meant.
+	Unsure
+	// Message is anything else said in words: a question ("where is it?",
+	// "es para mañana?") or a note, which goes to the case manager.
+	Message
 )
 
-var kindNames = [...]string{"Unknown", "Confirm", "Reschedule", "Yes", "No", "Stop", "Start", "Help"}
+var kindNames = [...]string{"Unknown", "Confirm", "Reschedule", "Yes", "No", "Stop", "Start", "Help", "Unsure", "Message"}
 
 func (k Kind) String() string {
 	if k < 0 || int(k) >= len(kindNames) {
@@ -116,10 +124,18 @@ func init() {
 		"quien eres", "que es esto")
 }
 
-// stopWords make any reply a Stop wherever they stand: "stop it", "Stop.
-// Who is this?", even "don't stop" — a misread opt-out is undone by START,
-// a missed one is a text sent to someone who said no.
-var stopWords = map[string]bool{"stop": true, "stopall": true, "unsubscribe": true, "optout": true}
+// stopWords make any reply a Stop wherever they stand: nobody writes them
+// meaning anything else.
+var stopWords = map[string]bool{"stopall": true, "unsubscribe": true, "optout": true}
+
+// stopObjects may follow "stop" in an opt-out: "stop it", "stop all",
+// "stop now", "stop texting". Any other word after it ("stop by", "stop
+// in") is the word used otherwise, and makes the message Unsure.
+var stopObjects = map[string]bool{
+	"it": true, "all": true, "now": true, "this": true, "that": true, "them": true, "already": true,
+	"texting": true, "messaging": true, "sending": true, "contacting": true, "calling": true,
+	"texts": true, "text": true, "messages": true, "msgs": true, "me": true, "these": true,
+}
 
 // stopPhrases make a reply a Stop wherever they stand in it.
 var stopPhrases = []struct {
@@ -156,14 +172,19 @@ var affirmations = map[string]bool{"ok": true, "okay": true, "yes": true, "y": t
 // are all Yes, and "C." is Confirm.
 //
 // It tries, in order: Twilio's keywords typed alone (Keyword true); the
-// whole reply as a known phrase; any stop word or phrase anywhere in it
-// (stop wins over everything else in the same message); the reply without
-// politeness words ("C thanks", "no gracias"); an answer after "ok" or
-// "yes" ("ok C"); the word "help" or "ayuda" anywhere. A reply of only
-// question marks is Help. Anything else is Unknown.
+// whole reply as a known phrase; an opt-out phrase anywhere in it ("stop
+// texting", "no more texts", "no más mensajes") or "stop" as a request
+// ("stop", "stop it", "please stop now"), which wins over everything else
+// in the same message; "stop" used otherwise ("can I stop by earlier?"),
+// which is Unsure; the reply without politeness words ("C thanks", "no
+// gracias"); an answer after "ok" or "yes" ("ok C"); the word "help" or
+// "ayuda" anywhere. A reply of only question marks is Help. A question, or
+// three words or more, is a Message for the case manager; anything else is
+// Unknown. Lang is the language the words look like when nothing more
+// certain tells.
 //
 // "no" alone is No, but "no more texts" and "no más" are Stop. Spanish
-// "para" alone is Stop; in a sentence ("para mañana?") it is Unknown.
+// "para" alone is Stop; in a sentence ("para mañana?") it is a Message.
 // "cancelar" and "CANCEL" alone are Stop (CANCEL is Twilio's keyword), even
 // though a participant may mean the appointment: the caller's Stopped text
 // says how to resume.
@@ -181,8 +202,8 @@ func ParseReply(body string) Reply {
 	if m, ok := phrases[strings.Join(words, " ")]; ok {
 		return Reply{Kind: m.kind, Lang: m.lang}
 	}
-	if l, ok := stops(words); ok {
-		return Reply{Kind: Stop, Lang: l}
+	if k, l := stops(words); k != Unknown {
+		return Reply{Kind: k, Lang: or(l, guessLang(body, words))}
 	}
 	core, lang := withoutFillers(words)
 	if m, ok := phrases[strings.Join(core, " ")]; ok && len(core) > 0 {
@@ -201,25 +222,85 @@ func ParseReply(body string) Reply {
 			return Reply{Kind: Help, Lang: Spanish}
 		}
 	}
-	return Reply{}
+	if strings.ContainsAny(body, "?¿") || len(words) >= 3 {
+		return Reply{Kind: Message, Lang: guessLang(body, words)}
+	}
+	return Reply{Lang: guessLang(body, words)}
 }
 
-// stops reports whether words hold a stop word or phrase, and the language
-// of the phrase or of the politeness around it.
-func stops(words []string) (Lang, bool) {
+// stops reports whether words ask for no more texts (Stop), or use "stop"
+// in a way that may not (Unsure), and the language of the phrase or of the
+// politeness around it; Unknown when neither.
+func stops(words []string) (Kind, Lang) {
 	joined := " " + strings.Join(words, " ") + " "
 	for _, p := range stopPhrases {
 		if strings.Contains(joined, " "+p.words+" ") {
-			return p.lang, true
+			return Stop, p.lang
 		}
 	}
+	core, l := withoutFillers(words)
 	for _, w := range words {
 		if stopWords[w] {
-			_, l := withoutFillers(words)
-			return l, true
+			return Stop, l
 		}
 	}
-	return "", false
+	if !slices.Contains(words, "stop") {
+		return Unknown, ""
+	}
+	// "stop", "please stop", "stop it now", "stop all texts": the word
+	// "stop" first, then only words an opt-out is made of.
+	if len(core) > 0 && core[0] == "stop" && len(core) <= 4 {
+		all := true
+		for _, w := range core[1:] {
+			all = all && (stopObjects[w] || w == "stop")
+		}
+		if all {
+			return Stop, l
+		}
+	}
+	return Unsure, l
+}
+
+// spanishWords and englishWords tell the language of a message whose
+// meaning is not known: a few of each language's commonest words, none of
+// them shared.
+var (
+	spanishWords = wordSet("es esta donde que cuando cita hora el la los las mi mis de del por favor puedo tengo " +
+		"hoy manana para llegar temprano como quien necesito ir voy estoy usted gracias hola una un con mas tarde")
+	englishWords = wordSet("the is it where what when my can you to time today tomorrow appointment how do am " +
+		"need this earlier by i im at be will there come get thanks hello have please an of late")
+)
+
+func wordSet(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		m[w] = true
+	}
+	return m
+}
+
+// guessLang is the language the words look like: Spanish for an opening
+// "¿" or more Spanish words than English, English for more English, else "".
+func guessLang(body string, words []string) Lang {
+	if strings.ContainsRune(body, '¿') {
+		return Spanish
+	}
+	es, en := 0, 0
+	for _, w := range words {
+		if spanishWords[w] {
+			es++
+		}
+		if englishWords[w] {
+			en++
+		}
+	}
+	switch {
+	case es > en:
+		return Spanish
+	case en > es:
+		return English
+	}
+	return ""
 }
 
 // withoutFillers drops politeness words and reports the language of the

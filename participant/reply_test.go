@@ -77,8 +77,9 @@ func TestParseReply(t *testing.T) {
 		{"STOP.", Reply{Kind: Stop}},
 		{"STOP!!", Reply{Kind: Stop}},
 		{"🛑 stop", Reply{Kind: Stop}},
-		{"stop it", Reply{Kind: Stop}},
-		{"Stop. Who is this?", Reply{Kind: Stop}},
+		{"stop it", Reply{Kind: Stop, Lang: English}},
+		{"stop it now", Reply{Kind: Stop, Lang: English}},
+		{"please stop all texts", Reply{Kind: Stop, Lang: English}},
 		{"cancel.", Reply{Kind: Stop}},
 		{"stop please", Reply{Kind: Stop, Lang: English}},
 		{"Please stop", Reply{Kind: Stop, Lang: English}},
@@ -138,16 +139,32 @@ func TestParseReply(t *testing.T) {
 		{"Quién es?", Reply{Kind: Help, Lang: Spanish}},
 		{"I need help", Reply{Kind: Help, Lang: English}},
 
+		// Unsure: "stop" used otherwise, or an opt-out in doubt
+		{"can I stop by earlier?", Reply{Kind: Unsure, Lang: English}},
+		{"Can I stop in tomorrow", Reply{Kind: Unsure, Lang: English}},
+		{"Stop. Who is this?", Reply{Kind: Unsure, Lang: English}},
+		{"don't stop", Reply{Kind: Unsure}},
+		{"stop by at 3", Reply{Kind: Unsure, Lang: English}},
+		{"puedo hacer un stop en la oficina?", Reply{Kind: Unsure, Lang: Spanish}},
+
+		// Message: questions and sentences go to the case manager
+		{"where is it?", Reply{Kind: Message, Lang: English}},
+		{"What time is it", Reply{Kind: Message, Lang: English}},
+		{"es para mañana?", Reply{Kind: Message, Lang: Spanish}},
+		{"para mañana?", Reply{Kind: Message, Lang: Spanish}}, // "para" in a sentence is the preposition
+		{"¿Dónde es la cita?", Reply{Kind: Message, Lang: Spanish}},
+		{"I might be 10 minutes late", Reply{Kind: Message, Lang: English}},
+		{"no more", Reply{Kind: Stop, Lang: English}},
+
 		// Unknown
 		{"", Reply{}},
 		{"   ", Reply{}},
 		{"👍", Reply{}},
-		{"para mañana?", Reply{}}, // "para" in a sentence is the preposition
-		{"what time is it", Reply{}},
-		{"hello", Reply{}},
+		{"hello", Reply{Lang: English}},
+		{"hola", Reply{Lang: Spanish}},
 		{"cc", Reply{}},
 		{"ok no", Reply{}},
-		{"see you", Reply{}},
+		{"see you", Reply{Lang: English}},
 	}
 	for _, tt := range tests {
 		if got := ParseReply(tt.body); got != tt.want {

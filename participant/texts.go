@@ -183,6 +183,64 @@ func (t Texts) Usage(l Lang) string {
 	}, "")
 }
 
+// StopAsk answers a message that used "stop" without clearly asking for no
+// more texts: how to stop them all, and that the message was passed on.
+func (t Texts) StopAsk(l Lang) string {
+	return t.text(func(s, _ string) string {
+		if l == Spanish {
+			return s + "responda STOP para dejar de recibir todos los mensajes. Pasamos su mensaje a su administrador de casos."
+		}
+		return s + "reply STOP to stop all texts. We passed your message on to your case manager."
+	}, "")
+}
+
+// Relayed answers a participant's question or note: it went to their case
+// manager, who answers by text.
+func (t Texts) Relayed(l Lang) string {
+	return t.text(func(s, _ string) string {
+		if l == Spanish {
+			return s + "pasamos su mensaje a su administrador de casos, que le va a responder por texto."
+		}
+		return s + "we passed your message on to your case manager, who will answer by text."
+	}, "")
+}
+
+// Passed answers a reply about an appointment, at at, that is over.
+func (t Texts) Passed(l Lang, at time.Time) string {
+	return t.text(func(s, _ string) string {
+		if l == Spanish {
+			return s + "su cita era el " + dateText(l, at) + " y ya es pasada. No tiene otra cita por ahora." + t.call(l)
+		}
+		return s + "your appointment " + dateText(l, at) + " has passed. You have no other appointment now." + t.call(l)
+	}, "")
+}
+
+// NoAppointment answers a reply when no appointment is coming.
+func (t Texts) NoAppointment(l Lang) string {
+	return t.text(func(s, _ string) string {
+		if l == Spanish {
+			return s + "no tiene ninguna cita por ahora." + t.call(l)
+		}
+		return s + "you have no appointment coming up." + t.call(l)
+	}, "")
+}
+
+// Message is a case manager's own words to the participant, signed with
+// the Sender. It fails, saying why, when the words break the rules of
+// Check (a forbidden word, a character outside GSM-7, too long).
+func (t Texts) Message(body string) (string, error) {
+	body = strings.Join(strings.Fields(body), " ")
+	sender := Clean(t.Sender)
+	if Forbidden(sender) != "" {
+		sender = ""
+	}
+	text := capitalize(prefix(sender) + body)
+	if err := Check(text); err != nil {
+		return "", err
+	}
+	return text, nil
+}
+
 // text builds a text from build, given the Sender's prefix ("Name: ") and
 // the place, and returns the first version that passes Check: the whole
 // place, then shorter places, then no place; then shorter Senders with no

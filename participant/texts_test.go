@@ -65,6 +65,10 @@ var textCases = []textCase{
 	{"Started", false, func(x Texts, l Lang, _ time.Time, _ string) string { return x.Started(l) }},
 	{"Help", true, func(x Texts, l Lang, _ time.Time, _ string) string { return x.Help(l) }},
 	{"Usage", false, func(x Texts, l Lang, _ time.Time, _ string) string { return x.Usage(l) }},
+	{"StopAsk", false, func(x Texts, l Lang, _ time.Time, _ string) string { return x.StopAsk(l) }},
+	{"Relayed", false, func(x Texts, l Lang, _ time.Time, _ string) string { return x.Relayed(l) }},
+	{"Passed", true, func(x Texts, l Lang, at time.Time, _ string) string { return x.Passed(l, at) }},
+	{"NoAppointment", true, func(x Texts, l Lang, _ time.Time, _ string) string { return x.NoAppointment(l) }},
 }
 
 // TestEveryTextPasses runs every text in both languages with senders,
