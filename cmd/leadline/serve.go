@@ -343,7 +343,7 @@ func (in *instance) serve(ctx context.Context, l net.Listener) error {
 		in.srv.Drain()
 		in.base.Info("draining: not ready; still serving for the drain period", "period", in.sv.drainPeriod)
 		t := time.AfterFunc(in.sv.drainPeriod, func() {
-			in.base.Info("draining: no new requests; finishing the requests, timers and texts under way", "elapsed", elapsed())
+			in.base.Info("drain: no new requests; finishing the requests, timers and texts under way", "elapsed", elapsed())
 			stopHTTP()
 		})
 		context.AfterFunc(httpCtx, func() { t.Stop() })
