@@ -86,8 +86,9 @@ func NewOnCluster(t testing.TB, at time.Time) *World {
 	return NewOnRedis(t, rdb, clocktest.New(at), nil)
 }
 
-// NewOnRedis is the world on a Redis the caller started.
-func NewOnRedis(t testing.TB, rdb redis.UniversalClient, clk *clocktest.Clock, edit func(*program.Program)) *World {
+// NewOnRedis is the world on a Redis the caller started; opts change the
+// service's config (a short-link follower, a geocoder).
+func NewOnRedis(t testing.TB, rdb redis.UniversalClient, clk *clocktest.Clock, edit func(*program.Program), opts ...func(*dispatch.Config)) *World {
 	t.Helper()
 	prog, err := program.LoadFS(examples.FS, "program.yaml")
 	if err != nil {
@@ -101,7 +102,7 @@ func NewOnRedis(t testing.TB, rdb redis.UniversalClient, clk *clocktest.Clock, e
 	}
 	sim := twiliosim.New(twiliosim.Options{AccountSID: SID, AuthToken: Token, Clock: clk.Now})
 	t.Cleanup(sim.Close)
-	return NewInstance(t, prog, rdb, sim, clk)
+	return NewInstance(t, prog, rdb, sim, clk, opts...)
 }
 
 // NewInstance starts one instance of Leadline (dispatch and its webhooks
