@@ -241,6 +241,8 @@ func (s *Server) eventText(l referral.Line, details bool) string {
 			return "Cancelled by " + who
 		}
 		return "Cancelled by the officer"
+	case referral.EvMoved:
+		return "Location corrected by the officer"
 	case referral.EvUnanswered:
 		return "Nobody accepted: the officer was told to proceed as usual"
 	case referral.EvOverdue:

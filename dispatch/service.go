@@ -60,6 +60,10 @@ type Config struct {
 	// Geocoder, if set, is tried for locations the program's own data
 	// does not resolve.
 	Geocoder geo.Geocoder
+	// ShortLinks follows short map links where the program allows network
+	// look-ups (network_lookups); nil for geo.ShortLinks{} then. Without
+	// network_lookups it is not used.
+	ShortLinks geo.LinkFollower
 	// SendTimeout bounds the retries of one outbound call (default 2m).
 	SendTimeout time.Duration
 	// Outbox tunes the outbox every text goes through; its log and metrics
@@ -106,6 +110,12 @@ func NewService(c Config) (*Service, error) {
 	refs := referral.NewStore(c.Redis, q, now, prog.Retention.Details)
 	note := notify.New(prog, box, c.PublicURL, now, log)
 	resolver := prog.Resolver(c.Geocoder)
+	if prog.NetworkLookups {
+		resolver.Links = c.ShortLinks
+		if resolver.Links == nil {
+			resolver.Links = geo.ShortLinks{}
+		}
+	}
 	book := appointment.New(prog, c.Redis, refs, q, note, now, log)
 	plans := followup.New(prog, c.Redis, refs, note, book, now, log)
 	chain := escalation.New(escalation.Config{Program: prog, Redis: c.Redis, Referrals: refs, OnCall: c.OnCall, Notify: note,

@@ -282,7 +282,7 @@ func (ch *Chain) takeStep(ctx context.Context, r *referral.Referral, from, j int
 		}
 	}
 	if from >= 0 && newPerson {
-		ch.Notify.Tell(ctx, r.Officer, pagingNext(r.Code))
+		ch.Notify.Tell(ctx, r.Officer, pagingNext(r.Code, st.To))
 		ch.TellReferrer(ctx, r, "step"+strconv.Itoa(j), referrerPagingNext(r.Code))
 	}
 	return nil
@@ -351,7 +351,7 @@ func (ch *Chain) giveUp(ctx context.Context, r *referral.Referral, from int) err
 	}
 	ch.Log.Info("referral unanswered", "code", r.Code, "cohort", r.Cohort)
 	ch.Metrics.Referrals.WithLabelValues(r.Cohort, string(r.Type), "unanswered").Inc()
-	ch.Notify.Tell(ctx, r.Officer, ch.nobodyAccepted(r.Code))
+	ch.Notify.Tell(ctx, r.Officer, ch.nobodyAccepted(r))
 	ch.TellReferrer(ctx, r, toReferrerNobody, ch.referrerNobody(r.Code))
 	return nil
 }

@@ -2,6 +2,7 @@ package escalation_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -37,7 +38,7 @@ func TestFullChainNobodyAnswers(t *testing.T) {
 		{"call", "aklein", ""},
 		{"sms", "cobi", code + ": paging the next case manager."},
 		{"call", "cobi", ""},
-		{"sms", "msup", code + ": paging the next case manager."},
+		{"sms", "msup", code + ": no case manager has answered; paging the supervisors."},
 		{"call", "msup", ""},
 	}
 	for i, st := range steps {
@@ -66,7 +67,7 @@ func TestFullChainNobodyAnswers(t *testing.T) {
 		}
 	}
 	w.After(5 * time.Minute)
-	w.Expect("osmith", code+": no case manager is available. Proceed under your agency's usual procedure.")
+	w.Expect("osmith", code+": no case manager is available (you have waited 40 min). Proceed under your agency's usual procedure.")
 	r := w.Referral(code)
 	if r.State != referral.Unanswered || r.UnansweredAt.Sub(r.Received) != 40*time.Minute {
 		t.Errorf("at the end of the chain: %+v", r)
@@ -269,8 +270,9 @@ func TestTwoInstancesTakeEachStepOnce(t *testing.T) {
 	b := e2e.NewInstance(t, a.Prog, a.Redis, a.Sim, a.Clock)
 	const n = 12
 	codes := map[string]bool{}
-	for range n {
-		b.Text("osmith", "AD "+e2e.NorthPoint)
+	for i := range n {
+		// Other notes each time: the same text again is a resend.
+		b.Text("osmith", "AD "+e2e.NorthPoint+" / person "+strconv.Itoa(i))
 		codes[e2e.CodeIn(t, b.Expect("osmith", "Paging"))] = true
 		b.Expect("jrivera", "LEAD page")
 	}

@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/paulmach/orb"
 
 	"github.com/leadline/leadline/geo"
 	"github.com/leadline/leadline/notify"
+	"github.com/leadline/leadline/program"
 	"github.com/leadline/leadline/referral"
 )
 
@@ -47,10 +49,34 @@ func Where(r *referral.Referral) string {
 	return at + " " + geo.MapLink(orb.Point{r.Lon, r.Lat})
 }
 
-func pagingNext(code string) string { return code + ": paging the next case manager." }
+// pagingNext tells the officer the chain moved on: to the next case
+// manager, or, at a supervisors step, to the supervisors.
+func pagingNext(code string, to program.Target) string {
+	if to == program.Supervisors {
+		return code + ": no case manager has answered; paging the supervisors."
+	}
+	return code + ": paging the next case manager."
+}
 
-func (ch *Chain) nobodyAccepted(code string) string {
-	return code + ": no case manager is available. " + ch.Program.Fallback + ch.Notify.SupportLine("Program line: ")
+// nobodyAccepted is the fallback: nobody accepted, after how long.
+func (ch *Chain) nobodyAccepted(r *referral.Referral) string {
+	return fmt.Sprintf("%s: no case manager is available (you have waited %s). %s%s", r.Code,
+		waited(ch.Clock().Sub(r.Received)), ch.Program.Fallback, ch.Notify.SupportLine("Program line: "))
+}
+
+// waited writes how long an officer has waited: "12 min", "1 h 5 min".
+func waited(d time.Duration) string {
+	m := int(d.Round(time.Minute) / time.Minute)
+	if m < 1 {
+		return "less than a minute"
+	}
+	if m < 60 {
+		return strconv.Itoa(m) + " min"
+	}
+	if m%60 == 0 {
+		return strconv.Itoa(m/60) + " h"
+	}
+	return strconv.Itoa(m/60) + " h " + strconv.Itoa(m%60) + " min"
 }
 
 // ETAText is ", ETA 15 min", or "" with no ETA.

@@ -20,7 +20,7 @@ const maxLocationWords = 12
 // Splits lists the readings of line as a location followed by notes,
 // longest location first: it may end at any space, or at a "/" (which then
 // belongs to neither part), except inside a link, whose slashes are its
-// own. "wood/5th male 30s" is read as "wood/5th" + "male 30s" before "wood"
+// own; a "/" after a space ends it. "wood/5th male 30s" is read as "wood/5th" + "male 30s" before "wood"
 // + "5th male 30s". A line with a map link has one reading: the location
 // ends with the link. A reading whose location is empty is left out.
 func Splits(line string) []Split {
@@ -33,6 +33,12 @@ func Splits(line string) []Split {
 			i++
 		}
 		word := line[start:i]
+		if word[0] == '/' {
+			// A slash after a space is the officer's own separator:
+			// the location ends before it.
+			cuts = append(cuts, start)
+			break
+		}
 		if isLink(strings.ToLower(word)) {
 			// A map link ends the location: the words before it are
 			// its label, the words after it notes.

@@ -22,8 +22,8 @@ func TestSplits(t *testing.T) {
 		{"wood/5th", []Split{{"wood/5th", ""}, {"wood", "5th"}}},
 		{"40.4473,-80.0076/notes", []Split{{"40.4473,-80.0076/notes", ""}, {"40.4473,-80.0076", "notes"}}},
 		{"5th & Wood / by the bank", []Split{
-			{"5th & Wood / by the bank", ""}, {"5th & Wood / by the", "bank"}, {"5th & Wood / by", "the bank"},
 			{"5th & Wood", "by the bank"}, {"5th &", "Wood / by the bank"}, {"5th", "& Wood / by the bank"}}},
+		{"40.4473,-80.0076 👍 / 🐕", []Split{{"40.4473,-80.0076 👍", "🐕"}, {"40.4473,-80.0076", "👍 / 🐕"}}},
 		{"https://maps.apple.com/?ll=40.44,-80.00 no slash notes", []Split{{"https://maps.apple.com/?ll=40.44,-80.00", "no slash notes"}}},
 		{"Joe's Diner maps.app.goo.gl/abc / blue hoodie", []Split{{"Joe's Diner maps.app.goo.gl/abc", "blue hoodie"}}},
 		{"  /  ", nil},

@@ -121,10 +121,10 @@ func TestDeclinePagesNextThenNobody(t *testing.T) {
 	w.Text("cobi", "2")
 	w.Expect("cobi", "Declined")
 	w.Expect("msup", code, "ARREST DIVERSION")
-	w.Expect("osmith", code+": paging the next case manager.")
+	w.Expect("osmith", code+": no case manager has answered; paging the supervisors.")
 	w.Text("msup", "n")
 	w.Expect("msup", "Declined")
-	w.Expect("osmith", code+": no case manager is available. Proceed under your agency's usual procedure.", "+14125550199")
+	w.Expect("osmith", code+": no case manager is available (you have waited less than a minute). Proceed under your agency's usual procedure.", "+14125550199")
 	r := w.Referral(code)
 	if r.State != referral.Unanswered || r.UnansweredAt.IsZero() || strings.Join(r.Declined, ",") != "jrivera,aklein,cobi,msup" {
 		t.Errorf("after everyone declined: %+v", r)
@@ -171,7 +171,7 @@ func TestOutsideEveryCohort(t *testing.T) {
 	w := e2e.New(t, e2e.Start)
 	// Pittsburgh airport, well west of the city.
 	w.Text("osmith", "AD 40.4915,-80.2329 / by terminal")
-	w.Expect("osmith", "Outside every cohort area", "Nearest: West", "km", "YES")
+	w.Expect("osmith", "Outside every cohort area", "Nearest: West", " mi away", "YES")
 	w.Quiet("osmith", "ewalsh", "bnguyen", "jrivera")
 	if n := w.Redis.ZCard(context.Background(), "leadline:{dispatch}:referrals").Val(); n != 0 {
 		t.Fatalf("%d referrals stored before YES, want 0", n)
@@ -197,7 +197,7 @@ func TestOfficerStatusCancelHelp(t *testing.T) {
 	w.Text("osmith", "STATUS")
 	w.Expect("osmith", "no referral yet")
 	w.Text("osmith", "help")
-	w.Expect("osmith", "AD <location>", "SC <location>", "STATUS", "CANCEL", "+14125550199")
+	w.Expect("osmith", "AD or SC <place>", "STATUS", "CANCEL", "FIX", "+14125550199")
 
 	w.Text("osmith", "SC 101 / near the arena entrance")
 	code := e2e.CodeIn(t, w.Expect("osmith", "social contact"))
@@ -235,7 +235,7 @@ func TestBadTextsGetUsageAndChangeNothing(t *testing.T) {
 		{"osmith", "AD", "Not understood"},
 		{"osmith", "AD somewhere over there", "Location not found"},
 		{"osmith", "AD https://maps.app.goo.gl/AbCdEf", "Short map links"},
-		{"osmith", "CANCEL", "Not understood"},
+		{"osmith", "CANCEL", "CANCEL needs the code. You have no open referral."},
 		{"jrivera", "maybe later", "Not understood. Leadline: 1 [code]"},
 		{"jrivera", "1", "You have no page to answer."},
 		{"jrivera", "1 ZZZZ", "No page ZZZZ for you."},
@@ -326,7 +326,7 @@ func TestReferralStoredEvenWhenPagingFails(t *testing.T) {
 	// call: the supervisor is paged, and when nobody answers the officer is told.
 	w.Expect("osmith", "paging the next")
 	w.Expect("osmith", "paging the next")
-	w.Expect("osmith", "paging the next")
+	w.Expect("osmith", "paging the supervisors")
 	w.Expect("msup", code)
 	w.After(5 * time.Minute)
 	c := w.Call("msup")

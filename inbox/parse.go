@@ -33,14 +33,15 @@ const (
 	vOK
 	vSOS
 	vMsg
+	vFix
 )
 
 // command is a parsed text. Only the fields of its verb are set.
 type command struct {
 	verb     verb
 	refType  referral.Type
-	location string
-	notes    string
+	location string // a referral's first line: the location, maybe notes after it (geo.Resolver.ResolveLeading splits them)
+	notes    string // a referral's further lines
 	code     string
 	minutes  int
 	outcome  string
@@ -58,9 +59,13 @@ const maxNotes = 280
 const maxETA = 600
 
 // parseOfficer reads an officer's text: AD/SC/ARREST/SOCIAL <location>
-// [/ notes], YES, STATUS [code], CANCEL <code>, HELP.
+// [notes], YES, STATUS [code], CANCEL [code], FIX <code> <location>, HELP.
 func parseOfficer(body string) (command, error) {
 	first, rest := splitVerb(body)
+	if v, loc, ok := gluedRefer(first); ok {
+		// "AD40.4473,-80.0076": the thumb missed the space.
+		first, rest = v, strings.TrimSpace(loc+" "+rest)
+	}
 	switch first {
 	case "AD", "ARREST":
 		return parseRefer(referral.Arrest, rest)
@@ -73,7 +78,9 @@ func parseOfficer(body string) (command, error) {
 	case "STATUS":
 		return withCode(vStatus, rest, false)
 	case "CANCEL":
-		return withCode(vCancel, rest, true)
+		return withCode(vCancel, rest, false)
+	case "FIX", "MOVE":
+		return parseFix(rest)
 	case "HELP", "?", "INFO":
 		return command{verb: vHelp}, nil
 	}
@@ -84,38 +91,43 @@ func parseOfficer(body string) (command, error) {
 	return command{}, errUsage
 }
 
+// gluedRefer splits a referral verb typed against its location: a verb
+// followed by a digit or sign ("AD40.44,-80.00", "SC-80.0,40.4",
+// "SC101"). A word that merely starts with the letters ("ADAMS") is not.
+func gluedRefer(word string) (verb, loc string, ok bool) {
+	for _, v := range []string{"ARREST", "SOCIAL", "AD", "SC"} {
+		if rest, found := strings.CutPrefix(word, v); found && rest != "" && strings.ContainsRune("0123456789+-", rune(rest[0])) {
+			return v, rest, true
+		}
+	}
+	return "", "", false
+}
+
+// parseRefer reads "<location> [notes]" with more notes on further lines.
+// Where the location ends on its line is the resolver's to find (the
+// longest leading part that is a place), so its first line is kept whole.
 func parseRefer(t referral.Type, rest string) (command, error) {
-	loc, notes := splitNotes(rest)
-	if loc == "" {
+	line, more, _ := strings.Cut(rest, "\n")
+	line = strings.Join(strings.Fields(line), " ")
+	if line == "" || strings.HasPrefix(line, "/") {
 		return command{}, errUsage
 	}
+	notes := strings.Join(strings.Fields(more), " ")
 	if r := []rune(notes); len(r) > maxNotes {
 		notes = string(r[:maxNotes-1]) + "…"
 	}
-	return command{verb: vRefer, refType: t, location: loc, notes: notes}, nil
+	return command{verb: vRefer, refType: t, location: line, notes: notes}, nil
 }
 
-// splitNotes separates the location from the notes, which start after a "/"
-// or on a new line. A link's own slashes belong to the location.
-func splitNotes(s string) (loc, notes string) {
-	line, more, _ := strings.Cut(s, "\n")
-	line = strings.TrimSpace(line)
-	var after string
-	if f := strings.Fields(line); len(f) > 0 && isLink(f[0]) {
-		loc = f[0]
-		after = strings.TrimSpace(line[len(f[0]):])
-		after = strings.TrimSpace(strings.TrimPrefix(after, "/"))
-	} else {
-		l, a, _ := strings.Cut(line, "/")
-		loc, after = strings.TrimSpace(l), strings.TrimSpace(a)
+// parseFix reads "<code> <location>": the officer moves a referral still
+// paging.
+func parseFix(rest string) (command, error) {
+	code, loc := splitVerb(rest)
+	loc = strings.Join(strings.Fields(loc), " ")
+	if !referral.IsCode(code) || loc == "" || strings.HasPrefix(loc, "/") {
+		return command{}, errUsage
 	}
-	notes = strings.Join(strings.Fields(after+" "+more), " ")
-	return strings.Join(strings.Fields(loc), " "), notes
-}
-
-func isLink(w string) bool {
-	w = strings.ToLower(w)
-	return strings.Contains(w, "://") || strings.HasPrefix(w, "geo:") || strings.HasPrefix(w, "maps.")
+	return command{verb: vFix, code: code, location: loc}, nil
 }
 
 // parseCaseManager reads a case manager's (or supervisor's) text.

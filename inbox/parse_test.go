@@ -1,36 +1,50 @@
 package inbox
 
 import (
+	"context"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"unicode/utf8"
 
+	"github.com/leadline/leadline/examples"
+	"github.com/leadline/leadline/geo"
+	"github.com/leadline/leadline/program"
 	"github.com/leadline/leadline/referral"
 )
 
+// A referral's first line is kept whole (spaces collapsed): where its
+// location ends is the resolver's to find (TestOfficerNotesAfterTheLocation);
+// further lines are notes.
 func TestParseOfficer(t *testing.T) {
 	tests := []struct {
 		body string
 		want command
 	}{
 		{"AD 40.4473,-80.0076 / male 30s red jacket at bus shelter",
-			command{verb: vRefer, refType: referral.Arrest, location: "40.4473,-80.0076", notes: "male 30s red jacket at bus shelter"}},
+			command{verb: vRefer, refType: referral.Arrest, location: "40.4473,-80.0076 / male 30s red jacket at bus shelter"}},
 		{"  ad   40.4473, -80.0076   ", command{verb: vRefer, refType: referral.Arrest, location: "40.4473, -80.0076"}},
-		{"arrest 40.4473,-80.0076/notes", command{verb: vRefer, refType: referral.Arrest, location: "40.4473,-80.0076", notes: "notes"}},
+		{"arrest 40.4473,-80.0076/notes", command{verb: vRefer, refType: referral.Arrest, location: "40.4473,-80.0076/notes"}},
+		{"AD 40.4473,-80.0076 male 30s", command{verb: vRefer, refType: referral.Arrest, location: "40.4473,-80.0076 male 30s"}},
+		{"AD 40.4473,-80.0076 👍 / 🐕", command{verb: vRefer, refType: referral.Arrest, location: "40.4473,-80.0076 👍 / 🐕"}},
+		{"SC wood/5th", command{verb: vRefer, refType: referral.Social, location: "wood/5th"}},
+		{"AD40.4473,-80.0076", command{verb: vRefer, refType: referral.Arrest, location: "40.4473,-80.0076"}},
+		{"sc-80.0076,40.4473 by the door", command{verb: vRefer, refType: referral.Social, location: "-80.0076,40.4473 by the door"}},
+		{"SC101", command{verb: vRefer, refType: referral.Social, location: "101"}},
 		{"SC Market Square\nsitting on the steps,  asked for help",
 			command{verb: vRefer, refType: referral.Social, location: "Market Square", notes: "sitting on the steps, asked for help"}},
 		{"2", command{verb: vChoose, minutes: 2}},
-		{"Social 103 / by the fountain\nsecond line", command{verb: vRefer, refType: referral.Social, location: "103", notes: "by the fountain second line"}},
-		{"AD https://www.google.com/maps/place/X/@40.44,-80.00,17z/data=!3d40.4471!4d-80.0079 / blue hoodie",
-			command{verb: vRefer, refType: referral.Arrest, location: "https://www.google.com/maps/place/X/@40.44,-80.00,17z/data=!3d40.4471!4d-80.0079", notes: "blue hoodie"}},
-		{"AD https://maps.apple.com/?ll=40.44,-80.00 no slash notes",
-			command{verb: vRefer, refType: referral.Arrest, location: "https://maps.apple.com/?ll=40.44,-80.00", notes: "no slash notes"}},
+		{"Social 103 / by the fountain\nsecond line", command{verb: vRefer, refType: referral.Social, location: "103 / by the fountain", notes: "second line"}},
 		{"AD geo:40.4473,-80.0076;u=35", command{verb: vRefer, refType: referral.Arrest, location: "geo:40.4473,-80.0076;u=35"}},
 		{"yes", command{verb: vYes}},
 		{"Y", command{verb: vYes}},
 		{"status", command{verb: vStatus}},
 		{"STATUS r7k2", command{verb: vStatus, code: "R7K2"}},
 		{"cancel R7K2", command{verb: vCancel, code: "R7K2"}},
+		{"CANCEL", command{verb: vCancel}},
+		{"fix r7k2 5th & Wood", command{verb: vFix, code: "R7K2", location: "5th & Wood"}},
+		{"FIX R7K2  40.4473,-80.0076 ", command{verb: vFix, code: "R7K2", location: "40.4473,-80.0076"}},
 		{"help", command{verb: vHelp}},
 		{"HELP.", command{verb: vHelp}},
 	}
@@ -48,8 +62,8 @@ func TestParseOfficer(t *testing.T) {
 
 func TestParseOfficerRejects(t *testing.T) {
 	for _, body := range []string{
-		"", "   ", "AD", "AD / notes only", "SC\n", "hello", "CANCEL", "CANCEL R7K2 now",
-		"STATUS 1234", "STATUS R0K2", "YES please", "0", "10", "1 2", "accept",
+		"", "   ", "AD", "AD / notes only", "SC\n", "hello", "CANCEL R7K2 now", "ADAMS 40.44,-80.00",
+		"STATUS 1234", "STATUS R0K2", "YES please", "0", "10", "1 2", "accept", "FIX", "FIX R7K2", "FIX 5th & Wood", "FIX R7K2 /",
 	} {
 		if got, err := parseOfficer(body); err == nil {
 			t.Errorf("parseOfficer(%q) = %+v, want usage error", body, got)
@@ -121,7 +135,8 @@ func FuzzParse(f *testing.F) {
 	for _, s := range []string{
 		"AD 40.4473,-80.0076 / male 30s red jacket", "SC Market Square\nnotes", "A R7K2 15", "DONE engaged",
 		"AD https://maps.google.com/?q=40.44,-80.00 / x", "ETA 20", "cancel r7k2", "1 20 min", "AD /", "\xff\xfe",
-		"AD 40.4473,-80.0076 / " + strings.Repeat("é", 400),
+		"AD 40.4473,-80.0076 / " + strings.Repeat("é", 400), "AD 40.4473,-80.0076 male 30s", "AD 40.4473,-80.0076 👍 / 🐕",
+		"SC wood/5th", "AD40.4473,-80.0076", "FIX R7K2 5th & Wood / by the bank", "AD https://maps.app.goo.gl/x/y z / w",
 	} {
 		f.Add(s)
 	}
@@ -143,6 +158,57 @@ func FuzzParse(f *testing.F) {
 			if utf8.ValidString(body) && utf8.RuneCountInString(c.notes) > maxNotes {
 				t.Errorf("%q: notes longer than %d", body, maxNotes)
 			}
+			if c.verb == vRefer || c.verb == vFix {
+				checkSplits(t, c.location)
+				checkResolved(t, c.location)
+			}
 		}
 	})
+}
+
+// checkSplits checks the location-prefix readings of a referral's line:
+// longest first, none empty, and each loses no word of the line (the
+// location and notes together are the line, but for the "/" between them).
+func checkSplits(t *testing.T, line string) {
+	t.Helper()
+	squash := func(s string) string { return strings.Join(strings.Fields(strings.ReplaceAll(s, "/", " ")), "") }
+	prev := -1
+	for _, sp := range geo.Splits(line) {
+		if sp.Location == "" {
+			t.Errorf("%q: a reading with no location", line)
+		}
+		if prev >= 0 && len(sp.Location) >= prev {
+			t.Errorf("%q: reading %q not shorter than the one before", line, sp.Location)
+		}
+		prev = len(sp.Location)
+		if got, want := squash(sp.Location+" "+sp.Notes), squash(line); utf8.ValidString(line) && got != want {
+			t.Errorf("%q: reading %q + %q loses words", line, sp.Location, sp.Notes)
+		}
+	}
+}
+
+// sampleResolver is the sample program's resolver, without a geocoder.
+var sampleResolver = sync.OnceValues(func() (*geo.Resolver, error) {
+	prog, err := program.LoadFS(examples.FS, "program.yaml")
+	if err != nil {
+		return nil, err
+	}
+	return prog.Resolver(nil), nil
+})
+
+// checkResolved reads line with the sample program's resolver: a location
+// found is one of the line's readings, with candidates.
+func checkResolved(t *testing.T, line string) {
+	t.Helper()
+	r, err := sampleResolver()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cands, sp, err := r.ResolveLeading(context.Background(), line)
+	if err != nil {
+		return
+	}
+	if len(cands) == 0 || !slices.Contains(geo.Splits(line), sp) {
+		t.Errorf("%q: read as %q with %d candidates, not one of its readings", line, sp, len(cands))
+	}
 }

@@ -27,6 +27,8 @@ func (in *Inbox) officerText(ctx context.Context, o *program.Person, body string
 		return d.Status(ctx, o, cmd.code)
 	case vCancel:
 		return d.Cancel(ctx, o, cmd.code)
+	case vFix:
+		return d.Fix(ctx, o, cmd.code, cmd.location)
 	}
 	return d.Help(), nil
 }

@@ -5,7 +5,10 @@
 //
 // Keys (in the referral's hash tag):
 //
-//	leadline:{dispatch}:officer:<id>:proposal  string (JSON): a referral awaiting YES or a choice; expires
+//	leadline:{dispatch}:officer:<id>:proposal   string (JSON): a referral awaiting YES or a choice; expires
+//	leadline:{dispatch}:officer:<id>:sent       string (JSON): the officer's latest referral by text, to know a resend; expires after the resend window
+//	leadline:{dispatch}:officer:<id>:referrals  sorted set: the officer's latest 20 codes by time received (bare CANCEL lists the open ones); 30 days
+//	leadline:{dispatch}:officer:<id>:referring  string: a lock held (5 s lease) while one text of the officer's is stored and paged
 package officer
 
 import (
@@ -28,7 +31,9 @@ import (
 	"github.com/leadline/leadline/referral"
 )
 
-func proposalKey(id string) string { return "leadline:{dispatch}:officer:" + id + ":proposal" }
+const prefix = "leadline:{dispatch}:"
+
+func proposalKey(id string) string { return prefix + "officer:" + id + ":proposal" }
 
 // proposalTTL is how long an officer has to answer YES to page a cohort
 // whose area does not contain the point.
@@ -56,14 +61,16 @@ func New(prog *program.Program, rdb redis.UniversalClient, refs *referral.Store,
 	return &Desk{prog: prog, rdb: rdb, refs: refs, chain: chain, note: note, resolver: resolver, metrics: m, now: clock, log: log}
 }
 
-// Refer starts a referral of type t at location, as the officer typed it,
-// and returns the reply: its code, or a question back.
-func (d *Desk) Refer(ctx context.Context, o *program.Person, t referral.Type, location, notes string) (string, error) {
-	cands, err := d.resolver.Resolve(ctx, location)
+// Refer starts a referral of type t from an officer's text: line is its
+// first line, whose longest leading part that is a location is the
+// location and the rest notes; notes are its further lines. It returns the
+// reply: the code and where it was placed, or a question back.
+func (d *Desk) Refer(ctx context.Context, o *program.Person, t referral.Type, line, notes string) (string, error) {
+	cands, sp, err := d.resolver.ResolveLeading(ctx, line)
 	if err != nil {
-		return locationHelp(errors.Is(err, geo.ErrShortLink)), nil
+		return d.locationHelp(err), nil
 	}
-	r := &referral.Referral{Type: t, Officer: o.ID, Location: location, Notes: notes}
+	r := &referral.Referral{Type: t, Officer: o.ID, Location: sp.Location, Notes: joinNotes(sp.Notes, notes)}
 	if len(cands) > 1 {
 		// Different cohorts page different people: ask, never guess.
 		cands = cands[:min(len(cands), MaxChoices)]
@@ -75,32 +82,85 @@ func (d *Desk) Refer(ctx context.Context, o *program.Person, t referral.Type, lo
 	return d.referAt(ctx, o, r, cands[0])
 }
 
-// referAt starts r at candidate c, or, for a point outside every area,
-// proposes the nearest cohort and waits for the officer's YES.
-func (d *Desk) referAt(ctx context.Context, o *program.Person, r *referral.Referral, c geo.Candidate) (string, error) {
-	r.Lat, r.Lon, r.Place, r.NearBoundary = c.Point.Lat(), c.Point.Lon(), c.Place, c.NearBoundary
-	if c.Place == "" && c.Label != r.Location {
-		r.Place = c.Label // an address or intersection as the data writes it
+// MaxNotes keeps a page within a few SMS segments whatever an officer types.
+const MaxNotes = 280
+
+// joinNotes is the notes after the location on its line, then those on
+// further lines, cut at MaxNotes.
+func joinNotes(a, b string) string {
+	n := strings.TrimSpace(a + " " + b)
+	if r := []rune(n); len(r) > MaxNotes {
+		n = string(r[:MaxNotes-1]) + "…"
 	}
+	return n
+}
+
+// referAt starts r at candidate c, or, for a point outside every area,
+// proposes the nearest cohort and waits for the officer's YES; a point
+// beyond the program's page-anyway limit is outside the program.
+func (d *Desk) referAt(ctx context.Context, o *program.Person, r *referral.Referral, c geo.Candidate) (string, error) {
+	place(r, c)
+	where := d.where(c)
 	if c.Cohort != "" {
 		r.Cohort = c.Cohort
-		return d.Start(ctx, r)
+		return d.start(ctx, r, where)
 	}
 	// Nobody is paged for a point outside every area until the officer says
 	// so: a wrong cohort pages the wrong person.
 	r.Cohort, r.OutsideMetres = d.prog.Areas.Nearest(c.Point)
-	if err := d.propose(ctx, o, proposal{Referral: *r}); err != nil {
+	if r.OutsideMetres > d.prog.PageAnywayLimit {
+		return d.outsideProgram(r.Cohort, r.OutsideMetres, where), nil
+	}
+	if err := d.propose(ctx, o, proposal{Referral: *r, Where: where}); err != nil {
 		return "", err
 	}
-	return d.outsideArea(r.Cohort, r.OutsideMetres), nil
+	return d.outsideArea(r.Cohort, r.OutsideMetres, where), nil
 }
 
-// Start stores r, pages its cohort and returns the officer's reply.
+// place sets r's point from c, with the place's name, or the address or
+// intersection as the data writes it, or the coordinates read lon-first.
+func place(r *referral.Referral, c geo.Candidate) {
+	r.Lat, r.Lon, r.Place, r.NearBoundary = c.Point.Lat(), c.Point.Lon(), c.Place, c.NearBoundary
+	if c.Place == "" && c.Label != r.Location && (!c.Coords || c.Swapped) {
+		r.Place = c.Label
+	}
+}
+
+// Start stores r, pages its cohort and returns the officer's reply, as the
+// voice line does once the officer confirmed where.
 func (d *Desk) Start(ctx context.Context, r *referral.Referral) (string, error) {
 	if err := d.chain.Start(ctx, r); err != nil {
 		return "", err
 	}
-	return d.received(r), nil
+	if err := d.record(ctx, r); err != nil {
+		d.log.Error("remember officer's referral", "code", r.Code, "err", err)
+	}
+	return d.received(r, ""), nil
+}
+
+// start is Start for a text: a resend of the officer's open referral at
+// the same place within the program's window answers with its code and
+// pages nobody, under a lock on the officer so that two instances cannot
+// both take the same resend for new.
+func (d *Desk) start(ctx context.Context, r *referral.Referral, where string) (string, error) {
+	if d.prog.ResendWindow > 0 {
+		release, err := d.lock(ctx, r.Officer)
+		if err != nil {
+			return "", err
+		}
+		defer release()
+		first, err := d.resentOf(ctx, r)
+		if err != nil {
+			return "", err
+		}
+		if first != nil {
+			return d.resent(first), nil
+		}
+	}
+	if _, err := d.Start(ctx, r); err != nil {
+		return "", err
+	}
+	return d.received(r, where), nil
 }
 
 // proposal is a referral waiting for the officer: YES for one outside every
@@ -108,6 +168,7 @@ func (d *Desk) Start(ctx context.Context, r *referral.Referral) (string, error) 
 type proposal struct {
 	Referral referral.Referral
 	Choices  []geo.Candidate `json:",omitempty"`
+	Where    string          `json:",omitempty"` // what the officer was told of the place
 	Expires  time.Time
 }
 
@@ -182,7 +243,7 @@ func (d *Desk) Yes(ctx context.Context, o *program.Person) (string, error) {
 		}
 		return nothingToConfirm, nil
 	}
-	return d.Start(ctx, &p.Referral)
+	return d.start(ctx, &p.Referral, p.Where)
 }
 
 // own loads the officer's referral by code, or their latest. An unknown
@@ -214,8 +275,17 @@ func (d *Desk) Status(ctx context.Context, o *program.Person, code string) (stri
 	return d.status(r), nil
 }
 
-// Cancel withdraws the officer's referral; everyone paged is told.
+// Cancel withdraws the officer's referral; everyone paged is told. Without
+// a code it names the officer's open codes: cancelling the wrong one pages
+// nobody back.
 func (d *Desk) Cancel(ctx context.Context, o *program.Person, code string) (string, error) {
+	if code == "" {
+		open, err := d.openCodes(ctx, o.ID)
+		if err != nil {
+			return "", err
+		}
+		return cancelNeedsCode(open), nil
+	}
 	r, reply, err := d.own(ctx, o, code)
 	if r == nil {
 		return reply, err

@@ -177,6 +177,7 @@ const (
 	EvMissed               Event = "missed"
 	EvUnanswered           Event = "unanswered"
 	EvCancelled            Event = "cancelled"
+	EvMoved                Event = "moved" // the officer corrected the location while paging (FIX)
 	EvAccepted             Event = "accepted"
 	EvDeclined             Event = "declined"
 	EvDialled              Event = "dialled"

@@ -87,7 +87,7 @@ func NewOnCluster(t testing.TB, at time.Time) *World {
 }
 
 // NewOnRedis is the world on a Redis the caller started; opts change its
-// instance's config (a Caller of the test's own, say).
+// service's config (a Caller of the test's own, a short-link follower).
 func NewOnRedis(t testing.TB, rdb redis.UniversalClient, clk *clocktest.Clock, edit func(*program.Program), opts ...func(*dispatch.Config)) *World {
 	t.Helper()
 	prog, err := program.LoadFS(examples.FS, "program.yaml")
