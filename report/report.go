@@ -16,7 +16,7 @@ import (
 // Row is one referral. Zero times mean the state was never reached.
 type Row struct {
 	Code       string
-	Type       string // "arrest" or "social"
+	Type       string // "arrest", "social" or "community"
 	Cohort     string // cohort display name
 	Received   time.Time
 	Accepted   time.Time
@@ -29,6 +29,10 @@ type Row struct {
 	// is owed (no plan for the type, never accepted, refused, gone or cancelled).
 	FollowUpDue time.Time
 	FollowedUp  time.Time // when the follow-up was recorded
+	// Assigned: a community referral staff assigned to a case manager for
+	// follow-up, paging nobody. Accepted is when; it counts in Count and
+	// the follow-up columns, and in no response time or hand-off share.
+	Assigned bool
 }
 
 // Summary is one cohort and type.
@@ -112,11 +116,11 @@ func summarizeGroup(cohort, typ string, rows []Row, now time.Time) group {
 	var accept, arrive, follow []time.Duration
 	within := 0
 	for _, r := range rows {
-		if !r.Accepted.IsZero() {
+		if !r.Accepted.IsZero() && !r.FollowedUp.IsZero() {
+			follow = append(follow, r.FollowedUp.Sub(r.Accepted))
+		}
+		if !r.Accepted.IsZero() && !r.Assigned {
 			accept = append(accept, r.Accepted.Sub(r.Received))
-			if !r.FollowedUp.IsZero() {
-				follow = append(follow, r.FollowedUp.Sub(r.Accepted))
-			}
 		}
 		if !r.FollowUpDue.IsZero() && (r.FollowUpDue.Before(now) || !r.FollowedUp.IsZero()) {
 			g.FollowUpsDue++
@@ -127,7 +131,7 @@ func summarizeGroup(cohort, typ string, rows []Row, now time.Time) group {
 		if r.Outcome == outcomeUnanswered {
 			g.Unanswered++
 		}
-		eligible := r.Outcome != outcomeCancelled || !r.Accepted.IsZero()
+		eligible := !r.Assigned && (r.Outcome != outcomeCancelled || !r.Accepted.IsZero())
 		if eligible {
 			g.eligible++
 		}

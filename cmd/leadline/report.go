@@ -83,7 +83,7 @@ func reportCmd(ctx context.Context, args []string, stdout, stderr io.Writer, get
 func reportRow(prog *program.Program, r *referral.Referral) report.Row {
 	row := report.Row{Code: r.Code, Type: string(r.Type), Cohort: prog.CohortName(r.Cohort),
 		Received: r.Received, Accepted: r.AcceptedAt, Arrived: r.OnSceneAt, Closed: r.Ended(),
-		Steps: r.Escalations, Outcome: "open"}
+		Steps: r.Escalations, Outcome: "open", Assigned: r.AssignedBy != ""}
 	switch r.State {
 	case referral.Closed:
 		row.Outcome = r.Outcome
