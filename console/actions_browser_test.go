@@ -191,7 +191,13 @@ func TestBrowserCommunityForFollowUp(t *testing.T) {
 	s.expectText("aklein", code+" (community referral, North) is yours to follow up, from Mel S. No one was paged.")
 	s.expectTo(referrerPhone, "we got your referral, code "+code+". A case manager will follow up.")
 
-	tab.Open(in.url + "/")
+	for _, typ := range []string{"arrest", "community"} { // the board filtered to community stays open
+		want := typ == "community"
+		tab.Open(in.url + "/?type=" + typ)
+		if on := browsertest.Run(tab, chromedp.Evaluate[bool](`document.querySelector("#r-` + code + `") !== null`)); on != want {
+			t.Errorf("board filtered to %s shows %s: %v", typ, code, on)
+		}
+	}
 	row := tab.Text("#r-" + code)
 	for _, want := range []string{"community referral", "accepted", "Ana K.", "for follow-up"} {
 		if !strings.Contains(row, want) {
