@@ -194,7 +194,7 @@ func TestBrowserCommunityForFollowUp(t *testing.T) {
 	for _, typ := range []string{"arrest", "community"} { // the board filtered to community stays open
 		want := typ == "community"
 		tab.Open(in.url + "/?type=" + typ)
-		if on := browsertest.Run(tab, chromedp.Evaluate[bool](`document.querySelector("#r-` + code + `") !== null`)); on != want {
+		if on := browsertest.Run(tab, chromedp.Evaluate[bool](`document.querySelector("#r-`+code+`") !== null`)); on != want {
 			t.Errorf("board filtered to %s shows %s: %v", typ, code, on)
 		}
 	}
