@@ -181,6 +181,7 @@ func TestBrowserCommunityForFollowUp(t *testing.T) {
 
 	fill(e2eNorthPoint, "aklein")
 	tab.CheckAxe("community form, stored")
+	tab.Screenshots(screenshotDir(t), "community")
 	code := strings.TrimSpace(strings.TrimPrefix(strings.TrimSuffix(tab.Text("#stored"), "."), "Stored as"))
 	in.svc.Wait()
 	r, err := in.svc.Lookup(ctx, code)
