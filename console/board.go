@@ -43,7 +43,7 @@ func (s *Server) parseFilter(c echo.Context, v *Viewer) boardFilter {
 	if !v.Sees(f.Cohort) {
 		f.Cohort = ""
 	}
-	if f.Type != string(referral.Arrest) && f.Type != string(referral.Social) {
+	if !slices.Contains([]referral.Type{referral.Arrest, referral.Social, referral.Community}, referral.Type(f.Type)) {
 		f.Type = ""
 	}
 	if !slices.Contains(openStates, referral.State(f.State)) && f.State != closedFilter {

@@ -204,13 +204,12 @@ func (s *Server) eventText(l referral.Line, details bool) string {
 	who := s.shortName(l.Who)
 	switch l.What {
 	case referral.EvCreated:
-		if details {
-			if o, ok := s.prog.Person(l.Who); ok {
-				return fmt.Sprintf("Received from Officer %s (%s) for %s", o.Name, o.Agency, s.prog.CohortName(l.Detail))
-			}
-		}
-		if p, ok := s.prog.Person(l.Who); ok && p.Role != program.Officer {
+		p, ok := s.prog.Person(l.Who)
+		switch {
+		case ok && p.Role != program.Officer:
 			return "Entered by " + who + " for " + s.prog.CohortName(l.Detail)
+		case ok && details:
+			return fmt.Sprintf("Received from Officer %s (%s) for %s", p.Name, p.Agency, s.prog.CohortName(l.Detail))
 		}
 		return "Received for " + s.prog.CohortName(l.Detail)
 	case referral.EvAssigned:

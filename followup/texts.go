@@ -8,6 +8,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/leadline/leadline/geo"
+	"github.com/leadline/leadline/notify"
 	"github.com/leadline/leadline/referral"
 )
 
@@ -41,8 +42,8 @@ func (p *Plans) reminderText(r *referral.Referral, due time.Time) string {
 // follow-up: what a page says, and when the follow-up is due.
 func (p *Plans) assignedText(r *referral.Referral) string {
 	var b strings.Builder
-	b.WriteString(r.Code + " (" + r.Type.Label() + ", " + p.prog.CohortName(r.Cohort) + ") is yours to follow up, from " +
-		p.note.ShortName(r.AssignedBy) + ". No one was paged.")
+	b.WriteString(notify.EndSentence(r.Code+" ("+r.Type.Label()+", "+p.prog.CohortName(r.Cohort)+") is yours to follow up, from "+
+		p.note.ShortName(r.AssignedBy)) + " No one was paged.")
 	at := r.Location
 	if r.Place != "" && !strings.EqualFold(r.Place, r.Location) {
 		at = r.Place + " (" + r.Location + ")"

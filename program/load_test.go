@@ -78,7 +78,8 @@ func TestLoadGood(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"Test LEAD", "north", "South", "km²", "jrivera, aklein",
-		"2 case managers, 1 supervisor, 1 officer"} {
+		"2 case managers, 1 supervisor, 1 officer",
+		"Follow-up (community): due 7d after the accept or assignment, reminders at 1d, 3d, 6d"} {
 		if !strings.Contains(buf.String(), want) {
 			t.Errorf("summary lacks %q:\n%s", want, buf.String())
 		}

@@ -30,7 +30,7 @@ func Load(ctx context.Context, rdb redis.UniversalClient, prog *program.Program,
 func FromReferral(prog *program.Program, r *referral.Referral) Row {
 	row := Row{Code: r.Code, Type: string(r.Type), Cohort: prog.CohortName(r.Cohort), Agency: r.Agency,
 		Received: r.Received, Accepted: r.AcceptedAt, Arrived: r.OnSceneAt, Closed: r.Ended(),
-		Steps: r.Escalations, Outcome: outcomeOpen}
+		Steps: r.Escalations, Outcome: outcomeOpen, Assigned: r.AssignedBy != ""}
 	switch r.State {
 	case referral.Closed:
 		row.Outcome = r.Outcome

@@ -33,6 +33,10 @@ type Row struct {
 	// is owed (no plan for the type, never accepted, refused, gone or cancelled).
 	FollowUpDue time.Time
 	FollowedUp  time.Time // when the follow-up was recorded
+	// Assigned: a community referral staff assigned to a case manager for
+	// follow-up, paging nobody. Accepted is when; it counts in Count and
+	// the follow-up columns, and in no response time or hand-off share.
+	Assigned bool
 }
 
 // Summary is one cohort (or agency) and type.
@@ -152,11 +156,11 @@ func summarizeGroup(by Grouping, k groupKey, rows []Row, now time.Time) group {
 	var accept, arrive, follow []time.Duration
 	within := 0
 	for _, r := range rows {
-		if !r.Accepted.IsZero() {
+		if !r.Accepted.IsZero() && !r.FollowedUp.IsZero() {
+			follow = append(follow, r.FollowedUp.Sub(r.Accepted))
+		}
+		if !r.Accepted.IsZero() && !r.Assigned {
 			accept = append(accept, r.Accepted.Sub(r.Received))
-			if !r.FollowedUp.IsZero() {
-				follow = append(follow, r.FollowedUp.Sub(r.Accepted))
-			}
 		}
 		if !r.FollowUpDue.IsZero() && (r.FollowUpDue.Before(now) || !r.FollowedUp.IsZero()) {
 			g.FollowUpsDue++
@@ -165,7 +169,7 @@ func summarizeGroup(by Grouping, k groupKey, rows []Row, now time.Time) group {
 			}
 		}
 		g.countOutcome(r.Outcome)
-		eligible := (r.Outcome != outcomeCancelled || !r.Accepted.IsZero()) &&
+		eligible := !r.Assigned && (r.Outcome != outcomeCancelled || !r.Accepted.IsZero()) &&
 			(r.Outcome != outcomeOpen || !r.Arrived.IsZero())
 		if eligible {
 			g.eligible++

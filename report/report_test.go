@@ -224,3 +224,25 @@ func TestSummarizePercentiles(t *testing.T) {
 		})
 	}
 }
+
+// Community referrals have a group of their own. One assigned for
+// follow-up paged nobody: it counts, and its follow-up counts, but it
+// takes no part in the response times or the hand-off share.
+func TestSummarizeCommunity(t *testing.T) {
+	rows := []report.Row{
+		{Code: "C1", Type: "community", Cohort: "Eastside", Received: t0, Accepted: at(t0, 4), Arrived: at(t0, 20),
+			Closed: at(t0, 60), Outcome: "engaged"},
+		{Code: "C2", Type: "community", Cohort: "Eastside", Received: t0, Accepted: t0, Assigned: true, Outcome: "open",
+			FollowUpDue: t0.Add(7 * day), FollowedUp: t0.Add(2 * day)},
+	}
+	all := report.Summarize(rows, fixtureNow)
+	if len(all) != 2 || all[0].Type != "community" {
+		t.Fatalf("groups: %+v", all)
+	}
+	for _, s := range all {
+		if s.Count != 2 || s.Accepted != 1 || s.MedianAccept != 4*m || s.Arrived != 1 || s.WithinTarget != 1 ||
+			s.FollowUpsDue != 1 || s.FollowedOnTime != 1 || s.MedianFollowUp != 2*day {
+			t.Errorf("%s %s: %+v", s.Cohort, s.Type, s)
+		}
+	}
+}
