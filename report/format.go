@@ -66,11 +66,19 @@ func (st cellStyle) referral(r Row) []string {
 		}
 		return st.time(t)
 	}
+	eta, late := st.none, st.none
+	if r.ETA > 0 {
+		eta = strconv.Itoa(r.ETA)
+	}
+	if d, ok := r.Late(); ok {
+		late = st.dur(d)
+	}
 	return []string{
 		st.text(r.Code), st.text(r.Type), st.text(r.Cohort),
 		at(r.Received), at(r.Accepted), at(r.Arrived), at(r.Closed),
 		st.text(r.Outcome), st.text(r.AcceptedBy), strconv.Itoa(r.Steps),
 		at(r.FollowUpDue), at(r.FollowedUp),
+		eta, late, strconv.Itoa(r.Nudges), strconv.Itoa(r.CheckIns), strconv.Itoa(r.SOS),
 	}
 }
 
@@ -107,7 +115,7 @@ func writeTable(w io.Writer, rows []Row, groups []group, loc *time.Location) err
 	line := func(cells ...string) { fmt.Fprintln(tw, strings.Join(cells, "\t")) }
 	line("Referrals")
 	line("CODE", "TYPE", "COHORT", "RECEIVED", "ACCEPTED", "ARRIVED", "CLOSED", "OUTCOME", "ACCEPTED_BY", "STEPS",
-		"FOLLOW_UP_DUE", "FOLLOWED_UP")
+		"FOLLOW_UP_DUE", "FOLLOWED_UP", "ETA_MIN", "LATE", "NUDGES", "CHECK_INS", "SOS")
 	for _, r := range rows {
 		line(st.referral(r)...)
 	}
@@ -161,7 +169,7 @@ func writeCSV(w io.Writer, rows []Row, groups []group, loc *time.Location) error
 	}
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"code", "type", "cohort", "received", "accepted", "arrived", "closed", "outcome", "accepted_by", "steps",
-		"follow_up_due", "followed_up"})
+		"follow_up_due", "followed_up", "eta_min", "late_s", "nudges", "check_ins", "sos"})
 	for _, r := range rows {
 		cw.Write(st.referral(r))
 	}
@@ -205,6 +213,11 @@ type jsonReferral struct {
 	Steps       int     `json:"steps"`
 	FollowUpDue *string `json:"follow_up_due"`
 	FollowedUp  *string `json:"followed_up"`
+	ETAMin      *int    `json:"eta_min"`
+	LateS       *int64  `json:"late_s"`
+	Nudges      int     `json:"nudges"`
+	CheckIns    int     `json:"check_ins"`
+	SOS         int     `json:"sos"`
 }
 
 type jsonSummary struct {
@@ -246,6 +259,7 @@ func writeJSON(w io.Writer, rows []Row, groups []group, loc *time.Location) erro
 			Received: at(r.Received), Accepted: at(r.Accepted), Arrived: at(r.Arrived), Closed: at(r.Closed),
 			Outcome: r.Outcome, AcceptedBy: r.AcceptedBy, Steps: r.Steps,
 			FollowUpDue: at(r.FollowUpDue), FollowedUp: at(r.FollowedUp),
+			ETAMin: etaOf(r), LateS: lateOf(r), Nudges: r.Nudges, CheckIns: r.CheckIns, SOS: r.SOS,
 		})
 	}
 	for _, g := range groups {
@@ -266,4 +280,20 @@ func writeJSON(w io.Writer, rows []Row, groups []group, loc *time.Location) erro
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(rep) // Encode ends with a newline
+}
+
+func etaOf(r Row) *int {
+	if r.ETA == 0 {
+		return nil
+	}
+	return &r.ETA
+}
+
+func lateOf(r Row) *int64 {
+	d, ok := r.Late()
+	if !ok {
+		return nil
+	}
+	s := wholeSeconds(d)
+	return &s
 }

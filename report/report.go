@@ -29,6 +29,22 @@ type Row struct {
 	// is owed (no plan for the type, never accepted, refused, gone or cancelled).
 	FollowUpDue time.Time
 	FollowedUp  time.Time // when the follow-up was recorded
+	// After the accept: the latest ETA given (minutes, 0 for none), when it
+	// said the case manager would arrive (zero for none), and how often
+	// they were nudged on the way, checked on on scene, and asked for help.
+	ETA              int
+	ArriveBy         time.Time
+	Nudges, CheckIns int
+	SOS              int
+}
+
+// Late is how long after the ETA given the case manager arrived (negative:
+// early); ok is false without an ETA or an arrival.
+func (r Row) Late() (d time.Duration, ok bool) {
+	if r.ArriveBy.IsZero() || r.Arrived.IsZero() {
+		return 0, false
+	}
+	return r.Arrived.Sub(r.ArriveBy), true
 }
 
 // Summary is one cohort and type.

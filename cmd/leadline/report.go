@@ -94,6 +94,7 @@ func reportRow(prog *program.Program, r *referral.Referral) report.Row {
 		row.AcceptedBy = p.Name
 	}
 	row.FollowUpDue, row.FollowedUp = r.FollowUpDue(prog), r.FollowedAt
+	row.ETA, row.ArriveBy, row.Nudges, row.CheckIns, row.SOS = r.ETAMinutes, r.ArriveBy, r.Nudges, r.CheckIns, r.SOSes
 	return row
 }
 
