@@ -29,7 +29,9 @@ func fixture() []report.Row {
 		// Accepted 5, arrived 20: within target. Intake 3 days after the accept: on time.
 		{Code: "A1", Type: "arrest", Cohort: "Eastside", Received: t0, Accepted: at(t0, 5), Arrived: at(t0, 20),
 			Closed: at(t0, 60), Outcome: "engaged", AcceptedBy: "Jordan Rivera",
-			FollowUpDue: at(t0, 5).Add(30 * day), FollowedUp: at(t0, 5).Add(3 * day)},
+			FollowUpDue: at(t0, 5).Add(30 * day), FollowedUp: at(t0, 5).Add(3 * day),
+			// ETA 10 at the accept: arrived 5 minutes after it; nudged once, two check-ins, an SOS.
+			ETA: 10, ArriveBy: at(t0, 15), Nudges: 1, CheckIns: 2, SOS: 1},
 		// Accepted 12, arrived 45: late.
 		{Code: "A2", Type: "arrest", Cohort: "Eastside", Received: at(t0, 60), Accepted: at(t0, 72), Arrived: at(t0, 105),
 			Closed: at(t0, 150), Outcome: "refused", AcceptedBy: "Sam Lee", Steps: 1},

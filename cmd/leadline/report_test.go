@@ -127,7 +127,7 @@ func TestReport(t *testing.T) {
 	w.at("2026-11-03 10:00")
 	engaged := w.refer(north)
 	w.at("2026-11-03 10:04")
-	w.text("jrivera", "1")
+	w.text("jrivera", "1 15") // there by 10:19, by the ETA; on scene at 10:25
 	w.at("2026-11-03 10:25")
 	w.text("jrivera", "ARRIVED")
 	w.at("2026-11-03 11:00")
@@ -164,12 +164,12 @@ func TestReport(t *testing.T) {
 	}
 	want := [][]string{
 		{"code", "type", "cohort", "received", "accepted", "arrived", "closed", "outcome", "accepted_by", "steps",
-			"follow_up_due", "followed_up"},
+			"follow_up_due", "followed_up", "eta_min", "late_s", "nudges", "check_ins", "sos"},
 		{engaged, "arrest", "North", "2026-11-03T10:00:00-05:00", "2026-11-03T10:04:00-05:00", "2026-11-03T10:25:00-05:00", "2026-11-03T11:00:00-05:00", "engaged", "Jo Rivera", "0",
-			"2026-12-03T10:04:00-05:00", "2026-11-06T09:30:00-05:00"},
-		{unanswered, "social", "West", "2026-11-10T09:00:00-05:00", "", "", "2026-11-10T09:00:00-05:00", "unanswered", "", "2", "", ""},
-		{cancelled, "arrest", "North", "2026-11-20T16:30:00-05:00", "", "", "2026-11-20T16:35:00-05:00", "cancelled", "", "0", "", ""},
-		{open, "arrest", "North", "2026-11-30T23:59:00-05:00", "", "", "", "open", "", "0", "", ""},
+			"2026-12-03T10:04:00-05:00", "2026-11-06T09:30:00-05:00", "15", "360", "0", "0", "0"},
+		{unanswered, "social", "West", "2026-11-10T09:00:00-05:00", "", "", "2026-11-10T09:00:00-05:00", "unanswered", "", "2", "", "", "", "", "0", "0", "0"},
+		{cancelled, "arrest", "North", "2026-11-20T16:30:00-05:00", "", "", "2026-11-20T16:35:00-05:00", "cancelled", "", "0", "", "", "", "", "0", "0", "0"},
+		{open, "arrest", "North", "2026-11-30T23:59:00-05:00", "", "", "", "open", "", "0", "", "", "", "", "0", "0", "0"},
 	}
 	if len(recs) < len(want) {
 		t.Fatalf("report has %d lines:\n%q", len(recs), recs)
