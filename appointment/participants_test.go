@@ -23,7 +23,7 @@ const day = 24 * time.Hour
 
 func TestConsentRemindersConfirmAndReschedule(t *testing.T) {
 	w := e2e.NewWith(t, e2e.Start, noFollowUps)
-	code := w.AcceptedReferral("AD")
+	code := w.HandedOff("AD")
 	// Monday 09:00: the appointment is Friday 27 Nov at 14:30.
 	w.Text("jrivera", "APPT "+code+" 412-555-0177 11/27 2:30pm @ 123 Center Ave")
 	w.Expect("jrivera", code+": appointment Fri 27 Nov 2:30 PM @ 123 Center Ave saved. Asked +1412***0177 to agree to reminders")
@@ -64,7 +64,7 @@ func TestConsentRemindersConfirmAndReschedule(t *testing.T) {
 
 func TestMoveAndCancelRequeueReminders(t *testing.T) {
 	w := e2e.NewWith(t, e2e.Start, func(p *program.Program) { noFollowUps(p); p.Participants.Window.PerWeek = 7 })
-	code := w.AcceptedReferral("AD")
+	code := w.HandedOff("AD")
 	w.Appointment(code, e2e.ParticipantPhone, "11/30 10am") // Monday next week
 	w.At("2026-11-27 10:00")                                // three days before
 	w.Expect(e2e.ParticipantPhone, w.ParticipantTexts().Reminder(participant.English, time.Date(2026, 11, 30, 10, 0, 0, 0, w.Prog.TimeZone), ""))
@@ -116,7 +116,7 @@ func TestOptOut(t *testing.T) {
 	} {
 		t.Run(tc.body, func(t *testing.T) {
 			w := e2e.NewWith(t, e2e.Start, noFollowUps)
-			code := w.AcceptedReferral("AD")
+			code := w.HandedOff("AD")
 			w.Appointment(code, e2e.ParticipantPhone, "11/27 2:30pm")
 			w.Text(e2e.ParticipantPhone, tc.body)
 			if tc.reply != "" {
@@ -135,7 +135,7 @@ func TestOptOut(t *testing.T) {
 
 func TestOptOutByCarrierAndStart(t *testing.T) {
 	w := e2e.NewWith(t, e2e.Start, noFollowUps)
-	code := w.AcceptedReferral("AD")
+	code := w.HandedOff("AD")
 	w.Appointment(code, e2e.ParticipantPhone, "11/30 10am")
 	// The participant texted STOP somewhere Leadline never saw it: Twilio
 	// refuses the next text with 21610.
@@ -202,7 +202,7 @@ func TestAppointmentInputIsCheckedAndChangesNothing(t *testing.T) {
 
 func TestQuietHoursAcrossMidnight(t *testing.T) {
 	w := e2e.NewWith(t, e2e.Start, func(p *program.Program) { noFollowUps(p); p.Participants.Reminders = []time.Duration{10 * time.Hour} })
-	code := w.AcceptedReferral("AD")
+	code := w.HandedOff("AD")
 	w.Appointment(code, e2e.ParticipantPhone, "11/25 9am")
 	w.At("2026-11-24 23:00") // ten hours before: night
 	w.Quiet(e2e.ParticipantPhone)
@@ -212,7 +212,7 @@ func TestQuietHoursAcrossMidnight(t *testing.T) {
 	w.Expect(e2e.ParticipantPhone, "Reply C")
 
 	// One at 07:30 has no morning slot before it: its reminder is dropped.
-	other := w.AcceptedReferral("AD")
+	other := w.HandedOff("AD")
 	w.Appointment(other, "+14125550178", "11/27 7:30am")
 	w.At("2026-11-26 21:30")
 	w.At("2026-11-27 08:00")
@@ -325,7 +325,7 @@ func TestParticipantNumberIsForgotten(t *testing.T) {
 
 func TestConsentDeclinedThenGiven(t *testing.T) {
 	w := e2e.NewWith(t, e2e.Start, noFollowUps)
-	code := w.AcceptedReferral("AD")
+	code := w.HandedOff("AD")
 	w.Text("jrivera", "APPT "+code+" 412 555 0177 11/27 2:30pm")
 	w.Expect("jrivera", "Asked")
 	w.Expect(e2e.ParticipantPhone, w.ParticipantTexts().Consent(participant.English))

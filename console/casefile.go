@@ -233,6 +233,23 @@ func (s *Server) eventText(l referral.Line, details bool) string {
 		return fmt.Sprintf("ETA %s min from %s", l.Detail, who)
 	case referral.EvArrived:
 		return who + " arrived on scene"
+	case referral.EvNudged:
+		return who + " was asked whether on the way"
+	case referral.EvDelayed:
+		return who + " did not answer: the supervisors and the officer were told of the delay"
+	case referral.EvCheckIn:
+		return who + " was asked whether all is OK"
+	case referral.EvCheckInCall:
+		return who + " did not answer the check-in: called"
+	case referral.EvCheckInAlarm:
+		return who + " did not answer the check-in or the call: the supervisors were told"
+	case referral.EvOK:
+		return who + " answered: all OK"
+	case referral.EvSOS:
+		if l.Detail == "paged" {
+			return "SOS: the supervisors were texted and called"
+		}
+		return "SOS from " + who
 	case referral.EvClosed:
 		return fmt.Sprintf("Closed by %s: %s", who, l.Detail)
 	case referral.EvCancelled:

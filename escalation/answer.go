@@ -15,12 +15,12 @@ import (
 // everyone else paged are told. applied reports whether p's accept won;
 // reply is what to tell p.
 func (ch *Chain) Accept(ctx context.Context, p *program.Person, r *referral.Referral, eta int) (reply string, applied bool, err error) {
-	set := []referral.Write{referral.Set(referral.FAcceptedBy, p.ID)}
-	if eta > 0 {
-		set = append(set, referral.Set(referral.FETA, eta))
-	}
 	// Accepting after the officer was told nobody would is still good news.
 	now := ch.Clock()
+	set := []referral.Write{referral.Set(referral.FAcceptedBy, p.ID)}
+	if eta > 0 {
+		set = append(set, referral.Set(referral.FETA, eta), referral.ArriveBy(now, eta))
+	}
 	c := referral.Change{From: []referral.State{referral.Paging, referral.Unanswered}, Guard: referral.Holds(referral.FPagedList, p.ID),
 		Event: referral.At(now, referral.EvAccepted, p.ID, strconv.Itoa(eta)), Set: set,
 		Timers:                                                            followup.Timers(ch.Program, r, now)}.To(referral.Accepted, now).

@@ -18,7 +18,7 @@ const day = 24 * time.Hour
 // then makes the intake due Wednesday 23 Dec 09:00.
 func TestArrestDiversionIntakeCycle(t *testing.T) {
 	w := e2e.New(t, e2e.Start)
-	code := w.AcceptedReferral("AD")
+	code := w.HandedOff("AD")
 	w.Quiet("jrivera", "msup")
 
 	w.After(day)
@@ -46,7 +46,7 @@ func TestArrestDiversionIntakeCycle(t *testing.T) {
 
 func TestOverdueIntakeIsReportedToSupervisors(t *testing.T) {
 	w := e2e.New(t, e2e.Start)
-	code := w.AcceptedReferral("AD")
+	code := w.HandedOff("AD")
 	for d := 1; d <= 30; d++ {
 		w.After(day)
 		if slices.Contains([]int{1, 7, 14, 25, 29}, d) {
@@ -97,7 +97,7 @@ func TestFollowUpsEndWithTheCase(t *testing.T) {
 
 func TestSocialContactFollowUpWithin72Hours(t *testing.T) {
 	w := e2e.New(t, e2e.Start)
-	code := w.AcceptedReferral("SC")
+	code := w.HandedOff("SC")
 	w.After(day)
 	w.Expect("jrivera", code+" (social contact, North): follow-up due Thu 26 Nov 09:00, 2 days left")
 	w.Text("jrivera", "FOLLOWED "+code)
@@ -109,7 +109,7 @@ func TestSocialContactFollowUpWithin72Hours(t *testing.T) {
 func TestFollowUpReminderWaitsForTheMorning(t *testing.T) {
 	w := e2e.New(t, e2e.Start)
 	w.At("2026-11-23 22:30") // accepted late in the evening
-	code := w.AcceptedReferral("SC")
+	code := w.HandedOff("SC")
 	w.At("2026-11-24 22:30") // 24 h on: too late to text
 	w.Quiet("jrivera")
 	w.At("2026-11-25 07:59")
@@ -120,8 +120,8 @@ func TestFollowUpReminderWaitsForTheMorning(t *testing.T) {
 
 func TestDailyDigest(t *testing.T) {
 	w := e2e.New(t, e2e.Start)
-	code := w.AcceptedReferral("AD")
-	other := w.AcceptedReferral("SC")
+	code := w.HandedOff("AD")
+	other := w.HandedOff("SC")
 	w.Text("jrivera", "APPT "+code+" 412-555-0177 11/24 2:30pm @ 123 Center Ave")
 	w.Expect("jrivera", "saved")
 	w.Expect(e2e.ParticipantPhone, w.ParticipantTexts().Consent("en"))

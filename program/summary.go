@@ -72,6 +72,10 @@ func (p *Program) WriteSummary(w io.Writer) error {
 	fmt.Fprintf(w, "Participant texts: signed %q, reminders %s before, %02d:%02d-%02d:%02d, numbers kept %s\n",
 		pt.Sender, daysList(pt.Reminders), int(pt.Window.From.Hours()), int(pt.Window.From.Minutes())%60,
 		int(pt.Window.To.Hours()), int(pt.Window.To.Minutes())%60, days(pt.Keep))
+	sf := p.Safety
+	fmt.Fprintf(w, "After the accept: nudge %s after it without an ETA (else when the ETA passes), supervisors told %s later; "+
+		"check-in every %s on scene, a call %s after an unanswered one, supervisors %s after that\n",
+		days(sf.Nudge), days(sf.NudgeAnswer), days(sf.CheckIn), days(sf.CheckInAnswer), days(sf.CheckInAnswer))
 	cap := "no cap"
 	if p.MaxMessagesPerSecond > 0 {
 		cap = fmt.Sprintf("at most %g a second", p.MaxMessagesPerSecond)

@@ -156,7 +156,7 @@ func fromHash(h map[string]string) (*Referral, error) {
 			*dst, err = strconv.Atoi(v)
 		}
 	}
-	for f, dst := range map[Field]*time.Time{FFollowedAt: &r.FollowedAt, FOverdueAt: &r.OverdueAt, FApptAt: &r.Appt} {
+	for f, dst := range map[Field]*time.Time{FFollowedAt: &r.FollowedAt, FOverdueAt: &r.OverdueAt, FApptAt: &r.Appt, FArriveBy: &r.ArriveBy} {
 		if v := g(f); v != "" && err == nil {
 			*dst, err = time.Parse(time.RFC3339Nano, v)
 		}

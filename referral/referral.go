@@ -128,6 +128,7 @@ type Referral struct {
 	// nudged, checked in and paged for help.
 	watch                   map[Field]string
 	Nudges, CheckIns, SOSes int
+	ArriveBy                time.Time // zero when no ETA was given
 }
 
 // Open reports whether someone may still act on the referral.

@@ -34,7 +34,15 @@ const (
 	FNudges   Field = "nudges"   // nudges sent
 	FCheckIns Field = "checkins" // check-ins sent
 	FSOSes    Field = "soses"    // SOS pages
+	// FArriveBy is when the case manager's latest ETA said they would be
+	// there (accept time or ETA text, plus the minutes).
+	FArriveBy Field = "arrive_by"
 )
+
+// ArriveBy is the write that records an ETA of eta minutes given at t.
+func ArriveBy(t time.Time, eta int) Write {
+	return Set(FArriveBy, FormatTime(t.Add(time.Duration(eta)*time.Minute)))
+}
 
 // History events of the watch.
 const (

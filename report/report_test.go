@@ -235,7 +235,7 @@ func TestSummarizeCommunity(t *testing.T) {
 		{Code: "C2", Type: "community", Cohort: "Eastside", Received: t0, Accepted: t0, Assigned: true, Outcome: "open",
 			FollowUpDue: t0.Add(7 * day), FollowedUp: t0.Add(2 * day)},
 	}
-	all := report.Summarize(rows, fixtureNow)
+	all := report.Summarize(rows, fixtureNow, report.ByCohort)
 	if len(all) != 2 || all[0].Type != "community" {
 		t.Fatalf("groups: %+v", all)
 	}

@@ -36,7 +36,7 @@ func (s *Scene) ETA(ctx context.Context, p *program.Person, r *referral.Referral
 	now := s.now()
 	// A new ETA moves the nudge to when it passes, and starts it over.
 	c := referral.Change{From: []referral.State{referral.Accepted},
-		Event: referral.At(now, referral.EvETA, p.ID, strconv.Itoa(minutes)), Set: []referral.Write{referral.Set(referral.FETA, minutes)}}.
+		Event: referral.At(now, referral.EvETA, p.ID, strconv.Itoa(minutes)), Set: []referral.Write{referral.Set(referral.FETA, minutes), referral.ArriveBy(now, minutes)}}.
 		Watch(referral.TimerNudge, 0, s.prog().Safety.NudgeAt(now, minutes))
 	told := s.supervisorsTold(r, referral.TimerNudge, 2)
 	return s.byAcceptor(ctx, p, r, c, func(r *referral.Referral) string {

@@ -44,3 +44,18 @@ func (w *World) TimerSet(kind timers.Kind, code string) bool {
 	}
 	return true
 }
+
+// HandedOff is AcceptedReferral with the encounter over: jrivera arrived
+// and closed it engaged, as happens before the days of follow-up work (an
+// accepted referral left open would be nudged and checked on). The texts
+// about it are read.
+func (w *World) HandedOff(kind string) string {
+	w.T.Helper()
+	code := w.AcceptedReferral(kind)
+	w.Text("jrivera", "ARRIVED "+code)
+	w.Expect("jrivera", "On scene noted")
+	w.Expect("osmith", code+": Jo R. has arrived.")
+	w.Text("jrivera", "DONE ENGAGED "+code)
+	w.Expect("jrivera", code+" closed: engaged")
+	return code
+}
