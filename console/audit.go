@@ -33,6 +33,7 @@ const (
 	// For the dashboard: a view, and a report file downloaded.
 	ActionDashboardView Action = "dashboard_view"
 	ActionReportExport  Action = "report_export"
+	ActionCalendarView  Action = "calendar_view" // the on-call calendar
 )
 
 // Entry is one line of the audit log: who, when, which referral, which

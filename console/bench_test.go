@@ -5,8 +5,10 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -129,4 +131,54 @@ func BenchmarkLiveBoards(b *testing.B) {
 	}
 	b.ReportMetric(heap, "KiB-heap/board")
 	b.ReportMetric(gs, "goroutines/board")
+}
+
+// BenchmarkDashboard: the program manager's dashboard for a year holding
+// 50,000 referrals (four cohorts, three types, a tenth unanswered); reports
+// the server's time per page, p50 and p99.
+func BenchmarkDashboard(b *testing.B) {
+	w := newWorld(b)
+	q := timers.New(w.rdb, referral.TimersBase, timers.Options{Clock: w.clock.Now})
+	st := referral.NewStore(w.rdb, q, w.clock.Now, w.prog.Retention.Details)
+	cohorts := []string{"north", "east", "south", "west"}
+	types := []referral.Type{referral.Arrest, referral.Social, referral.Community}
+	now := w.clock.Now()
+	n := 50000
+	if s := os.Getenv("LEADLINE_BENCH_N"); s != "" {
+		n, _ = strconv.Atoi(s)
+	}
+	for i := range n {
+		at := now.Add(-time.Duration(i) * (364 * 24 * time.Hour / time.Duration(n)))
+		r := &referral.Referral{Type: types[i%3], Cohort: cohorts[i%4], State: referral.Closed, Officer: "osmith",
+			Agency: "Pittsburgh Bureau of Police", Step: 1, Received: at, PagingAt: at,
+			AcceptedAt: at.Add(time.Duration(30+i%900) * time.Second), OnSceneAt: at.Add(time.Duration(10+i%40) * time.Minute),
+			ClosedAt: at.Add(time.Hour), AcceptedBy: "jrivera", Outcome: referral.Outcomes[i%3]}
+		if i%10 == 0 {
+			r.State, r.AcceptedAt, r.OnSceneAt, r.ClosedAt, r.UnansweredAt, r.AcceptedBy, r.Outcome =
+				referral.Unanswered, time.Time{}, time.Time{}, time.Time{}, at.Add(20*time.Minute), "", ""
+		}
+		if err := st.Insert(context.Background(), r, referral.Timer{Kind: referral.TimerPurge, At: at.Add(24 * time.Hour)}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	c := w.client(w.url)
+	c.http.Timeout = 2 * time.Minute // a loaded machine must not fail it; the figures say how long
+	w.signIn(c, "pmorgan")
+	loc := w.prog.TimeZone
+	path := "/dashboard?from=" + now.In(loc).AddDate(0, 0, -364).Format(time.DateOnly) + "&to=" + now.In(loc).Format(time.DateOnly)
+	if code, _, body := c.get(path); code != http.StatusOK || !strings.Contains(body, `id="fig-count">`+strconv.Itoa(n)+`<`) {
+		b.Fatalf("dashboard: %d\n%s", code, body[:min(len(body), 3000)])
+	}
+	var took []time.Duration
+	b.ResetTimer()
+	for b.Loop() {
+		t0 := time.Now()
+		if code, _, _ := c.get(path); code != http.StatusOK {
+			b.Fatal(code)
+		}
+		took = append(took, time.Since(t0))
+	}
+	slices.Sort(took)
+	b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(took[(len(took)*99+99)/100-1].Microseconds())/1000, "p99-ms")
 }

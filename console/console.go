@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/leadline/leadline/oncall"
 	"github.com/leadline/leadline/program"
 	"github.com/leadline/leadline/referral"
 )
@@ -73,6 +74,7 @@ type Server struct {
 	sending sync.WaitGroup
 
 	referrals       *referral.Store
+	oncall          *oncall.Store // read only: the calendar
 	feed            *feed
 	actions         Actions
 	tiles           string
@@ -111,6 +113,7 @@ func New(cfg Config) (*Server, error) {
 		secure: pub.Scheme == "https", public: pub, csrf: csrfKeys{rdb: cfg.Redis},
 		audit:     NewAudit(cfg.Redis, cfg.Clock, cfg.Program.Retention.Records),
 		referrals: referral.NewStore(cfg.Redis, nil, cfg.Clock, cfg.Program.Retention.Details),
+		oncall:    oncall.New(cfg.Redis, cfg.Program, cfg.Clock, cfg.Log),
 		actions:   cfg.Actions, tiles: cfg.MapTiles, tileOrigin: origin, tileAttribution: cfg.MapAttribution,
 		demo: cfg.DemoSignIn}
 	s.feed = newFeed(s)
@@ -138,6 +141,7 @@ func New(cfg Config) (*Server, error) {
 	e.GET("/referrals/:code", s.referralPage, s.require())
 	e.GET("/areas/:file", s.areaGeoJSON, s.require())
 	e.GET("/dashboard", s.dashboard, s.require(dashboardRoles...))
+	e.GET("/oncall", s.calendar, s.require(dashboardRoles...))
 	e.GET("/dashboard/report.:format", s.reportDownload, s.require(dashboardRoles...), reportFormat)
 	if s.actions != nil {
 		e.GET("/referrals/:code/:action", s.actionForm, s.require(), s.actionAllowed)

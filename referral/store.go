@@ -307,6 +307,29 @@ func (s *Store) PurgeDetails(ctx context.Context, code, agency string, now, expi
 // reports. Those past their details retention hold only the de-identified
 // record.
 func Records(ctx context.Context, rdb redis.UniversalClient, from, to time.Time) ([]*Referral, error) {
+	return records(ctx, rdb, from, to, nil)
+}
+
+// ReportRecords are Records holding only what a report reads (RecordFields),
+// which is what a year's dashboard needs read quickly.
+func ReportRecords(ctx context.Context, rdb redis.UniversalClient, from, to time.Time) ([]*Referral, error) {
+	return records(ctx, rdb, from, to, recordFields)
+}
+
+// recordFields are the de-identified record's fields, and the officer (for
+// the agency of a referral stored before FAgency was).
+var recordFields = func() []string {
+	f := []string{string(FCode), string(FType), string(FCohort), string(FState), string(FOfficer), string(FAgency),
+		string(FEscalations), string(FAcceptedBy), string(FOutcome), string(FFollowedAt)}
+	for _, name := range timeFields {
+		f = append(f, string(name))
+	}
+	return f
+}()
+
+// records loads the referrals received in [from, to), every field or only
+// fields.
+func records(ctx context.Context, rdb redis.UniversalClient, from, to time.Time, fields []string) ([]*Referral, error) {
 	codes, err := rdb.ZRangeByScore(ctx, referralsKey, &redis.ZRangeBy{
 		Min: strconv.FormatInt(from.UnixMilli(), 10), Max: "(" + strconv.FormatInt(to.UnixMilli(), 10),
 	}).Result()
@@ -316,10 +339,14 @@ func Records(ctx context.Context, rdb redis.UniversalClient, from, to time.Time)
 	out := make([]*Referral, 0, len(codes))
 	for lo := 0; lo < len(codes); lo += 500 {
 		batch := codes[lo:min(lo+500, len(codes))]
-		cmds := make([]*redis.MapStringStringCmd, len(batch))
+		cmds := make([]redis.Cmder, len(batch))
 		_, err := rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 			for i, c := range batch {
-				cmds[i] = p.HGetAll(ctx, hashKey(c))
+				if fields == nil {
+					cmds[i] = p.HGetAll(ctx, hashKey(c))
+				} else {
+					cmds[i] = p.HMGet(ctx, hashKey(c), fields...)
+				}
 			}
 			return nil
 		})
@@ -327,10 +354,11 @@ func Records(ctx context.Context, rdb redis.UniversalClient, from, to time.Time)
 			return nil, fmt.Errorf("load referrals: %w", err)
 		}
 		for _, cmd := range cmds {
-			if len(cmd.Val()) == 0 {
+			h := hashOf(cmd, fields)
+			if len(h) == 0 {
 				continue // its record expired
 			}
-			r, err := fromHash(cmd.Val())
+			r, err := fromHash(h)
 			if err != nil {
 				return nil, err
 			}
@@ -338,6 +366,20 @@ func Records(ctx context.Context, rdb redis.UniversalClient, from, to time.Time)
 		}
 	}
 	return out, nil
+}
+
+// hashOf is the fields an HGETALL or HMGET read, as a map.
+func hashOf(cmd redis.Cmder, fields []string) map[string]string {
+	if all, ok := cmd.(*redis.MapStringStringCmd); ok {
+		return all.Val()
+	}
+	h := make(map[string]string, len(fields))
+	for i, v := range cmd.(*redis.SliceCmd).Val() {
+		if s, ok := v.(string); ok {
+			h[fields[i]] = s
+		}
+	}
+	return h
 }
 
 // Records is the package's Records on the store's Redis.

@@ -13,7 +13,7 @@ import (
 // Load is the rows of the referrals received in [from, to): what `leadline
 // report` and the console's dashboard both show, so their files are the same.
 func Load(ctx context.Context, rdb redis.UniversalClient, prog *program.Program, from, to time.Time) ([]Row, error) {
-	refs, err := referral.Records(ctx, rdb, from, to)
+	refs, err := referral.ReportRecords(ctx, rdb, from, to)
 	if err != nil {
 		return nil, err
 	}
