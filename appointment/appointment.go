@@ -117,7 +117,8 @@ func (b *Book) Register(mux *timers.Mux, box *outbox.Box) {
 	}
 	mux.Handle(TimerForget, func(ctx context.Context, _ timers.Timer, a timers.Args) error { return b.forget(ctx, a.At(0)) })
 	for _, k := range []outbox.Kind{KindAsk, KindReminder, KindReply, KindMessage} {
-		box.Register(k, outbox.Hooks{Check: b.mayGet, Done: b.sent, Status: b.report})
+		box.Register(k, outbox.Hooks{Check: b.mayGet, Done: b.sent, Status: b.report,
+			From: b.prog.Participants.Phone, Service: b.prog.Participants.MessagingService})
 	}
 }
 

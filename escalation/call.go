@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/twilio/twilio-go/twiml"
 
 	"github.com/leadline/leadline/phone"
@@ -33,7 +34,14 @@ func (ch *Chain) VoicePage(ctx context.Context, callSID, to string) (string, err
 		return "", fmt.Errorf("count prompts: %w", err)
 	}
 	if n > maxPrompts {
-		return phone.Goodbye(spokenNoAnswer)
+		wrong, err := ch.Redis.HGet(ctx, callKey(callSID), "wrong").Int()
+		if err != nil && !errors.Is(err, redis.Nil) {
+			return "", fmt.Errorf("load call: %w", err)
+		}
+		if wrong > 0 {
+			return phone.Goodbye(spokenWrongKeys(r.Code))
+		}
+		return phone.Goodbye(spokenNoAnswer(r.Code))
 	}
 	if r.State != referral.Paging && r.State != referral.Unanswered {
 		return phone.Goodbye(ch.SpokenSettled(r, p.ID))
@@ -69,6 +77,9 @@ func (ch *Chain) VoiceAnswer(ctx context.Context, callSID, digits string) (strin
 			return "", err
 		}
 		return phone.Goodbye(spokenDeclined)
+	}
+	if err := ch.Redis.HIncrBy(ctx, callKey(callSID), "wrong", 1).Err(); err != nil {
+		return "", fmt.Errorf("count wrong keys: %w", err)
 	}
 	return phone.Voice(phone.Say(spokenWrongKey), &twiml.VoiceRedirect{Url: ch.PublicURL + "/twilio/voice/page", Method: "POST"})
 }

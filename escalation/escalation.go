@@ -7,7 +7,9 @@
 // Keys (in the referral's hash tag):
 //
 //	leadline:{dispatch}:person:<id>:paged  string: the latest code paged to a person (replies without a code)
-//	leadline:{dispatch}:call:<CallSid>     hash: a page call: code, person, step, status, rank, prompts; 24 h
+//	leadline:{dispatch}:person:<id>:pages  zset: codes paged to a person, by when (ms); those no longer paging are
+//	                                       dropped as they are read; 7 days
+//	leadline:{dispatch}:call:<CallSid>     hash: a page call: code, person, step, status, rank, prompts, wrong (keys not 1 or 2); 24 h
 //	leadline:{dispatch}:pagecall:<code>:<step>:<id>  hash: a page call's intent: sid once placed, until
 //	                                        (an instance's claim to place it, Unix ms), attempts, deadline; 24 h
 //	leadline:{dispatch}:person:<id>:calling string: "<code> <step>" of the page call last placed to a person; 24 h
@@ -42,6 +44,11 @@ import (
 const prefix = "leadline:{dispatch}:"
 
 func pagedKey(id string) string { return prefix + "person:" + id + ":paged" }
+func pagesKey(id string) string { return prefix + "person:" + id + ":pages" }
+
+// pagesTTL is how long a person's list of pages is kept after the last.
+const pagesTTL = 7 * 24 * time.Hour
+
 func callKey(sid string) string { return prefix + "call:" + sid }
 
 // Why a referral moved to its next step.
@@ -291,9 +298,45 @@ func (ch *Chain) takeStep(ctx context.Context, r *referral.Referral, from, j int
 // remember makes code the latest page to id, so a reply without a code
 // means it.
 func (ch *Chain) remember(ctx context.Context, id, code string) {
-	if err := ch.Redis.Set(ctx, pagedKey(id), code, 0).Err(); err != nil {
+	_, err := ch.Redis.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.Set(ctx, pagedKey(id), code, 0)
+		p.ZAdd(ctx, pagesKey(id), redis.Z{Score: float64(ch.Clock().UnixMilli()), Member: code})
+		p.Expire(ctx, pagesKey(id), pagesTTL)
+		return nil
+	})
+	if err != nil {
 		ch.Log.Error("remember page", "code", code, "err", err)
 	}
+}
+
+// Open is the referrals still paging that were paged to a person who has
+// not declined them, oldest page first: the pages a bare 1 or 2 could
+// mean.
+func (ch *Chain) Open(ctx context.Context, id string) ([]*referral.Referral, error) {
+	codes, err := ch.Redis.ZRange(ctx, pagesKey(id), 0, -1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("open pages: %w", err)
+	}
+	rs, err := ch.Referrals.LoadMany(ctx, codes)
+	if err != nil {
+		return nil, err
+	}
+	var open []*referral.Referral
+	var gone []any
+	for i, r := range rs {
+		switch {
+		case r == nil || r.State != referral.Paging:
+			gone = append(gone, codes[i])
+		case slices.Contains(r.PagedList, id) && !slices.Contains(r.Declined, id):
+			open = append(open, r)
+		}
+	}
+	if len(gone) > 0 {
+		if err := ch.Redis.ZRem(ctx, pagesKey(id), gone...).Err(); err != nil {
+			ch.Log.Error("drop settled pages", "err", err)
+		}
+	}
+	return open, nil
 }
 
 // Latest is the code last paged to a person, or "".

@@ -106,7 +106,7 @@ func TestAcceptByCall(t *testing.T) {
 		t.Fatal(err)
 	}
 	said := strings.Join(call.Said(), " ")
-	for _, want := range []string{"social contact", "North cohort", "Sam Smith", "Press 1 to accept"} {
+	for _, want := range []string{"referral " + strings.Join(strings.Split(code, ""), " "), "social contact", "North cohort", "Sam Smith", "Press 1 to accept"} {
 		if !strings.Contains(said, want) {
 			t.Errorf("the call does not say %q: %s", want, said)
 		}
@@ -156,7 +156,7 @@ func TestUnansweredCallMovesOnAtOnce(t *testing.T) {
 	if err := call.Silence(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if said := strings.Join(call.Said(), " "); !strings.Contains(said, "No answer received") || !call.HungUp() {
+	if said := strings.Join(call.Said(), " "); !strings.Contains(said, "No key was pressed, so nothing was recorded and the page goes on") || !call.HungUp() {
 		t.Fatalf("after silence twice the call says %q (hung up %v)", said, call.HungUp())
 	}
 	w.Svc.Wait()
@@ -165,6 +165,36 @@ func TestUnansweredCallMovesOnAtOnce(t *testing.T) {
 	if r := w.Referral(code); r.Step != 2 || r.Escalations != 2 {
 		t.Errorf("after an unanswered call: %+v", r)
 	}
+}
+
+// Two keys that are neither 1 nor 2 end the call saying so, and what it
+// means for the page; the chain moves on and a text still accepts.
+func TestWrongKeysOnAPageCallSaySo(t *testing.T) {
+	w := e2e.New(t, e2e.Start)
+	ctx := context.Background()
+	w.Text("osmith", "AD "+e2e.NorthPoint)
+	code := e2e.CodeIn(t, w.Expect("osmith", "Paging"))
+	w.Expect("jrivera", code)
+	w.After(5 * time.Minute)
+	call, err := w.Sim.Answer(ctx, w.Call("jrivera").SID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"7", "9"} {
+		if err := call.Press(ctx, key); err != nil {
+			t.Fatal(err)
+		}
+	}
+	said := strings.Join(call.Said(), " ")
+	if !strings.Contains(said, "The keys pressed were not 1 or 2, so nothing was recorded and the page goes on to the next person. "+
+		"You can still accept referral "+strings.Join(strings.Split(code, ""), " ")+" by text.") || !call.HungUp() {
+		t.Fatalf("after two wrong keys the call says %q (hung up %v)", said, call.HungUp())
+	}
+	w.Svc.Wait()
+	w.Expect("aklein", "LEAD page "+code)
+	w.Expect("osmith", "paging the next")
+	w.Text("jrivera", "1 "+code)
+	w.Expect("jrivera", "You accepted "+code)
 }
 
 // Pressing 2 on a page call declines it, exactly as texting 2 does.
@@ -438,4 +468,36 @@ func TestResponseTimeMetrics(t *testing.T) {
 			t.Errorf("/metrics lacks %s", want)
 		}
 	}
+}
+
+// A bare 1 or 2 from someone with more than one page open asks which,
+// listing them, and changes nothing; with the code it answers that one,
+// and a bare 1 then means the one left.
+func TestBareAnswerWithTwoOpenPagesAsksWhich(t *testing.T) {
+	w := e2e.New(t, e2e.Start)
+	w.Text("osmith", "AD "+e2e.NorthPoint)
+	first := e2e.CodeIn(t, w.Expect("osmith", "Paging"))
+	w.Expect("jrivera", "LEAD page "+first)
+	w.Text("osmith", "SC 109")
+	second := e2e.CodeIn(t, w.Expect("osmith", "Paging"))
+	w.Expect("jrivera", "LEAD page "+second)
+
+	for _, bare := range []string{"1", "2"} {
+		w.Text("jrivera", bare)
+		w.Expect("jrivera", "You have 2 open pages: "+first+" (arrest diversion, North), "+second+" (social contact, North). Which one?")
+	}
+	for _, code := range []string{first, second} {
+		if r := w.Referral(code); r.State != referral.Paging || len(r.Declined) > 0 {
+			t.Errorf("a bare answer changed %s: %+v", code, r)
+		}
+	}
+	w.Quiet("osmith")
+
+	w.Text("jrivera", "2 "+second)
+	w.Expect("jrivera", "Declined "+second)
+	w.Expect("osmith", second+": paging the next case manager.")
+	w.Expect("aklein", "LEAD page "+second)
+	w.Text("jrivera", "1")
+	w.Expect("jrivera", "You accepted "+first)
+	w.Expect("osmith", first+" accepted by Jo R.")
 }

@@ -117,11 +117,27 @@ func (ch *Chain) AlreadyTaken(r *referral.Referral, who string) string {
 // notes: a speakerphone in a car is not a private place.
 const (
 	spokenGoodbye  = "This call is no longer active. Goodbye."
-	spokenNoAnswer = "No answer received. The page is in your text messages. Goodbye."
 	spokenAccepted = "Accepted. The officer has been told. Details are in your text messages. Goodbye."
 	spokenDeclined = "Declined. Thank you. Goodbye."
 	spokenWrongKey = "Sorry, that key is not an option."
 )
+
+// spokenNoAnswer ends a page call on which nothing was pressed: what that
+// means for the page, and how to answer it still.
+func spokenNoAnswer(code string) string {
+	return "No key was pressed, so nothing was recorded and the page goes on to the next person. " +
+		"You can still accept referral " + spokenCode(code) + " by text. Goodbye."
+}
+
+// spokenWrongKeys ends a page call after keys that were neither 1 nor 2.
+func spokenWrongKeys(code string) string {
+	return "The keys pressed were not 1 or 2, so nothing was recorded and the page goes on to the next person. " +
+		"You can still accept referral " + spokenCode(code) + " by text. Goodbye."
+}
+
+// spokenCode spells a referral code so that it is read out letter by
+// letter.
+func spokenCode(code string) string { return strings.Join(strings.Split(code, ""), " ") }
 
 func (ch *Chain) spokenPage(r *referral.Referral) string {
 	at := "at the location in your text message"
@@ -129,7 +145,7 @@ func (ch *Chain) spokenPage(r *referral.Referral) string {
 		at = "at " + r.Place
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Leadline page: %s, %s cohort, %s.", r.Type.Label(), ch.Program.CohortName(r.Cohort), at)
+	fmt.Fprintf(&b, "Leadline page, referral %s: %s, %s cohort, %s.", spokenCode(r.Code), r.Type.Label(), ch.Program.CohortName(r.Cohort), at)
 	if o, ok := ch.Program.Person(r.Officer); ok {
 		fmt.Fprintf(&b, " Officer %s", o.Name)
 		if o.Agency != "" {

@@ -3,7 +3,9 @@ package inbox
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/leadline/leadline/officer"
 	"github.com/leadline/leadline/program"
@@ -50,6 +52,13 @@ func (in *Inbox) caseManagerText(ctx context.Context, p *program.Person, body st
 	case vOK:
 		return in.Scene.OK(ctx, p, cmd.code)
 	}
+	if cmd.code == "" && (cmd.verb == vAccept || cmd.verb == vDecline) {
+		code, reply, err := in.onlyOpenPage(ctx, p)
+		if code == "" {
+			return reply, err
+		}
+		cmd.code = code
+	}
 	r, reply, err := in.pagedReferral(ctx, p, cmd.code)
 	if r == nil {
 		return reply, err
@@ -68,6 +77,38 @@ func (in *Inbox) caseManagerText(ctx context.Context, p *program.Person, body st
 		return in.Scene.Done(ctx, p, r, cmd.outcome)
 	}
 	return in.caseManagerHelp(), nil
+}
+
+// onlyOpenPage is the code a bare 1 or 2 means: the one page still open
+// for p, or with none open the latest one paged (an accept after the chain
+// ran out still counts). With several open it is "", and the reply asks
+// which, listing them.
+func (in *Inbox) onlyOpenPage(ctx context.Context, p *program.Person) (code, reply string, err error) {
+	open, err := in.Chain.Open(ctx, p.ID)
+	if err != nil {
+		return "", "", err
+	}
+	switch len(open) {
+	case 0:
+		latest, err := in.Chain.Latest(ctx, p.ID)
+		if err == nil && latest == "" {
+			return "", "You have no page to answer.", nil
+		}
+		return latest, "", err
+	case 1:
+		return open[0].Code, "", nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "You have %d open pages:", len(open))
+	for i, r := range open {
+		sep := ","
+		if i == len(open)-1 {
+			sep = "."
+		}
+		fmt.Fprintf(&b, " %s (%s, %s)%s", r.Code, r.Type.Label(), in.Program.CohortName(r.Cohort), sep)
+	}
+	fmt.Fprintf(&b, " Which one? Reply 1 %s to accept or 2 %s to decline.", open[len(open)-1].Code, open[len(open)-1].Code)
+	return "", b.String(), nil
 }
 
 // aboutCase handles what a case manager texts about a referral they have

@@ -22,6 +22,11 @@ type Hooks struct {
 	// Status is told a delivery status that moved a message of the kind
 	// on (see Report), with Twilio's error code if any.
 	Status func(ctx context.Context, m Message, status, errorCode string) error
+	// From and Service, when set, are whom the kind's messages are sent
+	// from: a number of its own, or a Twilio Messaging Service (MG…), which
+	// wins over From. Unset, a message goes from its own From. (Order,
+	// caps and the per-recipient queue still go by the message's From.)
+	From, Service string
 }
 
 type registry struct {

@@ -21,7 +21,15 @@ func (b *Box) process(ctx context.Context, c claimed) bool {
 	stop := b.hold(ctx, c)
 	defer stop()
 	r := Result{Message: c.Message, Attempts: c.Attempts, Queued: c.Queued}
-	if check := b.hooks(c.Kind).Check; check != nil {
+	h := b.hooks(c.Kind)
+	sms := phone.SMS{From: c.From, To: c.To, Body: c.Body, StatusCallback: c.StatusCallback}
+	switch {
+	case h.Service != "":
+		sms.From, sms.Service = "", h.Service
+	case h.From != "":
+		sms.From = h.From
+	}
+	if check := h.Check; check != nil {
 		ok, err := check(ctx, c.Message)
 		if err != nil {
 			return b.failed(ctx, c, r, fmt.Errorf("outbox: check: %w", err))
@@ -32,7 +40,7 @@ func (b *Box) process(ctx context.Context, c claimed) bool {
 		}
 	}
 	sctx, cancel := context.WithTimeout(ctx, b.timeout)
-	sid, err := b.sender.SendSMS(sctx, phone.SMS{From: c.From, To: c.To, Body: c.Body, StatusCallback: c.StatusCallback})
+	sid, err := b.sender.SendSMS(sctx, sms)
 	cancel()
 	if err != nil {
 		return b.failed(ctx, c, r, err)

@@ -117,6 +117,9 @@ func NewClient(cfg ClientConfig) *Client {
 // SMS is one text to send.
 type SMS struct {
 	From, To, Body string
+	// Service is a Twilio Messaging Service SID (MG…) to send through
+	// instead of From; From is then left out.
+	Service string
 	// StatusCallback is where Twilio reports delivery; empty for none.
 	StatusCallback string
 }
@@ -129,7 +132,12 @@ type SMS struct {
 // context's error if that ended the retries.
 func (c *Client) SendSMS(ctx context.Context, m SMS) (string, error) {
 	params := &api.CreateMessageParams{}
-	params.SetFrom(m.From).SetTo(m.To).SetBody(m.Body)
+	params.SetTo(m.To).SetBody(m.Body)
+	if m.Service != "" {
+		params.SetMessagingServiceSid(m.Service)
+	} else {
+		params.SetFrom(m.From)
+	}
 	if m.StatusCallback != "" {
 		params.SetStatusCallback(m.StatusCallback)
 	}

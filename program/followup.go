@@ -3,11 +3,13 @@ package program
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/leadline/leadline/participant"
+	"github.com/leadline/leadline/phone"
 )
 
 // FollowUp is what must happen after a referral of one type is accepted:
@@ -49,7 +51,36 @@ type Participants struct {
 	// Keep is how long a participant's number is kept after the referral
 	// ends and its last appointment is past.
 	Keep time.Duration
+	// Phone is the number participant texts come from and participants
+	// call (E.164), when it is not the program's: "" for the program
+	// number.
+	Phone string
+	// MessagingService is the Twilio Messaging Service (MG…) participant
+	// texts are sent through, or "".
+	MessagingService string
 }
+
+// Shared reports whether participants text and call the number officers
+// use: neither a number nor a Messaging Service of their own, or the
+// program number given as theirs.
+func (pp Participants) Shared(programPhone string) bool {
+	return pp.MessagingService == "" && (pp.Phone == "" || pp.Phone == programPhone)
+}
+
+// Warnings are what `leadline check` points out in a valid config: today,
+// that participants and officers share a number, so a participant who
+// calls it reaches the officers' line (which then says nothing about
+// officers to a caller it does not know).
+func (p *Program) Warnings() []string {
+	if p.Participants.Shared(p.Phone) {
+		return []string{"participants and officers share the number " + phone.Mask(p.Phone) +
+			": give participants their own (participants.phone or participants.messaging_service)"}
+	}
+	return nil
+}
+
+// messagingServiceSID is a Twilio Messaging Service SID.
+var messagingServiceSID = regexp.MustCompile(`^MG[0-9a-fA-F]{32}$`)
 
 // Participant defaults: reminders 3 days, 1 day and 2 hours before, as in
 // the court-date reminder trials; texts 08:00–21:00, one a day, three a
@@ -73,10 +104,12 @@ type followUpConfig struct {
 }
 
 type participantsConfig struct {
-	Sender    string   `yaml:"sender"`
-	Reminders []string `yaml:"reminders"`
-	Hours     string   `yaml:"hours"`
-	Keep      string   `yaml:"keep"`
+	Phone            string   `yaml:"phone"`
+	MessagingService string   `yaml:"messaging_service"`
+	Sender           string   `yaml:"sender"`
+	Reminders        []string `yaml:"reminders"`
+	Hours            string   `yaml:"hours"`
+	Keep             string   `yaml:"keep"`
 }
 
 func (v *validator) followUps(p *Program, fc map[string]followUpConfig) {
@@ -150,6 +183,18 @@ func (v *validator) participants(p *Program, c participantsConfig) {
 		} else {
 			p.Participants.Window.From, p.Participants.Window.To = from, to
 		}
+	}
+	if c.Phone != "" {
+		if pn, err := phone.Parse(c.Phone, p.Region); err != nil {
+			v.add("participants.phone", "must be a valid number: "+err.Error())
+		} else {
+			p.Participants.Phone = pn
+		}
+	}
+	if c.MessagingService != "" && !messagingServiceSID.MatchString(c.MessagingService) {
+		v.add("participants.messaging_service", "must be a Messaging Service SID: MG and 32 hex digits")
+	} else {
+		p.Participants.MessagingService = c.MessagingService
 	}
 	if c.Keep != "" {
 		if d, err := parseDays(c.Keep); err != nil {

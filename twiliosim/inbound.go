@@ -59,6 +59,9 @@ func (s *Server) Text(ctx context.Context, from, to, body string) (sid string, e
 	s.inbound.mu.Lock()
 	s.inbound.sent[sid] = params
 	s.inbound.mu.Unlock()
+	if answer := s.optOuts.keyword(from, to, body); answer != "" {
+		s.recordReply(params, reply{Body: answer})
+	}
 	return sid, s.deliver(ctx, params)
 }
 

@@ -14,6 +14,9 @@ type Message struct {
 	Via string
 	// StatusCallback is the URL given with a REST message, if any.
 	StatusCallback string
+	// Service is the MessagingServiceSid a REST message was sent through,
+	// if any; From is then that service's number.
+	Service string
 	// Segments is how many SMS segments Twilio would bill the body as.
 	Segments int
 	At       time.Time

@@ -52,6 +52,15 @@ func (s *Server) createMessage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	to, from, body := r.PostForm.Get("To"), r.PostForm.Get("From"), r.PostForm.Get("Body")
+	service := r.PostForm.Get("MessagingServiceSid")
+	if service != "" && from == "" {
+		number, ok := s.services[service]
+		if !ok {
+			writeError(w, http.StatusBadRequest, 21701, "The Messaging Service Sid "+service+" is invalid.")
+			return
+		}
+		from = number
+	}
 
 	if f, failing := s.faults.attempt(to); failing {
 		writeError(w, f.status, f.code, faultMessage(f.code, to))
@@ -59,6 +68,11 @@ func (s *Server) createMessage(w http.ResponseWriter, r *http.Request) {
 	}
 	if status, code, msg := validate(to, from, body); code != 0 {
 		writeError(w, status, code, msg)
+		return
+	}
+
+	if s.optOuts.blocked(from, to) {
+		writeError(w, http.StatusBadRequest, 21610, "Attempt to send to unsubscribed recipient")
 		return
 	}
 
@@ -70,6 +84,7 @@ func (s *Server) createMessage(w http.ResponseWriter, r *http.Request) {
 		Body:           body,
 		Via:            "rest",
 		StatusCallback: r.PostForm.Get("StatusCallback"),
+		Service:        service,
 		Segments:       segments(body),
 		At:             now,
 	}

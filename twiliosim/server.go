@@ -33,6 +33,10 @@ type Options struct {
 	// Listener, if set, is where the REST API listens (leadline sim gives
 	// it a known address); default a free loopback port.
 	Listener net.Listener
+	// MessagingServices are the account's Messaging Services, by SID (MG…),
+	// each with the number it sends from: a message created with a
+	// MessagingServiceSid and no From goes from that number.
+	MessagingServices map[string]string
 }
 
 // Server is a running simulator. It is safe for concurrent use.
@@ -52,6 +56,8 @@ type Server struct {
 	calls    *calls
 	outcomes *outcomes
 	tasks    *tasks
+	optOuts  *optOuts
+	services map[string]string
 }
 
 // New starts a Server on opt.Listener or a free loopback port. Like
@@ -82,6 +88,8 @@ func New(opt Options) *Server {
 		calls:    newCalls(),
 		outcomes: newOutcomes(),
 		tasks:    newTasks(),
+		optOuts:  newOptOuts(),
+		services: opt.MessagingServices,
 	}
 	s.http = &http.Server{Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second}
 	go func() {

@@ -79,7 +79,7 @@ func (l *Line) Step(ctx context.Context, step string, form url.Values) (string, 
 	sid := form.Get("CallSid")
 	get := func(k string) string { return strings.TrimSpace(form.Get(k)) }
 	if step == "" {
-		return l.start(ctx, sid, get("From"))
+		return l.start(ctx, sid, get("From"), get("To"))
 	}
 	if step == "line/whisper" {
 		// The case manager's leg: its own CallSid, its parent is the line.
@@ -119,9 +119,14 @@ func (l *Line) Step(ctx context.Context, step string, form url.Values) (string, 
 	return phone.Goodbye(spokenGoodbye)
 }
 
-func (l *Line) start(ctx context.Context, sid, from string) (string, error) {
+func (l *Line) start(ctx context.Context, sid, from, to string) (string, error) {
 	if sid == "" {
 		return phone.Goodbye(spokenGoodbye)
+	}
+	pp := l.prog.Participants
+	if !pp.Shared(l.prog.Phone) && pp.Phone != "" && to == pp.Phone {
+		// The participants' number: never the officers' line.
+		return phone.Voice(l.greeting(nil)...)
 	}
 	if c, err := l.load(ctx, sid); err != nil {
 		return "", err
@@ -135,12 +140,39 @@ func (l *Line) start(ctx context.Context, sid, from string) (string, error) {
 		if err := l.set(ctx, sid, fStage, string(stBadge)); err != nil {
 			return "", err
 		}
+		if pp.Shared(l.prog.Phone) {
+			// Participants call this number too: the caller hears only the
+			// neutral greeting, while an officer who knows to may key their
+			// badge and pound over it to sign in.
+			return phone.Voice(l.greeting(&twiml.VoiceGather{Input: "dtmf", FinishOnKey: "#", Timeout: "5",
+				Action: l.publicURL + "/twilio/voice/line/badge", Method: "POST"})...)
+		}
 		return phone.Voice(l.prompt(stBadge)...)
 	}
 	if err := l.set(ctx, sid, fStage, string(stType), fOfficer, o.ID); err != nil {
 		return "", err
 	}
 	return phone.Voice(append([]twiml.Element{phone.Say("Leadline. Hello, " + o.Name + ".")}, l.prompt(stType)...)...)
+}
+
+// greeting is what a caller hears on a number participants use: the
+// participants' sender name, and the support line (dialled when the
+// program has one), nothing about officers or the program's purpose. Said
+// inside g when given, so keys pressed over it are taken.
+func (l *Line) greeting(g *twiml.VoiceGather) []twiml.Element {
+	say := phone.Say(spokenGreeting(l.prog.Participants.Sender, l.prog.SupportPhone != ""))
+	var out []twiml.Element
+	if g != nil {
+		g.InnerElements = []twiml.Element{say}
+		out = append(out, g)
+	} else {
+		out = append(out, say)
+	}
+	if l.prog.SupportPhone == "" {
+		return append(out, &twiml.VoiceHangup{})
+	}
+	return append(out, &twiml.VoiceDial{CallerId: l.prog.Phone,
+		InnerElements: []twiml.Element{&twiml.VoiceNumber{PhoneNumber: l.prog.SupportPhone}}})
 }
 
 // prompt is a stage's question: a <Gather> posting to the stage, then, if

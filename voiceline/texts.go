@@ -31,6 +31,15 @@ const (
 	spokenCallEnded     = "The call has ended. Goodbye."
 )
 
+// spokenGreeting is all a caller on a number participants use hears
+// before the support line.
+func spokenGreeting(sender string, support bool) string {
+	if !support {
+		return "Hello, this is " + sender + ". This number takes text messages only. Goodbye."
+	}
+	return "Hello, this is " + sender + ". This number takes text messages only. Connecting you to our help line."
+}
+
 // spokenCode spells a referral code so that it is read out letter by letter.
 func spokenCode(code string) string { return strings.Join(strings.Split(code, ""), " ") }
 

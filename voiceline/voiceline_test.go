@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/leadline/leadline/internal/e2e"
+	"github.com/leadline/leadline/program"
 
 	"github.com/leadline/leadline/referral"
 	"github.com/leadline/leadline/twiliosim"
@@ -87,8 +88,11 @@ func TestVoiceLineRegisteredOfficerBySpeech(t *testing.T) {
 func TestVoiceLineUnknownCallerWithPIN(t *testing.T) {
 	w := e2e.New(t, e2e.Start)
 	call := w.CallLine("stranger")
-	said := hears(t, call, "Enter your badge number")
-	for _, leak := range []string{"Leadline", "LEAD", "diversion", "police", "referral"} {
+	// Participants call this number too (the sample program gives them no
+	// other): the caller hears the neutral greeting, and a badge keyed over
+	// it signs in.
+	said := hears(t, call, "Hello, this is Allegheny Care Team. This number takes text messages only. Connecting you to our help line.")
+	for _, leak := range []string{"Leadline", "LEAD", "diversion", "police", "referral", "badge", "officer", "Officer"} {
 		if strings.Contains(said, leak) {
 			t.Errorf("an unknown caller hears %q: %s", leak, said)
 		}
@@ -287,4 +291,31 @@ func TestVoiceLineStepsOutOfTurnChangeNothing(t *testing.T) {
 			t.Errorf("line/%s after connect: %d %s", step, status, body)
 		}
 	}
+}
+
+// Calls to a number participants use hear the neutral greeting and the
+// support line, never the officers' line: on the participants' own number
+// even from an officer's phone, and on a shared number from anyone who is
+// not a registered officer.
+func TestParticipantCallsHearNothingAboutOfficers(t *testing.T) {
+	const partPhone = "+14125550101"
+	w := e2e.NewWith(t, e2e.Start, func(p *program.Program) { p.Participants.Phone = partPhone })
+	ctx := context.Background()
+	for _, from := range []string{e2e.ParticipantPhone, w.PhoneOf("osmith")} {
+		call, err := w.Sim.PlaceCall(ctx, from, partPhone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		said := hears(t, call, "Hello, this is Allegheny Care Team. This number takes text messages only. Connecting you to our help line.")
+		for _, leak := range []string{"Leadline", "badge", "officer", "Officer", "diversion", "Press 1"} {
+			if strings.Contains(said, leak) {
+				t.Errorf("a call to the participants' number from %s hears %q: %s", from, leak, said)
+			}
+		}
+		if call.Gathering() {
+			t.Errorf("a call to the participants' number takes keys: %s", said)
+		}
+	}
+	// The program number, now the officers' alone, asks a stranger for a badge.
+	hears(t, w.CallLine("stranger"), "Enter your badge number")
 }

@@ -61,6 +61,9 @@ func checkCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err := p.WriteSummary(stdout); err != nil {
 		return err
 	}
+	for _, w := range p.Warnings() {
+		fmt.Fprintln(stdout, "warning:", w)
+	}
 	_, err = fmt.Fprintln(stdout, "OK")
 	return err
 }

@@ -136,7 +136,7 @@ func TestDemoEscalation(t *testing.T) {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
 	for _, want := range []string{
-		"(5m0s later)", "📞 call to Jo Rivera", "🔊 Leadline page: social contact, North cohort", "Press 1 to accept",
+		"(5m0s later)", "📞 call to Jo Rivera", "🔊 Leadline page, referral ", "social contact, North cohort", "Press 1 to accept",
 		"🔊 Accepted.", "(call ended)", "accepted by Jo R.",
 	} {
 		if !strings.Contains(out, want) {
