@@ -55,6 +55,7 @@ type fileConfig struct {
 	Retention    struct {
 		Details string `yaml:"details"`
 		Records string `yaml:"records"`
+		Open    string `yaml:"open"`
 	} `yaml:"retention"`
 	Areas struct {
 		File           string `yaml:"file"`
@@ -239,11 +240,12 @@ func (v *validator) programSchedule(p *Program, fc *fileConfig) {
 // retention reads how long details and records are kept, defaulting each;
 // records cannot go before the details that are removed from them.
 func (v *validator) retention(p *Program, fc *fileConfig) {
-	p.Retention = Retention{Details: DefaultDetailsRetention, Records: DefaultRecordsRetention}
+	p.Retention = Retention{Details: DefaultDetailsRetention, Records: DefaultRecordsRetention, Open: DefaultOpenRetention}
 	for _, r := range []struct {
 		name, text string
 		dst        *time.Duration
-	}{{"retention.details", fc.Retention.Details, &p.Retention.Details}, {"retention.records", fc.Retention.Records, &p.Retention.Records}} {
+	}{{"retention.details", fc.Retention.Details, &p.Retention.Details}, {"retention.records", fc.Retention.Records, &p.Retention.Records},
+		{"retention.open", fc.Retention.Open, &p.Retention.Open}} {
 		if r.text == "" {
 			continue
 		}

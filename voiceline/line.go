@@ -7,13 +7,15 @@
 //
 // Keys (in the referral's hash tag):
 //
-//	leadline:{dispatch}:line:<CallSid>  hash: the call's state (see field); 24 h
+//	leadline:{dispatch}:line:<CallSid>     hash: the call's state (see field); 24 h
+//	leadline:{dispatch}:callsid:<CallSid>  string: that call reached the line; kept retention.Kept, so a replayed call changes nothing
 //
 // The URL names only the step, never the call's data.
 package voiceline
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/url"
 	"slices"
@@ -128,6 +130,16 @@ func (l *Line) start(ctx context.Context, sid, from string) (string, error) {
 	} else if c != nil {
 		// Twilio retried the first request: the call goes on from where it is.
 		return l.reprompt(c)
+	}
+	// A call whose state has lapsed but that came before is a replay of
+	// captured requests: it starts nothing.
+	first, err := l.rdb.SetNX(ctx, seenKey(sid), "1", l.prog.Retention.Kept()).Result()
+	if err != nil {
+		return "", fmt.Errorf("remember call: %w", err)
+	}
+	if !first {
+		l.log.Warn("voice line: a call that was over came again; ignored")
+		return phone.Goodbye(spokenGoodbye)
 	}
 	o, known := l.prog.PersonByPhone(from)
 	if !known || o.Role != program.Officer {
