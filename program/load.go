@@ -57,6 +57,9 @@ type fileConfig struct {
 		Records string `yaml:"records"`
 		Open    string `yaml:"open"`
 	} `yaml:"retention"`
+	Voice struct {
+		RequirePIN bool `yaml:"require_pin"`
+	} `yaml:"voice"`
 	Areas struct {
 		File           string `yaml:"file"`
 		CohortProperty string `yaml:"cohort_property"`
@@ -146,6 +149,7 @@ func load(name string, read func(string) ([]byte, error)) (*Program, error) {
 		p.Fallback = DefaultFallback
 	}
 	v.retention(p, fc)
+	p.Voice.RequirePIN = fc.Voice.RequirePIN
 	v.supportPhone(p, fc)
 
 	ids := v.people(p, fc)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/leadline/leadline/internal/e2e"
 
+	"github.com/leadline/leadline/program"
 	"github.com/leadline/leadline/referral"
 	"github.com/leadline/leadline/twiliosim"
 )
@@ -287,4 +288,18 @@ func TestVoiceLineStepsOutOfTurnChangeNothing(t *testing.T) {
 			t.Errorf("line/%s after connect: %d %s", step, status, body)
 		}
 	}
+}
+
+// With voice.require_pin a registered officer's own number is not enough
+// (caller ID can be spoofed): the caller is asked for badge and PIN first.
+func TestVoiceLineRequirePIN(t *testing.T) {
+	w := e2e.NewWith(t, e2e.Start, func(p *program.Program) { p.Voice.RequirePIN = true })
+	call := w.CallLine("tlee")
+	if said := hears(t, call, "Enter your badge number"); strings.Contains(said, "Terry") {
+		t.Errorf("a registered number was trusted: %s", said)
+	}
+	press(t, call, "2087#")
+	hears(t, call, "Enter your PIN")
+	press(t, call, "2468#")
+	hears(t, call, "Hello, Terry Lee.", "Press 1 for arrest diversion")
 }
