@@ -10,6 +10,8 @@ import (
 
 	"github.com/leadline/leadline/geo"
 	"github.com/leadline/leadline/notify"
+	"github.com/leadline/leadline/participant"
+	"github.com/leadline/leadline/phone"
 	"github.com/leadline/leadline/program"
 	"github.com/leadline/leadline/referral"
 )
@@ -18,8 +20,32 @@ import (
 // what they need to find the officer; officers learn the code, the case
 // manager's short name, ETA and state.
 
-// Page is the page text: type, cohort, where, the officer, the notes.
+// Page is the page text: type, cohort, where, the officer, the notes. It
+// stays within notify.StaffSegments whatever the officer sent: the clean
+// map link always goes, and the location as given and the notes are
+// shortened (to GSM-7 first, then cut) until the page fits. A text Twilio
+// refuses as too long would leave the case manager unpaged.
 func (ch *Chain) Page(r *referral.Referral) string {
+	loc, notes := r.Location, r.Notes
+	if page := ch.page(r, loc, notes); phone.Segments(page) <= notify.StaffSegments {
+		return page
+	}
+	loc, notes = participant.Clean(loc), participant.Clean(notes)
+	// The room left for both, once the rest is written: cut the longer
+	// first, so that a long link leaves the notes whole when it can.
+	room := notify.StaffSeptets - septets(ch.page(r, "", ""))
+	for septets(loc)+septets(notes) > room && (loc != "" || notes != "") {
+		if septets(loc) >= septets(notes) {
+			loc = shorten(loc, max(septets(loc)-(septets(loc)+septets(notes)-room), septets(loc)/2))
+		} else {
+			notes = shorten(notes, max(septets(notes)-(septets(loc)+septets(notes)-room), septets(notes)/2))
+		}
+	}
+	return phone.Fit(ch.page(r, loc, notes), notify.StaffSegments)
+}
+
+// page writes the page with loc as the location given and notes.
+func (ch *Chain) page(r *referral.Referral, loc, notes string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "LEAD page %s: %s, %s", r.Code, strings.ToUpper(r.Type.Label()), ch.Program.CohortName(r.Cohort))
 	if r.OutsideMetres > 0 {
@@ -28,12 +54,19 @@ func (ch *Chain) Page(r *referral.Referral) string {
 	if r.NearBoundary {
 		b.WriteString(" (near the boundary)")
 	}
-	fmt.Fprintf(&b, "\nAt: %s", Where(r))
+	at := loc
+	if r.Place != "" && !strings.EqualFold(r.Place, r.Location) {
+		at = r.Place
+		if loc != "" {
+			at += " (" + loc + ")"
+		}
+	}
+	fmt.Fprintf(&b, "\nAt: %s %s", at, geo.MapLink(orb.Point{r.Lon, r.Lat}))
 	if o, ok := ch.Program.Person(r.Officer); ok {
 		fmt.Fprintf(&b, "\nOfficer: %s #%s, %s, %s", o.Name, o.Badge, o.Agency, o.Phone)
 	}
-	if r.Notes != "" {
-		fmt.Fprintf(&b, "\nNotes: %s", r.Notes)
+	if notes != "" {
+		fmt.Fprintf(&b, "\nNotes: %s", notes)
 	}
 	fmt.Fprintf(&b, "\nReply 1 to accept (1 15 = ETA 15 min), 2 to decline.")
 	return b.String()
@@ -47,6 +80,37 @@ func Where(r *referral.Referral) string {
 		at = r.Place + " (" + r.Location + ")"
 	}
 	return at + " " + geo.MapLink(orb.Point{r.Lon, r.Lat})
+}
+
+// septets is what s costs in a GSM-7 text (s is GSM-7 already).
+func septets(s string) int {
+	n := 0
+	for _, r := range s {
+		n += max(phone.GSMSeptets(r), 1)
+	}
+	return n
+}
+
+// shorten cuts s to at most n septets, "..." included; "" when n leaves
+// no room for more than the dots.
+func shorten(s string, n int) string {
+	if septets(s) <= n {
+		return s
+	}
+	if n <= 3 {
+		return ""
+	}
+	var b strings.Builder
+	used := 3
+	for _, r := range s {
+		c := max(phone.GSMSeptets(r), 1)
+		if used+c > n {
+			break
+		}
+		used += c
+		b.WriteRune(r)
+	}
+	return strings.TrimRight(b.String(), " ") + "..."
 }
 
 // pagingNext tells the officer the chain moved on: to the next case

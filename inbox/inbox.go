@@ -7,7 +7,7 @@
 //
 // Keys (in the referral's hash tag):
 //
-//	leadline:{dispatch}:sms:<MessageSid>        string: that inbound text was handled; makes Twilio retries no-ops
+//	leadline:{dispatch}:sms:<MessageSid>        string: that inbound text was handled (kept retention.Kept: open + details); retries and replays are no-ops
 //	leadline:{dispatch}:stranger:<hash>:<hour>  counter: replies sent to an unknown number in that hour
 //	leadline:{dispatch}:strangers:<hour>        counter: replies sent to all unknown numbers in that hour
 package inbox
@@ -44,10 +44,6 @@ func strangerKey(hash string, hour int64) string {
 	return prefix + "stranger:" + hash + ":" + strconv.FormatInt(hour, 10)
 }
 func strangersKey(hour int64) string { return prefix + "strangers:" + strconv.FormatInt(hour, 10) }
-
-// How long the answer to a MessageSid is kept: Twilio retries within
-// minutes, so a day is plenty.
-const inboundTTL = 24 * time.Hour
 
 // pending marks a MessageSid whose text is being handled right now, with
 // the claiming request's own token after it. It lapses after pendingTTL,
@@ -123,7 +119,10 @@ func (in *Inbox) Receive(ctx context.Context, from, body, messageSID string) (st
 		return in.notRecorded(from), err
 	}
 	if messageSID != "" {
-		if err := in.Redis.Set(ctx, inboundKey(messageSID), "done", inboundTTL).Err(); err != nil {
+		// Kept as long as any referral's details are (not the day Twilio
+		// retries within): a captured signed request replayed later must
+		// change nothing either. About 180 bytes each (BENCHMARKS.md).
+		if err := in.Redis.Set(ctx, inboundKey(messageSID), "done", in.Program.Retention.Kept()).Err(); err != nil {
 			log.Error("remember text", "err", err)
 		}
 	}

@@ -22,6 +22,15 @@ const (
 	KindDigest outbox.Kind = "digest" // a daily digest or a reminder to staff
 )
 
+// StaffSegments is how many SMS segments a text to staff may take, and
+// StaffSeptets the GSM-7 room in them: Twilio sends a longer one in more
+// pieces that may arrive out of order, and refuses one over 1,600
+// characters, which would leave someone untold.
+const (
+	StaffSegments = 2
+	StaffSeptets  = StaffSegments * 153
+)
+
 // Notifier texts people from the program number.
 type Notifier struct {
 	prog      *program.Program
@@ -52,7 +61,8 @@ func (n *Notifier) Text(ctx context.Context, m outbox.Message) error {
 	return nil
 }
 
-// Tell texts a person, by ID, a reply or notice.
+// Tell texts a person, by ID, a reply or notice, cut to StaffSegments if
+// it had to be.
 func (n *Notifier) Tell(ctx context.Context, personID, body string) {
 	n.tell(ctx, personID, body, outbox.Reply, KindTell, "")
 }
@@ -68,10 +78,10 @@ func (n *Notifier) tell(ctx context.Context, personID, body string, prio outbox.
 	if !ok {
 		return
 	}
-	n.Text(ctx, outbox.Message{ID: id, To: p.Phone, Body: body, Priority: prio, Kind: kind})
+	n.Text(ctx, outbox.Message{ID: id, To: p.Phone, Body: phone.Fit(body, StaffSegments), Priority: prio, Kind: kind})
 }
 
-// Reply answers an inbound text; the reply's ID is the inbound text's, so
+// Reply answers an inbound text, within StaffSegments; the reply's ID is the inbound text's, so
 // a retried webhook never answers twice. Unlike Text, it fails when the
 // reply cannot be queued: the caller then says "not recorded".
 func (n *Notifier) Reply(ctx context.Context, to, body, messageSID string, kind outbox.Kind) error {
@@ -79,7 +89,7 @@ func (n *Notifier) Reply(ctx context.Context, to, body, messageSID string, kind 
 	if messageSID != "" {
 		id = "reply:" + messageSID
 	}
-	_, err := n.box.Enqueue(ctx, outbox.Message{ID: id, From: n.prog.Phone, To: to, Body: body,
+	_, err := n.box.Enqueue(ctx, outbox.Message{ID: id, From: n.prog.Phone, To: to, Body: phone.Fit(body, StaffSegments),
 		Priority: outbox.Reply, Kind: kind, StatusCallback: n.statusURL})
 	return err
 }

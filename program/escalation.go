@@ -62,13 +62,23 @@ type Retention struct {
 	// Records (code, type, cohort, times, outcome) are deleted this long
 	// after it ends.
 	Records time.Duration
+	// Open is how long a referral may stay open (never closed) before its
+	// details are removed all the same, its supervisors told first.
+	Open time.Duration
 }
+
+// Kept is how long anything naming a referral's details may be kept: the
+// longest it can stay open, then its details retention. Inbound
+// MessageSids and CallSids are kept this long, so a signed request
+// replayed at any time within it changes nothing.
+func (r Retention) Kept() time.Duration { return r.Open + r.Details }
 
 // Retention defaults: details long enough for follow-up work, records for
 // the six years HIPAA asks documentation to be kept.
 const (
 	DefaultDetailsRetention = 90 * 24 * time.Hour
 	DefaultRecordsRetention = 6 * 365 * 24 * time.Hour
+	DefaultOpenRetention    = 180 * 24 * time.Hour
 )
 
 // parseStep reads "sms on_call" or "call same 2m".

@@ -56,7 +56,11 @@ type fileConfig struct {
 	Retention    struct {
 		Details string `yaml:"details"`
 		Records string `yaml:"records"`
+		Open    string `yaml:"open"`
 	} `yaml:"retention"`
+	Voice struct {
+		RequirePIN bool `yaml:"require_pin"`
+	} `yaml:"voice"`
 	Areas struct {
 		File           string `yaml:"file"`
 		CohortProperty string `yaml:"cohort_property"`
@@ -151,6 +155,7 @@ func load(name string, read func(string) ([]byte, error)) (*Program, error) {
 		p.Fallback = DefaultFallback
 	}
 	v.retention(p, fc)
+	p.Voice.RequirePIN = fc.Voice.RequirePIN
 	v.supportPhone(p, fc)
 
 	ids := v.people(p, fc)
@@ -246,11 +251,12 @@ func (v *validator) programSchedule(p *Program, fc *fileConfig) {
 // retention reads how long details and records are kept, defaulting each;
 // records cannot go before the details that are removed from them.
 func (v *validator) retention(p *Program, fc *fileConfig) {
-	p.Retention = Retention{Details: DefaultDetailsRetention, Records: DefaultRecordsRetention}
+	p.Retention = Retention{Details: DefaultDetailsRetention, Records: DefaultRecordsRetention, Open: DefaultOpenRetention}
 	for _, r := range []struct {
 		name, text string
 		dst        *time.Duration
-	}{{"retention.details", fc.Retention.Details, &p.Retention.Details}, {"retention.records", fc.Retention.Records, &p.Retention.Records}} {
+	}{{"retention.details", fc.Retention.Details, &p.Retention.Details}, {"retention.records", fc.Retention.Records, &p.Retention.Records},
+		{"retention.open", fc.Retention.Open, &p.Retention.Open}} {
 		if r.text == "" {
 			continue
 		}

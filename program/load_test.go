@@ -290,7 +290,7 @@ func TestEscalationConfig(t *testing.T) {
 	if len(south.Escalation.Steps) != len(DefaultSteps) || south.Escalation.Steps[1] != (Step{Call, Same, DefaultAckTimeout}) || south.Escalation.Steps[4].To != Backup {
 		t.Errorf("south steps %v", south.Escalation.Steps)
 	}
-	if p.Fallback != "Call the crisis line." || p.Retention != (Retention{30 * 24 * time.Hour, 17520 * time.Hour}) {
+	if p.Fallback != "Call the crisis line." || p.Retention != (Retention{30 * 24 * time.Hour, 17520 * time.Hour, DefaultOpenRetention}) {
 		t.Errorf("fallback %q, retention %+v", p.Fallback, p.Retention)
 	}
 	if got := p.Supervisors("north"); len(got) != 1 || got[0] != "msup" {

@@ -114,6 +114,13 @@ type Cohort struct {
 	SupervisorIDs []string
 }
 
+// Voice is the voice line's config (voice: in the YAML).
+type Voice struct {
+	// RequirePIN asks every caller for badge and PIN, a registered
+	// officer's number too: caller ID can be spoofed.
+	RequirePIN bool
+}
+
 // Program is a validated configuration. It is read-only after Load.
 type Program struct {
 	File         string
@@ -123,6 +130,8 @@ type Program struct {
 	SupportPhone string
 	Fallback     string // told to an officer when nobody answers
 	Retention    Retention
+	// Voice is how the officers' voice line signs callers in.
+	Voice Voice
 	// WeeklySummary is when members get next week's shifts.
 	WeeklySummary WeeklySummary
 	// DailyDigest is when case managers get their open follow-ups and

@@ -8,12 +8,16 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"unicode/utf8"
 )
 
 const apiVersion = "2010-04-01"
 
 // maxFormBytes bounds a REST request body; a real send is well under 2 KB.
 const maxFormBytes = 64 << 10
+
+// maxBodyChars is the longest body Twilio takes (error 21617 beyond).
+const maxBodyChars = 1600
 
 // e164 is how strict Twilio is about To and From: a plus and 8 to 15 digits.
 var e164 = regexp.MustCompile(`^\+[0-9]{8,15}$`)
@@ -136,6 +140,8 @@ func validate(to, from, body string) (status, code int, msg string) {
 		return http.StatusBadRequest, 21212, fmt.Sprintf("Invalid From Number (caller ID): %s", from)
 	case body == "":
 		return http.StatusBadRequest, 21602, "Message body is required."
+	case utf8.RuneCountInString(body) > maxBodyChars:
+		return http.StatusBadRequest, 21617, "The concatenated message body exceeds the 1600 character limit."
 	}
 	return 0, 0, ""
 }

@@ -7,13 +7,15 @@
 //
 // Keys (in the referral's hash tag):
 //
-//	leadline:{dispatch}:line:<CallSid>  hash: the call's state (see field); 24 h
+//	leadline:{dispatch}:line:<CallSid>     hash: the call's state (see field); 24 h
+//	leadline:{dispatch}:callsid:<CallSid>  string: that call reached the line; kept retention.Kept, so a replayed call changes nothing
 //
 // The URL names only the step, never the call's data.
 package voiceline
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/url"
 	"slices"
@@ -134,9 +136,21 @@ func (l *Line) start(ctx context.Context, sid, from, to string) (string, error) 
 		// Twilio retried the first request: the call goes on from where it is.
 		return l.reprompt(c)
 	}
+	// A call whose state has lapsed but that came before is a replay of
+	// captured requests: it starts nothing.
+	first, err := l.rdb.SetNX(ctx, seenKey(sid), "1", l.prog.Retention.Kept()).Result()
+	if err != nil {
+		return "", fmt.Errorf("remember call: %w", err)
+	}
+	if !first {
+		l.log.Warn("voice line: a call that was over came again; ignored")
+		return phone.Goodbye(spokenGoodbye)
+	}
 	o, known := l.prog.PersonByPhone(from)
-	if !known || o.Role != program.Officer {
-		l.log.Info("voice line: unrecognised caller", "from", phone.Mask(from))
+	if !known || o.Role != program.Officer || l.prog.Voice.RequirePIN {
+		// voice.require_pin: caller ID can be spoofed, so a registered
+		// officer's number signs in like any other.
+		l.log.Info("voice line: caller signs in", "from", phone.Mask(from))
 		if err := l.set(ctx, sid, fStage, string(stBadge)); err != nil {
 			return "", err
 		}

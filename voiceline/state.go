@@ -11,6 +11,7 @@ import (
 )
 
 func callKey(sid string) string { return "leadline:{dispatch}:line:" + sid }
+func seenKey(sid string) string { return "leadline:{dispatch}:callsid:" + sid }
 
 // stage is where a call is: the question it was last asked.
 type stage string

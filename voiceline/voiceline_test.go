@@ -9,7 +9,6 @@ import (
 
 	"github.com/leadline/leadline/internal/e2e"
 	"github.com/leadline/leadline/program"
-
 	"github.com/leadline/leadline/referral"
 	"github.com/leadline/leadline/twiliosim"
 )
@@ -318,4 +317,18 @@ func TestParticipantCallsHearNothingAboutOfficers(t *testing.T) {
 	}
 	// The program number, now the officers' alone, asks a stranger for a badge.
 	hears(t, w.CallLine("stranger"), "Enter your badge number")
+}
+
+// With voice.require_pin a registered officer's own number is not enough
+// (caller ID can be spoofed): the caller is asked for badge and PIN first.
+func TestVoiceLineRequirePIN(t *testing.T) {
+	w := e2e.NewWith(t, e2e.Start, func(p *program.Program) { p.Voice.RequirePIN = true })
+	call := w.CallLine("tlee")
+	if said := hears(t, call, "Enter your badge number"); strings.Contains(said, "Terry") {
+		t.Errorf("a registered number was trusted: %s", said)
+	}
+	press(t, call, "2087#")
+	hears(t, call, "Enter your PIN")
+	press(t, call, "2468#")
+	hears(t, call, "Hello, Terry Lee.", "Press 1 for arrest diversion")
 }

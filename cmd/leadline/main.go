@@ -34,7 +34,7 @@ Usage:
                                          who is on call, and overrides (reads REDIS_URL; leadline oncall --help)
   leadline version                       the version and revision of this binary (also --version)
 
-Every command takes --help. Environment (serve): LEADLINE_ADDR, REDIS_URL,
+Every command takes --help. Environment (serve): LEADLINE_ADDR, LEADLINE_OPS_ADDR, REDIS_URL,
 TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, LEADLINE_PUBLIC_URL, LEADLINE_TWILIO_API_URL,
 LEADLINE_ADMIN_TOKEN, LEADLINE_REDIS_SETTINGS. See README.md.
 `
