@@ -4,9 +4,10 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/leadline/leadline/internal/lease"
 )
 
 // scanWindow is how many of the first ready messages a claim looks at for
@@ -171,28 +172,16 @@ return 1
 // not let another instance take the message while this one still works on
 // it. The lease only lapses for an instance that has stopped.
 func (b *Box) hold(ctx context.Context, c claimed) (stop func()) {
-	ctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		tick := time.NewTicker(max(b.lease/3, time.Millisecond))
-		defer tick.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-			}
-			ok, err := renewScript.Run(ctx, b.rdb, []string{msgKey(c.ID), inflightKey},
-				c.ID, c.token, b.now().Add(b.lease).UnixMilli()).Int()
-			switch {
-			case err != nil && ctx.Err() == nil:
-				b.log.Error("outbox: renew claim", "id", c.ID, "err", err)
-			case err == nil && ok == 0:
-				b.log.Warn("outbox: claim lapsed while in use; another instance may send it too", "id", c.ID, "kind", c.Kind)
-				return
-			}
+	return lease.Renew(ctx, b.lease, func(ctx context.Context) bool {
+		ok, err := renewScript.Run(ctx, b.rdb, []string{msgKey(c.ID), inflightKey},
+			c.ID, c.token, b.now().Add(b.lease).UnixMilli()).Int()
+		switch {
+		case err != nil && ctx.Err() == nil:
+			b.log.Error("outbox: renew claim", "id", c.ID, "err", err)
+		case err == nil && ok == 0:
+			b.log.Warn("outbox: claim lapsed while in use; another instance may send it too", "id", c.ID, "kind", c.Kind)
+			return false
 		}
-	}()
-	return func() { cancel(); <-done }
+		return true
+	})
 }

@@ -28,6 +28,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/leadline/leadline/internal/lease"
 )
 
 // Options tunes a Queue. Zero values take the defaults.
@@ -233,33 +235,21 @@ func (h *holding) list() []string {
 // only a claim still in the leased set: one that lapsed and went back to
 // the queue is not taken back.
 func (q *Queue) renew(ctx context.Context, held *holding) (stop func()) {
-	ctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		tick := time.NewTicker(max(q.lease/3, time.Millisecond))
-		defer tick.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-			}
-			ids := held.list()
-			if len(ids) == 0 {
-				continue
-			}
-			until := float64(q.now().Add(q.lease).UnixMilli())
-			zs := make([]redis.Z, len(ids))
-			for i, id := range ids {
-				zs[i] = redis.Z{Score: until, Member: id}
-			}
-			if err := q.rdb.ZAddXX(ctx, q.leased, zs...).Err(); err != nil && ctx.Err() == nil {
-				q.log.Error("renew timer leases", "err", err)
-			}
+	return lease.Renew(ctx, q.lease, func(ctx context.Context) bool {
+		ids := held.list()
+		if len(ids) == 0 {
+			return true
 		}
-	}()
-	return func() { cancel(); <-done }
+		until := float64(q.now().Add(q.lease).UnixMilli())
+		zs := make([]redis.Z, len(ids))
+		for i, id := range ids {
+			zs[i] = redis.Z{Score: until, Member: id}
+		}
+		if err := q.rdb.ZAddXX(ctx, q.leased, zs...).Err(); err != nil && ctx.Err() == nil {
+			q.log.Error("renew timer leases", "err", err)
+		}
+		return true
+	})
 }
 
 // Run fires due timers every poll until ctx ends, with Workers timers
