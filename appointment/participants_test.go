@@ -270,7 +270,8 @@ func TestTwoInstancesSendEachReminderOnce(t *testing.T) {
 	b := e2e.NewInstance(t, w.Prog, w.Redis, w.Sim, w.Clock)
 	var numbers []string
 	for i := range 8 {
-		code := w.AcceptedReferral("AD")
+		// Eight people (their notes differ), so none is taken for a resend.
+		code := w.AcceptedReferral("AD", fmt.Sprintf("person %d", i))
 		n := fmt.Sprintf("+1412555016%d", i)
 		w.Appointment(code, n, "11/27 2:30pm")
 		numbers = append(numbers, n)

@@ -478,6 +478,7 @@ func TestBareAnswerWithTwoOpenPagesAsksWhich(t *testing.T) {
 	w.Text("osmith", "AD "+e2e.NorthPoint)
 	first := e2e.CodeIn(t, w.Expect("osmith", "Paging"))
 	w.Expect("jrivera", "LEAD page "+first)
+	w.Clock.Advance(time.Minute) // pages are listed oldest first; at one instant, by code
 	w.Text("osmith", "SC 109")
 	second := e2e.CodeIn(t, w.Expect("osmith", "Paging"))
 	w.Expect("jrivera", "LEAD page "+second)

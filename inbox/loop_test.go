@@ -322,11 +322,15 @@ func TestReferralStoredEvenWhenPagingFails(t *testing.T) {
 	if r := w.Referral(code); r.State != referral.Paging {
 		t.Fatalf("referral not stored as paging: %+v", r)
 	}
-	// Retries run out for the case managers and the backup, by text and by
-	// call: the supervisor is paged, and when nobody answers the officer is told.
-	w.Expect("osmith", "paging the next")
-	w.Expect("osmith", "paging the next")
-	w.Expect("osmith", "paging the supervisors")
+	// Each failing page is retried to the same person through its step's
+	// wait (a 500 is not final), then the chain moves on: the case managers
+	// and the backup by text and by call, then the supervisor is paged, and
+	// when nobody answers the officer is told.
+	for _, want := range []string{"paging the next", "paging the next", "paging the supervisors"} {
+		w.After(5 * time.Minute) // the text's step: its call is next
+		w.After(5 * time.Minute) // the call's step: the next person
+		w.Expect("osmith", want)
+	}
 	w.Expect("msup", code)
 	w.After(5 * time.Minute)
 	c := w.Call("msup")

@@ -30,8 +30,10 @@ func TestOfficerNotesAfterTheLocation(t *testing.T) {
 	}{
 		{"AD 40.4473,-80.0076 male 30s", "jrivera",
 			[]string{"North, at 40.4473,-80.0076. Paging"}, []string{"At: 40.4473,-80.0076 https://", "Notes: male 30s"}},
+		// The notes are kept as sent; the page gives them in GSM-7, which has
+		// no emoji, so that it fits two segments (issue 17).
 		{"AD 40.4473,-80.0076 👍 / 🐕", "jrivera",
-			[]string{"North, at 40.4473,-80.0076. Paging"}, []string{"At: 40.4473,-80.0076 https://", "Notes: 👍 / 🐕"}},
+			[]string{"North, at 40.4473,-80.0076. Paging"}, []string{"At: 40.4473,-80.0076 https://", "Notes: /"}},
 		{"SC wood/5th", "ewalsh", []string{"West, at Wood St & Fifth Ave, Pittsburgh. Paging"}, []string{"(wood/5th)"}},
 		{"SC wood/5th by the bank\nblue coat", "ewalsh",
 			[]string{"West, at Wood St & Fifth Ave"}, []string{"(wood/5th)", "Notes: by the bank blue coat"}},
@@ -43,6 +45,9 @@ func TestOfficerNotesAfterTheLocation(t *testing.T) {
 			w.Text("osmith", tt.text)
 			code := e2e.CodeIn(t, w.Expect("osmith", tt.reply...))
 			page := w.Expect(tt.oncall, append([]string{"LEAD page " + code}, tt.page...)...)
+			if r := w.Referral(code); strings.Contains(tt.text, "🐕") && r.Notes != "👍 / 🐕" {
+				t.Errorf("notes stored as %q, want them as sent", r.Notes)
+			}
 			if !strings.Contains(tt.text, "\n") && strings.Contains(page, "Notes:") == (w.Referral(code).Notes == "") {
 				t.Errorf("notes %q, page:\n%s", w.Referral(code).Notes, page)
 			}

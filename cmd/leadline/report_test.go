@@ -131,7 +131,7 @@ func TestReport(t *testing.T) {
 	w.at("2026-11-03 10:00")
 	engaged := w.refer(north)
 	w.at("2026-11-03 10:04")
-	w.text("jrivera", "1")
+	w.text("jrivera", "1 "+engaged) // the referral of 31 Oct is still paged to jrivera: no timers run here
 	w.at("2026-11-03 10:25")
 	w.text("jrivera", "ARRIVED")
 	w.at("2026-11-03 11:00")
@@ -144,7 +144,7 @@ func TestReport(t *testing.T) {
 	w.at("2026-11-10 09:00")
 	unanswered := w.refer("SC 101")
 	for _, id := range []string{"ewalsh", "bnguyen", "msup"} {
-		w.text(id, "2")
+		w.text(id, "2 "+unanswered)
 	}
 
 	w.at("2026-11-20 16:30")

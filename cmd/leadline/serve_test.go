@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -129,8 +131,11 @@ func TestDrainFinishesRequestsInFlight(t *testing.T) {
 	waitReady(t, base)
 	const inFlight, during = 40, 10
 	errs := make(chan error, inFlight+during)
+	var sent atomic.Int64
 	text := func() {
-		_, err := sim.Text(context.Background(), "+14125550121", prog.Phone, "AD 40.4473,-80.0076")
+		// Each a different person (its notes), so none is taken for a resend.
+		body := fmt.Sprintf("AD 40.4473,-80.0076 / person %d", sent.Add(1))
+		_, err := sim.Text(context.Background(), "+14125550121", prog.Phone, body)
 		errs <- err
 	}
 	for range inFlight {

@@ -299,10 +299,16 @@ func (w *World) At(local string) {
 }
 
 // AcceptedReferral is a referral of kind ("AD" or "SC") in North that
-// jrivera has accepted; the texts about it are read.
-func (w *World) AcceptedReferral(kind string) string {
+// jrivera has accepted, with notes if given (a second referral within the
+// resend window needs other notes, or it is taken for a resend); the texts
+// about it are read.
+func (w *World) AcceptedReferral(kind string, notes ...string) string {
 	w.T.Helper()
-	w.Text("osmith", kind+" "+NorthPoint)
+	body := kind + " " + NorthPoint
+	if len(notes) > 0 {
+		body += " / " + strings.Join(notes, " ")
+	}
+	w.Text("osmith", body)
 	code := CodeIn(w.T, w.Expect("osmith", "Paging"))
 	w.Expect("jrivera", "LEAD page")
 	w.Text("jrivera", "1 "+code)
