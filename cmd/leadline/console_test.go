@@ -76,6 +76,13 @@ func TestServeHasTheConsole(t *testing.T) {
 	}
 	code := regexp.MustCompile(`\d{6}`).FindString(m.Body)
 	board := page(c.PostForm(base+"/signin/code", url.Values{"csrf": {token.FindStringSubmatch(codePage)[1]}, "code": {code}}))
+	// The board is live once serve runs the change follower, which starts
+	// after the on-call schedules are seeded: on a busy machine, after the
+	// sign-in.
+	for i := 0; i < 100 && !strings.Contains(board, `sse-connect="/board/events`); i++ {
+		time.Sleep(50 * time.Millisecond) // wall clock: waits for a goroutine of serve's to start
+		board = page(c.Get(base + "/"))
+	}
 	if !strings.Contains(board, "<h1>Board</h1>") || !strings.Contains(board, `sse-connect="/board/events`) {
 		t.Errorf("board (live, as serve runs the change follower):\n%s", board)
 	}
