@@ -18,6 +18,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/leadline/leadline/appointment"
+	"github.com/leadline/leadline/datakey"
 	"github.com/leadline/leadline/escalation"
 	"github.com/leadline/leadline/followup"
 	"github.com/leadline/leadline/geo"
@@ -53,6 +54,9 @@ type Config struct {
 	// fetch their TwiML and report status there.
 	PublicURL string
 	Clock     func() time.Time // required
+	// Keys is the program's data key: it seals the details stored in
+	// Redis and names phone numbers there. Required.
+	Keys *datakey.Keys
 	Log       *slog.Logger     // default slog.Default()
 	// Metrics is where the service's Prometheus metrics are registered;
 	// nil for nowhere.
@@ -93,6 +97,9 @@ func NewService(c Config) (*Service, error) {
 	if c.Clock == nil {
 		return nil, errors.New("dispatch: Config.Clock is required")
 	}
+	if c.Keys == nil {
+		return nil, errors.New("dispatch: Config.Keys is required: " + datakey.ErrNoKey.Error())
+	}
 	if c.Log == nil {
 		c.Log = slog.Default()
 	}
@@ -107,7 +114,7 @@ func NewService(c Config) (*Service, error) {
 	}
 	prog, now, log := c.Program, c.Clock, c.Log
 	q := timers.New(c.Redis, referral.TimersBase, timers.Options{Clock: now, Log: log})
-	refs := referral.NewStore(c.Redis, q, now, prog.Retention.Details)
+	refs := referral.NewStore(c.Redis, q, now, prog.Retention.Details, c.Keys)
 	note := notify.New(prog, box, c.PublicURL, now, log)
 	resolver := prog.Resolver(c.Geocoder)
 	if prog.NetworkLookups {

@@ -22,7 +22,7 @@ func BenchmarkThroughput(b *testing.B) {
 			var left atomic.Int64
 			left.Store(int64(b.N))
 			drained := make(chan struct{})
-			box, err := outbox.New(e.rdb, e.phone, outbox.Options{Clock: e.clock.Now, Workers: workers, Log: e.log,
+			box, err := outbox.New(e.rdb, e.phone, outbox.Options{Clock: e.clock.Now, Keys: e.keys, Workers: workers, Log: e.log,
 				Done: func(context.Context, outbox.Result) {
 					if left.Add(-1) == 0 {
 						close(drained)

@@ -45,7 +45,7 @@ for _, id in ipairs(lapsed) do
     redis.call('ZADD', KEYS[3], ARGV[3], id)
   else
     redis.call('ZREM', KEYS[3], id)
-    local m = redis.call('HMGET', k, 'to', 'state', 'order')
+    local m = redis.call('HMGET', k, 'rcpt', 'state', 'order')
     if m[1] and redis.call('HGET', KEYS[4], m[1]) == id then redis.call('HDEL', KEYS[4], m[1]) end
     if m[2] == 'sending' then
       redis.call('HSET', k, 'state', 'queued', 'claim', '')
@@ -71,7 +71,7 @@ for i = 9 + nheld, #ARGV do skip[ARGV[i]] = true end
 local ids = redis.call('ZRANGE', KEYS[1], 0, ` + strconv.Itoa(scanWindow-1) + `)
 for _, id in ipairs(ids) do
   local k = P .. 'msg:' .. id
-  local m = redis.call('HMGET', k, 'to', 'from')
+  local m = redis.call('HMGET', k, 'rcpt', 'from')
   if not m[1] then
     redis.call('ZREM', KEYS[1], id)
   elseif not skip[m[2]] and (only == '' or only == m[2]) and redis.call('HEXISTS', KEYS[4], m[1]) == 0 then
@@ -125,7 +125,13 @@ func (b *Box) claim(ctx context.Context, only string, skip []string) (c claimed,
 	for i := 0; i+1 < len(res); i += 2 {
 		f[res[i]] = res[i+1]
 	}
-	c = claimed{Record: decode(f), token: token}
+	rec, err := b.decode(f)
+	if err != nil {
+		// Its lease lapses and it is tried again: a message we cannot open
+		// is a key the instance lacks, which the next instance may have.
+		return claimed{}, false, err
+	}
+	c = claimed{Record: rec, token: token}
 	c.unhold = b.holding(c.ID)
 	return c, true, nil
 }

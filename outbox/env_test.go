@@ -15,6 +15,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/leadline/leadline/datakey"
 	"github.com/leadline/leadline/outbox"
 	"github.com/leadline/leadline/phone"
 	"github.com/leadline/leadline/twiliosim"
@@ -27,6 +28,15 @@ const (
 	programPhone = "+14125550100"
 )
 
+func testKeys(t testing.TB) *datakey.Keys {
+	t.Helper()
+	k, err := datakey.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
 // person is the phone number of test person i.
 func person(i int) string { return fmt.Sprintf("+1412556%04d", i) }
 
@@ -38,6 +48,7 @@ type env struct {
 	sim   *twiliosim.Server
 	phone *phone.Client
 	clock *clocktest.Clock
+	keys  *datakey.Keys
 	log   *slog.Logger
 	ended chan outbox.Result
 
@@ -67,6 +78,7 @@ func newEnvStamped(t testing.TB, stamp *clocktest.Clock) *env {
 		phone: phone.NewClient(phone.ClientConfig{AccountSID: testSID, AuthToken: testToken, APIURL: sim.URL(),
 			RetryBase: time.Millisecond, MaxAttempts: 3}),
 		clock:   clk,
+		keys:    testKeys(t),
 		log:     slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn})),
 		ended:   make(chan outbox.Result, 20_000),
 		results: make(map[string][]outbox.Result),
@@ -88,6 +100,9 @@ func (e *env) boxVia(s outbox.Sender, opt outbox.Options) *outbox.Box {
 	}
 	if opt.Log == nil {
 		opt.Log = e.log
+	}
+	if opt.Keys == nil {
+		opt.Keys = e.keys
 	}
 	then := opt.Done
 	opt.Done = func(ctx context.Context, r outbox.Result) {

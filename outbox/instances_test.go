@@ -179,7 +179,7 @@ func TestMetrics(t *testing.T) {
 		t.Errorf("metrics %q, want only %d", slices.Sorted(maps.Keys(got)), len(want))
 	}
 
-	if _, err := outbox.New(e.rdb, e.phone, outbox.Options{Clock: e.clock.Now, Metrics: reg}); err == nil {
+	if _, err := outbox.New(e.rdb, e.phone, outbox.Options{Clock: e.clock.Now, Keys: e.keys, Metrics: reg}); err == nil {
 		t.Error("New registered the metrics twice on one registry")
 	}
 }

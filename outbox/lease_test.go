@@ -8,10 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/leadline/leadline/internal/clocktest"
-
 	"github.com/redis/go-redis/v9"
 
+	"github.com/leadline/leadline/datakey"
+	"github.com/leadline/leadline/internal/clocktest"
 	"github.com/leadline/leadline/internal/redistest"
 	"github.com/leadline/leadline/phone"
 	"github.com/leadline/leadline/twiliosim"
@@ -24,6 +24,7 @@ type leaseEnv struct {
 	rdb   *redis.Client
 	sim   *twiliosim.Server
 	phone *phone.Client
+	keys  *datakey.Keys
 	mu    sync.Mutex
 	now   time.Time
 	ended []Result
@@ -34,7 +35,11 @@ func newLeaseEnv(t *testing.T) *leaseEnv {
 	sim := twiliosim.New(twiliosim.Options{AccountSID: "AC0123456789abcdef0123456789abcdef", AuthToken: "0123456789abcdef0123456789abcdef",
 		Clock: clocktest.New(time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)).Now})
 	t.Cleanup(sim.Close)
-	return &leaseEnv{rdb: rdb, sim: sim, now: time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC),
+	keys, err := datakey.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &leaseEnv{rdb: rdb, sim: sim, keys: keys, now: time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC),
 		phone: phone.NewClient(phone.ClientConfig{AccountSID: "AC0123456789abcdef0123456789abcdef",
 			AuthToken: "0123456789abcdef0123456789abcdef", APIURL: sim.URL(), RetryBase: time.Millisecond, MaxAttempts: 3})}
 }
@@ -47,7 +52,7 @@ func (e *leaseEnv) advance(d time.Duration) {
 }
 
 func (e *leaseEnv) box(t *testing.T) *Box {
-	b, err := New(e.rdb, e.phone, Options{Clock: e.clock, Lease: time.Minute,
+	b, err := New(e.rdb, e.phone, Options{Clock: e.clock, Keys: e.keys, Lease: time.Minute,
 		Log: slog.New(slog.NewTextHandler(t.Output(), nil)),
 		Done: func(_ context.Context, r Result) {
 			e.mu.Lock()
@@ -211,7 +216,7 @@ func TestClockJumpDoesNotResendOwnClaim(t *testing.T) {
 	ctx := context.Background()
 	e := newLeaseEnv(t)
 	s := &jumpy{Client: e.phone, e: e}
-	b, err := New(e.rdb, s, Options{Clock: e.clock, Lease: time.Minute, Log: slog.New(slog.NewTextHandler(t.Output(), nil))})
+	b, err := New(e.rdb, s, Options{Clock: e.clock, Keys: e.keys, Lease: time.Minute, Log: slog.New(slog.NewTextHandler(t.Output(), nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,7 +251,7 @@ func TestKilledWorkerHoldsItsRecipientOneLease(t *testing.T) {
 			ctx := context.Background()
 			e := newLeaseEnv(t)
 			newBox := func() *Box {
-				b, err := New(e.rdb, e.phone, Options{Clock: e.clock, Log: slog.New(slog.NewTextHandler(t.Output(), nil))})
+				b, err := New(e.rdb, e.phone, Options{Clock: e.clock, Keys: e.keys, Log: slog.New(slog.NewTextHandler(t.Output(), nil))})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -11,7 +11,8 @@
 // Cluster (the scripts build msg: and sid: keys from the prefix, which is
 // safe only because they share the tag):
 //
-//	leadline:{outbox}:msg:<id>      hash: the message (meta as JSON), state, attempts, sid, status,
+//	leadline:{outbox}:msg:<id>      hash: the message (meta as JSON; body and to sealed under the data key,
+//	                                 rcpt the keyed name of to), state, attempts, sid, status,
 //	                                 error, queued/sent times (Unix ms), ready score, claim token;
 //	                                 expires TTL after the message ends
 //	leadline:{outbox}:ready         zset: ids that may go now, scored priority*1e13 + enqueue Unix ms,
@@ -20,7 +21,7 @@
 //	                                 enqueued in one millisecond keep their order
 //	leadline:{outbox}:later         zset: ids waiting for a retry, scored by when they may go (Unix ms)
 //	leadline:{outbox}:inflight      zset: claimed ids scored by when the claim lapses (Unix ms)
-//	leadline:{outbox}:busy          hash: recipient → the id in flight to them
+//	leadline:{outbox}:busy          hash: recipient's keyed name (rcpt) → the id in flight to them
 //	leadline:{outbox}:sid:<sid>     hash: id, status, rank, code of a Twilio MessageSid; TTL
 //	leadline:{outbox}:from:<n>      string: the GCRA state of sender n's throughput cap (redis_rate's;
 //	                                 rateClient takes off the "rate:" it would put first)
@@ -165,9 +166,18 @@ type Sender interface {
 	SendSMS(ctx context.Context, m phone.SMS) (string, error)
 }
 
+// Keys seal what the outbox keeps of a text (its body and recipient) and
+// name its recipient in the busy hash (datakey.Keys).
+type Keys interface {
+	Seal(plain string, aad ...string) (string, error)
+	Open(v string, aad ...string) (string, error)
+	Name(number string) string
+}
+
 // Options tunes a Box. Zero values take the defaults.
 type Options struct {
 	Clock   func() time.Time // required; used for queue order, retry times, leases
+	Keys    Keys             // required: bodies and recipients are kept sealed
 	Log     *slog.Logger     // default slog.Default()
 	Workers int              // concurrent sends per instance in Run; default 8
 	// Rate caps messages per second per From number across all instances;
@@ -220,6 +230,7 @@ type Box struct {
 	done    func(ctx context.Context, r Result)
 	kinds   registry
 	metrics *metrics
+	keys    Keys
 
 	// wake tells idle workers that this instance enqueued something.
 	wake chan struct{}
@@ -248,10 +259,13 @@ func New(rdb redis.UniversalClient, s Sender, opt Options) (*Box, error) {
 		rdb: rdb, sender: s, now: opt.Clock, log: opt.Log, workers: opt.Workers,
 		lease: opt.Lease, poll: opt.Poll, ttl: opt.TTL, timeout: opt.SendTimeout,
 		check: opt.Check, done: opt.Done, metrics: m, instance: rand.Text()[:10],
-		held: make(map[string]int),
+		held: make(map[string]int), keys: opt.Keys,
 	}
 	if b.now == nil {
 		return nil, errors.New("outbox: Options.Clock is required")
+	}
+	if b.keys == nil {
+		return nil, errors.New("outbox: Options.Keys is required")
 	}
 	if b.log == nil {
 		b.log = slog.Default()
@@ -320,10 +334,18 @@ func (b *Box) Enqueue(ctx context.Context, m Message) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("outbox: enqueue %s: meta: %w", m.ID, err)
 	}
+	to, err := b.keys.Seal(m.To, msgKey(m.ID), "to")
+	if err != nil {
+		return false, fmt.Errorf("outbox: enqueue %s: %w", m.ID, err)
+	}
+	body, err := b.keys.Seal(m.Body, msgKey(m.ID), "body")
+	if err != nil {
+		return false, fmt.Errorf("outbox: enqueue %s: %w", m.ID, err)
+	}
 	now := b.now().UnixMilli()
 	score := float64(m.Priority)*priorityStep + float64(now)
 	args := []any{m.ID, int(m.Priority), score,
-		"id", m.ID, "from", m.From, "to", m.To, "body", m.Body, "priority", int(m.Priority),
+		"id", m.ID, "from", m.From, "to", to, "rcpt", b.keys.Name(m.To), "body", body, "priority", int(m.Priority),
 		"kind", string(m.Kind), "meta", meta, "cb", m.StatusCallback, "max", m.MaxAttempts,
 		"within", m.RetryWithin.Milliseconds(),
 		"state", "queued", "attempts", 0, "queued", now}
@@ -355,7 +377,7 @@ func (b *Box) Get(ctx context.Context, id string) (Record, error) {
 	if len(f) == 0 {
 		return Record{}, fmt.Errorf("outbox: get %s: %w", id, ErrNotFound)
 	}
-	return decode(f), nil
+	return b.decode(f)
 }
 
 // idle is 1 when nothing is ready, in flight, or due for a retry.
@@ -377,9 +399,17 @@ func (b *Box) Idle(ctx context.Context) (bool, error) {
 	return n == 1, nil
 }
 
-// decode reads a message hash. Fields that do not parse read as zero: the
-// scripts write them all, so only a hand-edited record could hold them.
-func decode(f map[string]string) Record {
+// decode reads a message hash, opening its body and recipient. Fields
+// that do not parse read as zero: the scripts write them all, so only a
+// hand-edited record could hold them.
+func (b *Box) decode(f map[string]string) (Record, error) {
+	for _, name := range []string{"to", "body"} {
+		v, err := b.keys.Open(f[name], msgKey(f["id"]), name)
+		if err != nil {
+			return Record{}, fmt.Errorf("outbox: message %s: %w", f["id"], err)
+		}
+		f[name] = v
+	}
 	r := Record{
 		Message: Message{
 			ID: f["id"], From: f["from"], To: f["to"], Body: f["body"],
@@ -397,7 +427,7 @@ func decode(f map[string]string) Record {
 	if r.Error == "" && f["code"] != "" {
 		r.Error = "twilio error " + f["code"]
 	}
-	return r
+	return r, nil
 }
 
 func atoi(s string) int {

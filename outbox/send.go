@@ -134,7 +134,7 @@ func (b *Box) end(ctx context.Context, c claimed, r Result, state, errText strin
 //
 // KEYS: msg, inflight, busy, later. ARGV: id, token, at ms, error.
 var retryScript = redis.NewScript(`
-local m = redis.call('HMGET', KEYS[1], 'claim', 'state', 'to')
+local m = redis.call('HMGET', KEYS[1], 'claim', 'state', 'rcpt')
 if m[1] ~= ARGV[2] or m[2] ~= 'sending' then return 0 end
 redis.call('HSET', KEYS[1], 'state', 'retry', 'error', ARGV[4], 'claim', '')
 redis.call('ZREM', KEYS[2], ARGV[1])
@@ -193,7 +193,7 @@ func (b *Box) retryWait(c claimed) (time.Duration, bool) {
 //
 // KEYS: msg, inflight, busy. ARGV: id, token, ttl ms.
 var settleScript = redis.NewScript(`
-local m = redis.call('HMGET', KEYS[1], 'claim', 'to', 'state')
+local m = redis.call('HMGET', KEYS[1], 'claim', 'rcpt', 'state')
 if m[1] == ARGV[2] then
   redis.call('ZREM', KEYS[2], ARGV[1])
   if redis.call('HGET', KEYS[3], m[2]) == ARGV[1] then redis.call('HDEL', KEYS[3], m[2]) end

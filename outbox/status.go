@@ -60,5 +60,6 @@ func (b *Box) Status(ctx context.Context, sid, status, errorCode string) (m Mess
 	for i := 1; i+1 < len(res); i += 2 {
 		f[res[i]] = res[i+1]
 	}
-	return decode(f).Message, res[0] == "1", nil
+	rec, err := b.decode(f)
+	return rec.Message, res[0] == "1", err
 }

@@ -56,6 +56,30 @@ const (
 	FAgency Field = "agency"
 )
 
+// SealedFields are kept sealed under the program's data key: they say
+// who and where. The rest (state, times, type, cohort, who was paged and
+// accepted: staff IDs the scripts compare) stays readable to the scripts
+// that change a referral in one step.
+var SealedFields = []Field{FOfficer, FLocation, FLat, FLon, FPlace, FNotes, FParticipant, FApptPlace, FReferrer}
+
+var sealed = func() map[Field]bool {
+	m := map[Field]bool{}
+	for _, f := range SealedFields {
+		m[f] = true
+	}
+	return m
+}()
+
+// Sealer seals and opens the details a referral keeps (datakey.Keys).
+type Sealer interface {
+	Seal(plain string, aad ...string) (string, error)
+	Open(v string, aad ...string) (string, error)
+}
+
+// SealAAD is where field f of referral code is kept: what its sealed
+// value is bound to.
+func SealAAD(code string, f Field) []string { return []string{"referral:" + code, string(f)} }
+
 // TimeField is the field holding when the referral reached state s.
 func TimeField(s State) Field { return timeFields[s] }
 
@@ -92,8 +116,8 @@ func (r *Referral) timePtr(s State) *time.Time {
 	return nil
 }
 
-// fields is a new referral as field/value pairs.
-func (r *Referral) fields() []any {
+// fields is a new referral as field/value pairs, its details sealed.
+func (r *Referral) fields(keys Sealer) ([]any, error) {
 	f := []any{
 		FCode, r.Code, FType, string(r.Type), FCohort, r.Cohort, FState, string(r.State),
 		FOfficer, r.Officer, FLocation, r.Location,
@@ -119,16 +143,31 @@ func (r *Referral) fields() []any {
 			f = append(f, name, FormatTime(t))
 		}
 	}
-	for i := range f {
-		if name, ok := f[i].(Field); ok {
-			f[i] = string(name)
+	for i := 0; i < len(f); i += 2 {
+		name := f[i].(Field)
+		f[i] = string(name)
+		if sealed[name] {
+			v, err := keys.Seal(fmt.Sprint(f[i+1]), SealAAD(r.Code, name)...)
+			if err != nil {
+				return nil, err
+			}
+			f[i+1] = v
 		}
 	}
-	return f
+	return f, nil
 }
 
-// fromHash reads a stored referral.
-func fromHash(h map[string]string) (*Referral, error) {
+// fromHash reads a stored referral, opening its sealed details.
+func fromHash(h map[string]string, keys Sealer) (*Referral, error) {
+	for _, f := range SealedFields {
+		if v, ok := h[string(f)]; ok && v != "" {
+			plain, err := keys.Open(v, SealAAD(h[string(FCode)], f)...)
+			if err != nil {
+				return nil, fmt.Errorf("referral %s: %s: %w", h[string(FCode)], f, err)
+			}
+			h[string(f)] = plain
+		}
+	}
 	g := func(f Field) string { return h[string(f)] }
 	r := &Referral{
 		Code: g(FCode), Type: Type(g(FType)), Cohort: g(FCohort), State: State(g(FState)),

@@ -53,12 +53,14 @@ type Store struct {
 	// details is how long an ended referral's details are kept: every
 	// change that ends a referral sets its purge timer.
 	details time.Duration
+	keys    Sealer
 }
 
 // NewStore returns the store on rdb, with the referral timer queue q
-// (under TimersBase). details is the program's details retention.
-func NewStore(rdb redis.UniversalClient, q *timers.Queue, clock func() time.Time, details time.Duration) *Store {
-	return &Store{rdb: rdb, timers: q, now: clock, details: details}
+// (under TimersBase). details is the program's details retention; keys
+// seal the details (SealedFields).
+func NewStore(rdb redis.UniversalClient, q *timers.Queue, clock func() time.Time, details time.Duration, keys Sealer) *Store {
+	return &Store{rdb: rdb, timers: q, now: clock, details: details, keys: keys}
 }
 
 // Load returns a referral by code, or ErrNotFound.
@@ -70,7 +72,7 @@ func (s *Store) Load(ctx context.Context, code string) (*Referral, error) {
 	if len(h) == 0 {
 		return nil, ErrNotFound
 	}
-	return fromHash(h)
+	return fromHash(h, s.keys)
 }
 
 // LoadMany returns the referrals of codes in one round trip, in order; a
@@ -91,7 +93,7 @@ func (s *Store) LoadMany(ctx context.Context, codes []string) ([]*Referral, erro
 		if len(cmd.Val()) == 0 {
 			continue
 		}
-		if out[i], err = fromHash(cmd.Val()); err != nil {
+		if out[i], err = fromHash(cmd.Val(), s.keys); err != nil {
 			return nil, err
 		}
 	}
@@ -144,7 +146,11 @@ func (s *Store) Insert(ctx context.Context, r *Referral, ts ...Timer) error {
 		for _, t := range ts {
 			args = append(args, t.ID(r.Code), t.At.UnixMilli())
 		}
-		args = append(args, r.fields()...)
+		fields, err := r.fields(s.keys)
+		if err != nil {
+			return fmt.Errorf("store referral: %w", err)
+		}
+		args = append(args, fields...)
 		ok, err := create.Run(ctx, s.rdb, keys, args...).Int()
 		if err != nil {
 			return fmt.Errorf("store referral: %w", err)
@@ -239,7 +245,13 @@ func (s *Store) Apply(ctx context.Context, code string, c Change) (applied bool,
 		args = append(args, t.ID(code), t.At.UnixMilli(), t.How)
 	}
 	for _, w := range c.Set {
-		args = append(args, w.op+string(w.Field), w.Value)
+		v := w.Value
+		if sealed[w.Field] && w.op == "" {
+			if v, err = s.keys.Seal(fmt.Sprint(v), SealAAD(code, w.Field)...); err != nil {
+				return false, fmt.Errorf("update referral %s: %w", code, err)
+			}
+		}
+		args = append(args, w.op+string(w.Field), v)
 	}
 	keys := []string{hashKey(code), eventsKey(code), s.timers.DueKey(), ChangesKey, openKey}
 	res, err := transition.Run(ctx, s.rdb, keys, args...).Slice()
@@ -306,14 +318,14 @@ func (s *Store) PurgeDetails(ctx context.Context, code, agency string, now, expi
 // Records are the referrals received in [from, to), oldest first, for
 // reports. Those past their details retention hold only the de-identified
 // record.
-func Records(ctx context.Context, rdb redis.UniversalClient, from, to time.Time) ([]*Referral, error) {
-	return records(ctx, rdb, from, to, nil)
+func Records(ctx context.Context, rdb redis.UniversalClient, keys Sealer, from, to time.Time) ([]*Referral, error) {
+	return records(ctx, rdb, keys, from, to, nil)
 }
 
 // ReportRecords are Records holding only what a report reads (RecordFields),
 // which is what a year's dashboard needs read quickly.
-func ReportRecords(ctx context.Context, rdb redis.UniversalClient, from, to time.Time) ([]*Referral, error) {
-	return records(ctx, rdb, from, to, recordFields)
+func ReportRecords(ctx context.Context, rdb redis.UniversalClient, keys Sealer, from, to time.Time) ([]*Referral, error) {
+	return records(ctx, rdb, keys, from, to, recordFields)
 }
 
 // recordFields are the de-identified record's fields, and the officer (for
@@ -329,7 +341,7 @@ var recordFields = func() []string {
 
 // records loads the referrals received in [from, to), every field or only
 // fields.
-func records(ctx context.Context, rdb redis.UniversalClient, from, to time.Time, fields []string) ([]*Referral, error) {
+func records(ctx context.Context, rdb redis.UniversalClient, keys Sealer, from, to time.Time, fields []string) ([]*Referral, error) {
 	codes, err := rdb.ZRangeByScore(ctx, referralsKey, &redis.ZRangeBy{
 		Min: strconv.FormatInt(from.UnixMilli(), 10), Max: "(" + strconv.FormatInt(to.UnixMilli(), 10),
 	}).Result()
@@ -358,7 +370,7 @@ func records(ctx context.Context, rdb redis.UniversalClient, from, to time.Time,
 			if len(h) == 0 {
 				continue // its record expired
 			}
-			r, err := fromHash(h)
+			r, err := fromHash(h, keys)
 			if err != nil {
 				return nil, err
 			}
@@ -384,7 +396,7 @@ func hashOf(cmd redis.Cmder, fields []string) map[string]string {
 
 // Records is the package's Records on the store's Redis.
 func (s *Store) Records(ctx context.Context, from, to time.Time) ([]*Referral, error) {
-	return Records(ctx, s.rdb, from, to)
+	return Records(ctx, s.rdb, s.keys, from, to)
 }
 
 // Open is every referral still open, oldest first.

@@ -12,8 +12,9 @@ import (
 
 // Load is the rows of the referrals received in [from, to): what `leadline
 // report` and the console's dashboard both show, so their files are the same.
-func Load(ctx context.Context, rdb redis.UniversalClient, prog *program.Program, from, to time.Time) ([]Row, error) {
-	refs, err := referral.ReportRecords(ctx, rdb, from, to)
+// keys open the officer of a referral stored before agencies were.
+func Load(ctx context.Context, rdb redis.UniversalClient, keys referral.Sealer, prog *program.Program, from, to time.Time) ([]Row, error) {
+	refs, err := referral.ReportRecords(ctx, rdb, keys, from, to)
 	if err != nil {
 		return nil, err
 	}
