@@ -13,7 +13,8 @@
 //	                                              (keyword|words|carrier), lang, code (the referral their replies are about),
 //	                                              wrote (ms: their last message relayed to the case manager), msgs (a counter)
 //	                                              and msg:<timer id> (a MSG's text until it is sent);
-//	                                              <hash> is phone.Hash of the number, never the number
+//	                                              <hash> is the keyed name of the number (datakey), never the number;
+//	                                              phone and msg:<timer id> are sealed under the data key
 //	leadline:{dispatch}:participant:<hash>:codes set: referrals that hold the number; when none is left the number goes
 //	leadline:{dispatch}:participant:<hash>:sent  zset: when capped texts (consent request, reminders) were sent, for the caps
 //	leadline:{dispatch}:participants:asked       set: hashes of the participants asked for consent who have not answered
@@ -36,7 +37,6 @@ import (
 	"github.com/leadline/leadline/notify"
 	"github.com/leadline/leadline/outbox"
 	"github.com/leadline/leadline/participant"
-	"github.com/leadline/leadline/phone"
 	"github.com/leadline/leadline/program"
 	"github.com/leadline/leadline/referral"
 	"github.com/leadline/leadline/timers"
@@ -52,7 +52,17 @@ func sentKey(h string) string        { return prefix + "participant:" + h + ":se
 // askedKey is the set of participants asked for consent who have not answered.
 const askedKey = prefix + "participants:asked"
 
-func numberHash(number string) string { return phone.Hash(number) }
+// Keys seal a participant's number and waiting messages, and name the
+// number in keys (datakey.Keys).
+type Keys interface {
+	Seal(plain string, aad ...string) (string, error)
+	Open(v string, aad ...string) (string, error)
+	Name(number string) string
+}
+
+// numberHash names a number in the participant keys: a keyed hash, so a
+// copy of Redis cannot be searched by trying numbers.
+func (b *Book) numberHash(number string) string { return b.keys.Name(number) }
 
 // Timer kinds.
 const (
@@ -102,12 +112,13 @@ type Book struct {
 	note *notify.Notifier
 	now  func() time.Time
 	log  *slog.Logger
+	keys Keys
 }
 
 // New returns the book. q is the referral timer queue.
 func New(prog *program.Program, rdb redis.UniversalClient, refs *referral.Store, q *timers.Queue, note *notify.Notifier,
-	clock func() time.Time, log *slog.Logger) *Book {
-	return &Book{prog: prog, rdb: rdb, refs: refs, q: q, note: note, now: clock, log: log}
+	keys Keys, clock func() time.Time, log *slog.Logger) *Book {
+	return &Book{prog: prog, rdb: rdb, refs: refs, q: q, note: note, keys: keys, now: clock, log: log}
 }
 
 // Register hands the book's timers to mux and its texts' hooks to box.
@@ -132,7 +143,11 @@ func (b *Book) record(ctx context.Context, hash string) (record, bool, error) {
 	if err != nil {
 		return record{}, false, fmt.Errorf("load participant: %w", err)
 	}
-	return record{Phone: h["phone"], Consent: h["consent"], Stopped: h["stopped"], Code: h["code"], Lang: h["lang"],
+	number, err := b.keys.Open(h["phone"], participantKey(hash), "phone")
+	if err != nil {
+		return record{}, false, fmt.Errorf("load participant: %w", err)
+	}
+	return record{Phone: number, Consent: h["consent"], Stopped: h["stopped"], Code: h["code"], Lang: h["lang"],
 			Wrote: h["wrote"]},
 		h["phone"] != "", nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/leadline/leadline/datakey"
 	"github.com/leadline/leadline/examples"
 	"github.com/leadline/leadline/internal/clocktest"
 	"github.com/leadline/leadline/internal/redistest"
@@ -35,13 +36,17 @@ func BenchmarkReminderMemory(b *testing.B) {
 	ctx := context.Background()
 	clk := clocktest.New(time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC))
 	log := slog.New(slog.DiscardHandler)
-	box, err := outbox.New(rdb, nil, outbox.Options{Clock: clk.Now, Log: log})
+	keys, err := datakey.New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	box, err := outbox.New(rdb, nil, outbox.Options{Clock: clk.Now, Keys: keys, Log: log})
 	if err != nil {
 		b.Fatal(err)
 	}
 	q := timers.New(rdb, referral.TimersBase, timers.Options{Clock: clk.Now, Log: log})
-	refs := referral.NewStore(rdb, q, clk.Now, prog.Retention.Details)
-	book := New(prog, rdb, refs, q, notify.New(prog, box, "", clk.Now, log), clk.Now, log)
+	refs := referral.NewStore(rdb, q, clk.Now, prog.Retention.Details, keys)
+	book := New(prog, rdb, refs, q, notify.New(prog, box, "", clk.Now, log), keys, clk.Now, log)
 	per := len(prog.Participants.Reminders)
 	appts := reminders / per
 	// The referrals exist already: only what an appointment adds is measured.
@@ -59,7 +64,7 @@ func BenchmarkReminderMemory(b *testing.B) {
 	for lo := 0; lo < appts; lo += 10_000 {
 		_, err := rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 			for i := lo; i < min(lo+10_000, appts); i++ {
-				p.HSet(ctx, participantKey(numberHash(number(i))), "phone", number(i), "consent", consentYes)
+				p.HSet(ctx, participantKey(book.numberHash(number(i))), "phone", number(i), "consent", consentYes)
 			}
 			return nil
 		})

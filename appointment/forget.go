@@ -48,7 +48,7 @@ func (b *Book) forget(ctx context.Context, code string) error {
 // and the number's own record once no referral holds it.
 func (b *Book) Drop(ctx context.Context, r *referral.Referral) error {
 	code := r.Code
-	hash := numberHash(r.Participant)
+	hash := b.numberHash(r.Participant)
 	rec, _, err := b.record(ctx, hash)
 	if err != nil {
 		return err
@@ -118,7 +118,7 @@ func (b *Book) DigestLines(ctx context.Context, person string, from, to time.Tim
 		if r.Appt.Before(to) {
 			today = append(today, code+" "+strings.TrimSpace(r.Appt.In(b.prog.TimeZone).Format("3:04 PM")))
 		}
-		rec, _, err := b.record(ctx, numberHash(r.Participant))
+		rec, _, err := b.record(ctx, b.numberHash(r.Participant))
 		if err != nil {
 			return nil, nil, err
 		}

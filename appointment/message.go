@@ -25,7 +25,7 @@ func (b *Book) Message(ctx context.Context, p *program.Person, r *referral.Refer
 	if r.Participant == "" {
 		return "No participant for " + r.Code + ". Give their number with APPT first.", nil
 	}
-	hash := numberHash(r.Participant)
+	hash := b.numberHash(r.Participant)
 	rec, ok, err := b.record(ctx, hash)
 	if err != nil {
 		return "", err
@@ -49,7 +49,11 @@ func (b *Book) Message(ctx context.Context, p *program.Person, r *referral.Refer
 		capped = 0
 	}
 	id := timers.Kind(TimerMsg).ID(r.Code, strconv.FormatInt(n, 10), strconv.Itoa(capped))
-	if err := b.rdb.HSet(ctx, participantKey(hash), msgField(id), body).Err(); err != nil {
+	sealed, err := b.keys.Seal(body, participantKey(hash), msgField(id))
+	if err != nil {
+		return "", fmt.Errorf("store message: %w", err)
+	}
+	if err := b.rdb.HSet(ctx, participantKey(hash), msgField(id), sealed).Err(); err != nil {
 		return "", fmt.Errorf("store message: %w", err)
 	}
 	var sent []time.Time

@@ -99,7 +99,7 @@ func (b *Book) stands(ctx context.Context, id string) (*due, error) {
 	if err != nil {
 		return nil, err
 	}
-	d.r, d.hash = r, numberHash(r.Participant)
+	d.r, d.hash = r, b.numberHash(r.Participant)
 	rec, ok, err := b.record(ctx, d.hash)
 	if err != nil || !ok || rec.Stopped != "" {
 		return nil, err
@@ -126,9 +126,13 @@ func (b *Book) stands(ctx context.Context, id string) (*due, error) {
 			d.body = texts.Cancelled(lang, at)
 		}
 	case TimerMsg:
-		body, err := b.rdb.HGet(ctx, participantKey(d.hash), msgField(id)).Result()
-		if err != nil || body == "" {
+		sealed, err := b.rdb.HGet(ctx, participantKey(d.hash), msgField(id)).Result()
+		if err != nil || sealed == "" {
 			return nil, nil // sent already, or forgotten with the number
+		}
+		body, err := b.keys.Open(sealed, participantKey(d.hash), msgField(id))
+		if err != nil {
+			return nil, fmt.Errorf("message for %s: %w", r.Code, err)
 		}
 		d.body, d.mkind, d.uncapped = body, KindMessage, a.At(2) == "0"
 	default:
@@ -243,7 +247,7 @@ func (b *Book) mayGet(ctx context.Context, m outbox.Message) (bool, error) {
 	if m.Kind == KindReply {
 		return true, nil // an answer to their own text
 	}
-	rec, ok, err := b.record(ctx, numberHash(m.To))
+	rec, ok, err := b.record(ctx, b.numberHash(m.To))
 	if err != nil || !ok || rec.Stopped != "" {
 		return false, err
 	}

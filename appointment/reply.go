@@ -16,14 +16,17 @@ import (
 // Known reports whether number is a participant's, and whether it is one
 // forgotten but for its opt-out (which gets no answer at all).
 func (b *Book) Known(ctx context.Context, number string) (known, stopped bool, err error) {
-	rec, ok, err := b.record(ctx, numberHash(number))
+	if err := b.adopt(ctx, number); err != nil {
+		return false, false, err
+	}
+	rec, ok, err := b.record(ctx, b.numberHash(number))
 	return ok, !ok && rec.Stopped != "", err
 }
 
 // Text answers a participant's text: C, R, YES/NO to consent, STOP and
 // START, HELP. "" is no answer.
 func (b *Book) Text(ctx context.Context, from, body string) (string, error) {
-	hash := numberHash(from)
+	hash := b.numberHash(from)
 	rec, _, err := b.record(ctx, hash)
 	if err != nil {
 		return "", err
@@ -216,7 +219,7 @@ func (b *Book) stop(ctx context.Context, hash string, rec record, r *referral.Re
 // optedOut records that Twilio refused a text to number because its owner
 // opted out.
 func (b *Book) optedOut(ctx context.Context, number string) error {
-	hash := numberHash(number)
+	hash := b.numberHash(number)
 	rec, ok, err := b.record(ctx, hash)
 	if err != nil || !ok || rec.Stopped != "" {
 		return err

@@ -108,10 +108,13 @@ func (b *Book) set(ctx context.Context, p *program.Person, r *referral.Referral,
 	if err != nil {
 		return "", err
 	}
-	hash := numberHash(number)
+	if err := b.adopt(ctx, number); err != nil {
+		return "", err
+	}
+	hash := b.numberHash(number)
 	if r.Participant != "" && r.Participant != number {
 		// A corrected number: the old one no longer hears about r.
-		if err := b.unlink(ctx, numberHash(r.Participant), r.Code); err != nil {
+		if err := b.unlink(ctx, b.numberHash(r.Participant), r.Code); err != nil {
 			return "", err
 		}
 	}
@@ -141,8 +144,12 @@ func (b *Book) set(ctx context.Context, p *program.Person, r *referral.Referral,
 
 // link records number as r's participant, and the appointment in p's list.
 func (b *Book) link(ctx context.Context, p *program.Person, r *referral.Referral, hash, number string, at time.Time) error {
-	_, err := b.rdb.TxPipelined(ctx, func(pl redis.Pipeliner) error {
-		pl.HSet(ctx, participantKey(hash), "phone", number, "code", r.Code)
+	sealedNumber, err := b.keys.Seal(number, participantKey(hash), "phone")
+	if err != nil {
+		return fmt.Errorf("store participant: %w", err)
+	}
+	_, err = b.rdb.TxPipelined(ctx, func(pl redis.Pipeliner) error {
+		pl.HSet(ctx, participantKey(hash), "phone", sealedNumber, "code", r.Code)
 		if r.Lang != "" {
 			pl.HSet(ctx, participantKey(hash), "lang", r.Lang)
 		}
@@ -261,7 +268,7 @@ func (b *Book) Setting(ctx context.Context, r *referral.Referral, lang bool, val
 		return "", fmt.Errorf("set language of %s: %w", r.Code, err)
 	}
 	if r.Participant != "" {
-		if err := b.rdb.HSet(ctx, participantKey(numberHash(r.Participant)), "lang", string(l)).Err(); err != nil {
+		if err := b.rdb.HSet(ctx, participantKey(b.numberHash(r.Participant)), "lang", string(l)).Err(); err != nil {
 			return "", fmt.Errorf("set language of %s: %w", r.Code, err)
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leadline/leadline/internal/e2e"
 	"github.com/leadline/leadline/referral"
 	"github.com/leadline/leadline/timers"
 )
@@ -21,7 +22,7 @@ import (
 // them open (paging or accepted) and the rest closed.
 func seedBoard(b *testing.B, w *world, n, open int) {
 	q := timers.New(w.rdb, referral.TimersBase, timers.Options{Clock: w.clock.Now})
-	st := referral.NewStore(w.rdb, q, w.clock.Now, w.prog.Retention.Details)
+	st := referral.NewStore(w.rdb, q, w.clock.Now, w.prog.Retention.Details, e2e.Keys())
 	cohorts := []string{"north", "east", "south", "west"}
 	now := w.clock.Now()
 	for i := range n {
@@ -85,7 +86,7 @@ func BenchmarkLiveBoards(b *testing.B) {
 	c := w.client(w.url)
 	w.signIn(c, "pmorgan")
 	q := timers.New(w.rdb, referral.TimersBase, timers.Options{Clock: w.clock.Now})
-	st := referral.NewStore(w.rdb, q, w.clock.Now, w.prog.Retention.Details)
+	st := referral.NewStore(w.rdb, q, w.clock.Now, w.prog.Retention.Details, e2e.Keys())
 	const conns = 200
 	runtime.GC()
 	var before runtime.MemStats
@@ -139,7 +140,7 @@ func BenchmarkLiveBoards(b *testing.B) {
 func BenchmarkDashboard(b *testing.B) {
 	w := newWorld(b)
 	q := timers.New(w.rdb, referral.TimersBase, timers.Options{Clock: w.clock.Now})
-	st := referral.NewStore(w.rdb, q, w.clock.Now, w.prog.Retention.Details)
+	st := referral.NewStore(w.rdb, q, w.clock.Now, w.prog.Retention.Details, e2e.Keys())
 	cohorts := []string{"north", "east", "south", "west"}
 	types := []referral.Type{referral.Arrest, referral.Social, referral.Community}
 	now := w.clock.Now()

@@ -13,6 +13,7 @@ import (
 
 	"github.com/leadline/leadline/console"
 	"github.com/leadline/leadline/internal/browsertest"
+	"github.com/leadline/leadline/internal/e2e"
 	"github.com/leadline/leadline/referral"
 	"github.com/leadline/leadline/timers"
 )
@@ -21,7 +22,7 @@ import (
 // through; its scripts write referral.ChangesKey with each change.
 func (s *service) store() *referral.Store {
 	q := timers.New(s.rdb, referral.TimersBase, timers.Options{Clock: s.clock.Now})
-	return referral.NewStore(s.rdb, q, s.clock.Now, s.prog.Retention.Details)
+	return referral.NewStore(s.rdb, q, s.clock.Now, s.prog.Retention.Details, e2e.Keys())
 }
 
 // insert stores a new paging referral in cohort through the store.

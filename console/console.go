@@ -29,6 +29,9 @@ type Config struct {
 	// Clock is the time source of codes, sessions and the audit log;
 	// required, so tests can move it.
 	Clock func() time.Time
+	// Keys open the referral details the console shows (the program's
+	// data key); required.
+	Keys referral.Sealer
 	// PublicURL is the console's base URL as browsers see it; https makes
 	// cookies Secure and adds Strict-Transport-Security.
 	PublicURL string
@@ -64,6 +67,7 @@ type Server struct {
 	texter  Texter
 	now     func() time.Time
 	log     *slog.Logger
+	keys    referral.Sealer
 	secure  bool
 	public  *url.URL
 	csrf    csrfKeys
@@ -83,7 +87,7 @@ type Server struct {
 	demo            bool
 }
 
-// New builds the console. Program, Redis, Texter and Clock are required.
+// New builds the console. Program, Redis, Texter, Clock and Keys are required.
 func New(cfg Config) (*Server, error) {
 	switch {
 	case cfg.Program == nil:
@@ -94,6 +98,8 @@ func New(cfg Config) (*Server, error) {
 		return nil, errors.New("console: Config.Texter is required")
 	case cfg.Clock == nil:
 		return nil, errors.New("console: Config.Clock is required")
+	case cfg.Keys == nil:
+		return nil, errors.New("console: Config.Keys is required")
 	}
 	pub, err := url.Parse(strings.TrimRight(cfg.PublicURL, "/"))
 	if err != nil || (cfg.PublicURL != "" && (pub.Scheme != "http" && pub.Scheme != "https" || pub.Host == "")) {
@@ -109,10 +115,10 @@ func New(cfg Config) (*Server, error) {
 	if cfg.DemoSignIn && !loopback(pub) {
 		return nil, errors.New("console: DemoSignIn is for the demo only: PublicURL must be http://127.0.0.1 or localhost")
 	}
-	s := &Server{prog: cfg.Program, rdb: cfg.Redis, texter: cfg.Texter, now: cfg.Clock, log: cfg.Log,
+	s := &Server{prog: cfg.Program, rdb: cfg.Redis, texter: cfg.Texter, now: cfg.Clock, log: cfg.Log, keys: cfg.Keys,
 		secure: pub.Scheme == "https", public: pub, csrf: csrfKeys{rdb: cfg.Redis},
 		audit:     NewAudit(cfg.Redis, cfg.Clock, cfg.Program.Retention.Records),
-		referrals: referral.NewStore(cfg.Redis, nil, cfg.Clock, cfg.Program.Retention.Details),
+		referrals: referral.NewStore(cfg.Redis, nil, cfg.Clock, cfg.Program.Retention.Details, cfg.Keys),
 		oncall:    oncall.New(cfg.Redis, cfg.Program, cfg.Clock, cfg.Log),
 		actions:   cfg.Actions, tiles: cfg.MapTiles, tileOrigin: origin, tileAttribution: cfg.MapAttribution,
 		demo: cfg.DemoSignIn}

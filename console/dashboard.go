@@ -69,7 +69,7 @@ func (s *Server) readPeriod(c echo.Context) (period, error) {
 // rows are the period's report rows of the cohorts v sees: for the program
 // manager the very rows `leadline report` reads.
 func (s *Server) rows(c echo.Context, v *Viewer, p period) ([]report.Row, error) {
-	rows, err := report.Load(c.Request().Context(), s.rdb, s.prog, p.from, p.to)
+	rows, err := report.Load(c.Request().Context(), s.rdb, s.keys, s.prog, p.from, p.to)
 	if err != nil || v.AllCohorts() {
 		return rows, err
 	}

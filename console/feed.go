@@ -78,7 +78,7 @@ func (f *feed) tail(ctx context.Context) (string, error) {
 // load reads every referral on a board now, marked as changed at id.
 func (f *feed) load(ctx context.Context, id string) (map[string]*onBoard, error) {
 	now := f.s.now()
-	recs, err := referral.Records(ctx, f.s.rdb, now.Add(-BoardLookBack), now.Add(time.Hour))
+	recs, err := referral.Records(ctx, f.s.rdb, f.s.keys, now.Add(-BoardLookBack), now.Add(time.Hour))
 	if err != nil {
 		return nil, fmt.Errorf("console: board: %w", err)
 	}
@@ -111,7 +111,7 @@ func (f *feed) refresh(ctx context.Context) error {
 	last := f.last
 	f.mu.RUnlock()
 	now := f.s.now()
-	fresh, err := referral.Records(ctx, f.s.rdb, newest, now.Add(time.Hour))
+	fresh, err := referral.Records(ctx, f.s.rdb, f.s.keys, newest, now.Add(time.Hour))
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/leadline/leadline/console"
+	"github.com/leadline/leadline/internal/e2e"
 	"github.com/leadline/leadline/program"
 )
 
@@ -56,7 +57,7 @@ func TestPostWithoutCSRFTokenIsRefused(t *testing.T) {
 
 func TestHeadersAndCookies(t *testing.T) {
 	w := newWorld(t)
-	c, err := console.New(console.Config{Program: w.prog, Redis: w.rdb, Texter: nopTexter{}, Clock: w.clock.Now,
+	c, err := console.New(console.Config{Keys: e2e.Keys(), Program: w.prog, Redis: w.rdb, Texter: nopTexter{}, Clock: w.clock.Now,
 		PublicURL: "https://lead.example.org"})
 	if err != nil {
 		t.Fatal(err)

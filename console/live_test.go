@@ -19,6 +19,7 @@ import (
 	"github.com/leadline/leadline/dispatch"
 	"github.com/leadline/leadline/internal/browsertest"
 	"github.com/leadline/leadline/internal/clocktest"
+	"github.com/leadline/leadline/internal/e2e"
 	"github.com/leadline/leadline/internal/redistest"
 	"github.com/leadline/leadline/oncall"
 	"github.com/leadline/leadline/outbox"
@@ -81,15 +82,15 @@ func (s *service) start() *instance {
 	store := oncall.New(s.rdb, s.prog, s.clock.Now, log)
 	boxClock := clocktest.New(start).Now // process time: moving the program's day lapses no claim
 	d, err := dispatch.NewService(dispatch.Config{Program: s.prog, Redis: s.rdb, OnCall: store, Texter: tw, Caller: tw,
-		PublicURL: url, Clock: s.clock.Now, Log: log, Metrics: reg, Outbox: outbox.Options{Clock: boxClock, Poll: 10 * time.Millisecond}})
+		PublicURL: url, Clock: s.clock.Now, Keys: e2e.Keys(), Log: log, Metrics: reg, Outbox: outbox.Options{Clock: boxClock, Poll: 10 * time.Millisecond}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	box, err := outbox.New(s.rdb, tw, outbox.Options{Clock: boxClock, Log: log})
+	box, err := outbox.New(s.rdb, tw, outbox.Options{Clock: boxClock, Keys: e2e.Keys(), Log: log})
 	if err != nil {
 		t.Fatal(err)
 	}
-	con, err := console.New(console.Config{Program: s.prog, Redis: s.rdb, Clock: s.clock.Now, PublicURL: url,
+	con, err := console.New(console.Config{Keys: e2e.Keys(), Program: s.prog, Redis: s.rdb, Clock: s.clock.Now, PublicURL: url,
 		Texter: console.OutboxTexter{Box: box, From: s.prog.Phone}, Log: log, Actions: actions{d}})
 	if err != nil {
 		t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/leadline/leadline/internal/clocktest"
+	"github.com/leadline/leadline/internal/e2e"
 
 	"github.com/redis/go-redis/v9"
 
@@ -77,7 +78,7 @@ func (w *world) serve(prog *program.Program) (*console.Server, *outbox.Box, stri
 	log := slog.New(slog.NewTextHandler(t.Output(), nil))
 	tw := phone.NewClient(phone.ClientConfig{AccountSID: testSID, AuthToken: testToken, APIURL: w.sim.URL(),
 		RetryBase: time.Millisecond, MaxAttempts: 3})
-	box, err := outbox.New(w.rdb, tw, outbox.Options{Clock: w.clock.Now, Log: log, Poll: 10 * time.Millisecond})
+	box, err := outbox.New(w.rdb, tw, outbox.Options{Clock: w.clock.Now, Keys: e2e.Keys(), Log: log, Poll: 10 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +87,7 @@ func (w *world) serve(prog *program.Program) (*console.Server, *outbox.Box, stri
 	go func() { defer close(done); box.Run(ctx) }()
 	t.Cleanup(func() { stop(); <-done })
 	srv := httptest.NewUnstartedServer(nil)
-	c, err := console.New(console.Config{Program: prog, Redis: w.rdb, Texter: console.OutboxTexter{Box: box, From: prog.Phone},
+	c, err := console.New(console.Config{Keys: e2e.Keys(), Program: prog, Redis: w.rdb, Texter: console.OutboxTexter{Box: box, From: prog.Phone},
 		Clock: w.clock.Now, PublicURL: "http://" + srv.Listener.Addr().String(), Log: log, OIDC: w.oidc})
 	if err != nil {
 		t.Fatal(err)

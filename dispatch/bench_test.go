@@ -40,7 +40,7 @@ func benchTextToPage(b *testing.B, w *e2e.World, backlog int) {
 	ctx := context.Background()
 	officer, cm := w.PhoneOf("osmith"), w.PhoneOf("jrivera")
 	if backlog > 0 {
-		box, err := outbox.New(w.Redis, nil, outbox.Options{Clock: w.Clock.Now})
+		box, err := outbox.New(w.Redis, nil, outbox.Options{Clock: w.Clock.Now, Keys: e2e.Keys()})
 		if err != nil {
 			b.Fatal(err)
 		}

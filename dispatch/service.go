@@ -57,7 +57,7 @@ type Config struct {
 	// Keys is the program's data key: it seals the details stored in
 	// Redis and names phone numbers there. Required.
 	Keys *datakey.Keys
-	Log       *slog.Logger     // default slog.Default()
+	Log  *slog.Logger // default slog.Default()
 	// Metrics is where the service's Prometheus metrics are registered;
 	// nil for nowhere.
 	Metrics prometheus.Registerer
@@ -123,7 +123,7 @@ func NewService(c Config) (*Service, error) {
 			resolver.Links = geo.ShortLinks{}
 		}
 	}
-	book := appointment.New(prog, c.Redis, refs, q, note, now, log)
+	book := appointment.New(prog, c.Redis, refs, q, note, c.Keys, now, log)
 	plans := followup.New(prog, c.Redis, refs, note, book, now, log)
 	chain := escalation.New(escalation.Config{Program: prog, Redis: c.Redis, Referrals: refs, OnCall: c.OnCall, Notify: note,
 		Outbox: box, Timers: q, Caller: c.Caller, FollowUps: plans, Metrics: m, PublicURL: c.PublicURL, Clock: now, Log: log,
@@ -133,7 +133,7 @@ func NewService(c Config) (*Service, error) {
 	sc := scene.New(refs, chain, note, m, now)
 	s := &Service{prog: prog, desk: desk, refs: refs, timers: q, mux: timers.NewMux(log), box: box, chain: chain, plans: plans, handoff: ho,
 		inbox: &inbox.Inbox{Program: prog, Redis: c.Redis, Referrals: refs, Notify: note, Officers: desk, Chain: chain,
-			Scene: sc, FollowUps: plans, Book: book, Handoff: ho, Clock: now, Log: log},
+			Scene: sc, FollowUps: plans, Book: book, Handoff: ho, Names: c.Keys, Clock: now, Log: log},
 		line: voiceline.New(prog, c.Redis, refs, chain, desk, note, resolver, c.PublicURL, log)}
 	chain.Register(s.mux)
 	sc.Register(s.mux)
@@ -161,7 +161,7 @@ func newOutbox(c Config) (*outbox.Box, error) {
 	if opt.Clock == nil {
 		opt.Clock = c.Clock
 	}
-	opt.Log, opt.Metrics = c.Log, c.Metrics
+	opt.Log, opt.Metrics, opt.Keys = c.Log, c.Metrics, c.Keys
 	if opt.Rate == 0 {
 		opt.Rate = c.Program.MaxMessagesPerSecond
 	}

@@ -435,7 +435,7 @@ func TestDetailsRetention(t *testing.T) {
 	if ttl := w.Redis.TTL(ctx, "leadline:{dispatch}:referral:"+code).Val(); ttl <= 0 {
 		t.Errorf("the record never expires (TTL %v)", ttl)
 	}
-	recs, err := referral.Records(ctx, w.Redis, e2e.Start, e2e.Start.Add(24*time.Hour))
+	recs, err := referral.Records(ctx, w.Redis, e2e.Keys(), e2e.Start, e2e.Start.Add(24*time.Hour))
 	if err != nil || len(recs) != 1 || recs[0].Code != code {
 		t.Errorf("Records = %v, %v", recs, err)
 	}

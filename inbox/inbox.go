@@ -8,7 +8,7 @@
 // Keys (in the referral's hash tag):
 //
 //	leadline:{dispatch}:sms:<MessageSid>        string: that inbound text was handled (kept retention.Kept: open + details); retries and replays are no-ops
-//	leadline:{dispatch}:stranger:<hash>:<hour>  counter: replies sent to an unknown number in that hour
+//	leadline:{dispatch}:stranger:<name>:<hour>  counter: replies sent to an unknown number in that hour
 //	leadline:{dispatch}:strangers:<hour>        counter: replies sent to all unknown numbers in that hour
 package inbox
 
@@ -82,8 +82,10 @@ type Inbox struct {
 	FollowUps *followup.Plans
 	Book      *appointment.Book
 	Handoff   *handoff.Texts
-	Clock     func() time.Time
-	Log       *slog.Logger
+	// Names names a stranger's number in its counter's key (datakey.Keys).
+	Names interface{ Name(number string) string }
+	Clock func() time.Time
+	Log   *slog.Logger
 }
 
 // Receive handles one inbound text. Whatever it stores, the reply to the
@@ -199,11 +201,11 @@ func (in *Inbox) unknownSender(ctx context.Context, from, body string) (string, 
 
 // countStranger counts a text from an unknown number and reports whether
 // to answer it: a few times an hour, with a reply that says nothing about
-// the program, then not at all. The counter's key holds a hash, not the
-// number.
+// the program, then not at all. The counter's key holds the number's keyed
+// name, not the number.
 func (in *Inbox) countStranger(ctx context.Context, from string) (bool, error) {
 	hour := in.Clock().Unix() / 3600
-	key, all := strangerKey(phone.Hash(from), hour), strangersKey(hour)
+	key, all := strangerKey(in.Names.Name(from), hour), strangersKey(hour)
 	var n, total *redis.IntCmd
 	_, err := in.Redis.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		n = p.Incr(ctx, key)

@@ -46,6 +46,7 @@ for _, id in ipairs(lapsed) do
   else
     redis.call('ZREM', KEYS[3], id)
     local m = redis.call('HMGET', k, 'rcpt', 'state', 'order')
+    m[1] = m[1] or redis.call('HGET', k, 'to') -- a message queued before recipients were named
     if m[1] and redis.call('HGET', KEYS[4], m[1]) == id then redis.call('HDEL', KEYS[4], m[1]) end
     if m[2] == 'sending' then
       redis.call('HSET', k, 'state', 'queued', 'claim', '')
@@ -72,6 +73,7 @@ local ids = redis.call('ZRANGE', KEYS[1], 0, ` + strconv.Itoa(scanWindow-1) + `)
 for _, id in ipairs(ids) do
   local k = P .. 'msg:' .. id
   local m = redis.call('HMGET', k, 'rcpt', 'from')
+  m[1] = m[1] or redis.call('HGET', k, 'to')
   if not m[1] then
     redis.call('ZREM', KEYS[1], id)
   elseif not skip[m[2]] and (only == '' or only == m[2]) and redis.call('HEXISTS', KEYS[4], m[1]) == 0 then

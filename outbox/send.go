@@ -135,6 +135,7 @@ func (b *Box) end(ctx context.Context, c claimed, r Result, state, errText strin
 // KEYS: msg, inflight, busy, later. ARGV: id, token, at ms, error.
 var retryScript = redis.NewScript(`
 local m = redis.call('HMGET', KEYS[1], 'claim', 'state', 'rcpt')
+m[3] = m[3] or redis.call('HGET', KEYS[1], 'to')
 if m[1] ~= ARGV[2] or m[2] ~= 'sending' then return 0 end
 redis.call('HSET', KEYS[1], 'state', 'retry', 'error', ARGV[4], 'claim', '')
 redis.call('ZREM', KEYS[2], ARGV[1])
@@ -194,6 +195,7 @@ func (b *Box) retryWait(c claimed) (time.Duration, bool) {
 // KEYS: msg, inflight, busy. ARGV: id, token, ttl ms.
 var settleScript = redis.NewScript(`
 local m = redis.call('HMGET', KEYS[1], 'claim', 'rcpt', 'state')
+m[2] = m[2] or redis.call('HGET', KEYS[1], 'to')
 if m[1] == ARGV[2] then
   redis.call('ZREM', KEYS[2], ARGV[1])
   if redis.call('HGET', KEYS[3], m[2]) == ARGV[1] then redis.call('HDEL', KEYS[3], m[2]) end

@@ -1,8 +1,6 @@
 package phone
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
@@ -25,12 +23,6 @@ func CodeError(code string) error {
 // IsOptedOut reports whether a status callback's ErrorCode says the
 // recipient opted out.
 func IsOptedOut(code string) bool { return errors.Is(CodeError(code), ErrOptedOut) }
-
-// Hash names a phone number in Redis keys without spelling it out.
-func Hash(number string) string {
-	sum := sha256.Sum256([]byte(number))
-	return hex.EncodeToString(sum[:8])
-}
 
 // Say is TwiML's <Say>.
 func Say(text string) twiml.Element { return &twiml.VoiceSay{Message: text} }

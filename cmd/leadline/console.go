@@ -22,7 +22,7 @@ func (sv service) console(actions console.Actions) (*console.Server, error) {
 	if boxClock == nil {
 		boxClock = sv.clock
 	}
-	box, err := outbox.New(sv.rdb, sv.twilio, outbox.Options{Clock: boxClock, Log: sv.log})
+	box, err := outbox.New(sv.rdb, sv.twilio, outbox.Options{Clock: boxClock, Keys: sv.keys, Log: sv.log})
 	if err != nil {
 		return nil, err
 	}
@@ -30,7 +30,7 @@ func (sv service) console(actions console.Actions) (*console.Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return console.New(console.Config{Program: sv.prog, Redis: sv.rdb, Clock: sv.clock, PublicURL: sv.publicURL,
+	return console.New(console.Config{Program: sv.prog, Redis: sv.rdb, Clock: sv.clock, Keys: sv.keys, PublicURL: sv.publicURL,
 		Texter: console.OutboxTexter{Box: box, From: sv.prog.Phone}, Log: sv.log, OIDC: sv.oidc, IPExtractor: ip,
 		MapTiles: sv.mapTiles, MapAttribution: sv.mapAttribution, DemoSignIn: sv.demoSignIn, Actions: actions})
 }

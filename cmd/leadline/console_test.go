@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/leadline/leadline/internal/clocktest"
+	"github.com/leadline/leadline/internal/e2e"
 
 	"github.com/leadline/leadline/examples"
 	"github.com/leadline/leadline/internal/redistest"
@@ -41,7 +42,7 @@ func TestServeHasTheConsole(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- service{prog: prog, rdb: rdb, publicURL: base, authToken: demoToken, clock: clk.Now,
+		done <- service{keys: e2e.Keys(), prog: prog, rdb: rdb, publicURL: base, authToken: demoToken, clock: clk.Now,
 			log:    slog.New(slog.NewTextHandler(io.Discard, nil)),
 			twilio: phone.NewClient(phone.ClientConfig{AccountSID: demoSID, AuthToken: demoToken, APIURL: sim.URL()}),
 		}.run(ctx, l)

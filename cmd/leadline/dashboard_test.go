@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/leadline/leadline/console"
+	"github.com/leadline/leadline/internal/e2e"
 	"github.com/leadline/leadline/outbox"
 	"github.com/leadline/leadline/phone"
 	"github.com/leadline/leadline/report"
@@ -63,11 +64,11 @@ func TestDashboardIsTheReport(t *testing.T) {
 
 	srv := httptest.NewUnstartedServer(nil)
 	tw := phone.NewClient(phone.ClientConfig{AccountSID: demoSID, AuthToken: demoToken, APIURL: w.sim.URL()})
-	box, err := outbox.New(w.rdb, tw, outbox.Options{Clock: w.clock})
+	box, err := outbox.New(w.rdb, tw, outbox.Options{Clock: w.clock, Keys: e2e.Keys()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	con, err := console.New(console.Config{Program: w.prog, Redis: w.rdb, Clock: w.clock, DemoSignIn: true,
+	con, err := console.New(console.Config{Keys: e2e.Keys(), Program: w.prog, Redis: w.rdb, Clock: w.clock, DemoSignIn: true,
 		PublicURL: "http://" + srv.Listener.Addr().String(), Texter: console.OutboxTexter{Box: box, From: w.prog.Phone},
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"github.com/leadline/leadline/datakey"
 	"io"
 	"net"
 	"os"
@@ -63,6 +64,11 @@ func demoCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	rdb := redis.NewClient(&redis.Options{Addr: mr.Addr()})
 	defer rdb.Close()
 
+	// The demo's Redis lives and dies with it, so its data key does too.
+	keys, err := datakey.New()
+	if err != nil {
+		return err
+	}
 	clk := newDemoClock(clock())
 	sim := twiliosim.New(twiliosim.Options{AccountSID: demoSID, AuthToken: demoToken, Clock: clk.now})
 	defer sim.Close()
@@ -84,7 +90,7 @@ func demoCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	p := &printer{out: stdout, prog: prog, sim: sim, clock: clk, calls: map[string]*twiliosim.Session{}, url: base}
 	started := make(chan parts, 1)
 	sv := service{prog: prog, rdb: rdb, redisSettings: "off", publicURL: base, authToken: demoToken, log: newLogger(logOut), clock: clk.now,
-		outboxClock: time.Now, demoSignIn: true,
+		outboxClock: time.Now, demoSignIn: true, keys: keys,
 		twilio:  phone.NewClient(phone.ClientConfig{AccountSID: demoSID, AuthToken: demoToken, APIURL: sim.URL()}),
 		started: func(pt parts) { p.phones(pt.console); started <- pt }}
 	ctx, cancel := context.WithCancel(ctx)

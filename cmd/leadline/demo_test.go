@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/leadline/leadline/examples"
+	"github.com/leadline/leadline/internal/e2e"
 	"github.com/leadline/leadline/internal/redistest"
 	"github.com/leadline/leadline/program"
 )
@@ -54,7 +55,7 @@ func TestDemoSignInIsImpossibleInServe(t *testing.T) {
 		t.Fatal(err)
 	}
 	rdb, _ := redistest.Start(t)
-	sv := service{prog: prog, rdb: rdb, publicURL: "https://lead.example.org", clock: func() time.Time { return cmdNow }}
+	sv := service{keys: e2e.Keys(), prog: prog, rdb: rdb, publicURL: "https://lead.example.org", clock: func() time.Time { return cmdNow }}
 	con, err := sv.console(nil)
 	if err != nil {
 		t.Fatal(err)

@@ -28,6 +28,7 @@ Usage:
   leadline sim --config program.yaml --serve URL
                                          the Twilio simulator on its own, to try a real serve without Twilio
   leadline pin                           print the pin_hash (bcrypt) of a PIN (asked without echo)
+  leadline keys new|rotate|reseal|show   make and rotate the data key (LEADLINE_DATA_KEY); reseal what Redis holds
   leadline report --config program.yaml --from 2026-11-01 --to 2026-11-30 [--format table|csv|json]
                                          response times of referrals received in those days (reads REDIS_URL)
   leadline oncall show|next|override|overrides --config program.yaml …
@@ -35,7 +36,7 @@ Usage:
   leadline version                       the version and revision of this binary (also --version)
 
 Every command takes --help. Environment (serve): LEADLINE_ADDR, LEADLINE_OPS_ADDR, REDIS_URL,
-TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, LEADLINE_PUBLIC_URL, LEADLINE_TWILIO_API_URL,
+TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, LEADLINE_PUBLIC_URL, LEADLINE_DATA_KEY (or _FILE), LEADLINE_TWILIO_API_URL,
 LEADLINE_ADMIN_TOKEN, LEADLINE_REDIS_SETTINGS. See README.md.
 `
 
@@ -59,6 +60,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = checkCmd(args[1:], stdin, stdout, stderr)
 	case "pin":
 		err = pinCmd(args[1:], stdin, stdout, stderr)
+	case "keys":
+		err = keysCmd(ctx, args[1:], stdout, stderr, getenv)
 	case "report":
 		err = reportCmd(ctx, args[1:], stdout, stderr, getenv, clock)
 	case "oncall":

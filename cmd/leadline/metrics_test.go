@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/leadline/leadline/internal/clocktest"
+	"github.com/leadline/leadline/internal/e2e"
 
 	"github.com/leadline/leadline/examples"
 	"github.com/leadline/leadline/internal/redistest"
@@ -73,7 +74,7 @@ func TestMetricsExist(t *testing.T) {
 	runCtx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() {
-		done <- service{ops: ops, prog: prog, rdb: rdb, publicURL: base, authToken: demoToken, clock: clk.Now, log: newLogger(io.Discard),
+		done <- service{keys: e2e.Keys(), ops: ops, prog: prog, rdb: rdb, publicURL: base, authToken: demoToken, clock: clk.Now, log: newLogger(io.Discard),
 			twilio: phone.NewClient(phone.ClientConfig{AccountSID: demoSID, AuthToken: demoToken, APIURL: sim.URL(), RetryBase: time.Millisecond}),
 		}.run(runCtx, l)
 	}()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/leadline/leadline/datakey"
 	"io"
 	"time"
 
@@ -70,12 +71,16 @@ func reportCmd(ctx context.Context, args []string, stdout, stderr io.Writer, get
 			return fmt.Errorf("--at %q: want a time like \"2026-12-01 09:00\"", *atFlag)
 		}
 	}
+	keys, err := datakey.FromEnv(getenv)
+	if err != nil {
+		return err
+	}
 	rdb, err := redisFromEnv(getenv)
 	if err != nil {
 		return err
 	}
 	defer rdb.Close()
-	rows, err := report.Load(ctx, rdb, prog, from, last.AddDate(0, 0, 1))
+	rows, err := report.Load(ctx, rdb, keys, prog, from, last.AddDate(0, 0, 1))
 	if err != nil {
 		return err
 	}

@@ -16,7 +16,9 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/leadline/leadline/datakey"
 	"github.com/leadline/leadline/dispatch"
+	"github.com/leadline/leadline/internal/e2e"
 	"github.com/leadline/leadline/internal/redistest"
 	"github.com/leadline/leadline/oncall"
 	"github.com/leadline/leadline/phone"
@@ -56,7 +58,7 @@ func newReportWorld(t *testing.T) *reportWorld {
 		t.Fatal(err)
 	}
 	w.svc, err = dispatch.NewService(dispatch.Config{Program: prog, Redis: rdb, OnCall: store, Texter: tw, Caller: tw,
-		PublicURL: "http://127.0.0.1:1", Clock: w.clock, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		PublicURL: "http://127.0.0.1:1", Clock: w.clock, Keys: e2e.Keys(), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,8 +109,12 @@ func (w *reportWorld) report(format string, more ...string) string {
 	w.t.Helper()
 	var out, errOut bytes.Buffer
 	getenv := func(k string) string {
-		if k == "REDIS_URL" {
+		switch k {
+		case "REDIS_URL":
 			return w.redis
+		case datakey.EnvKey:
+			key, _ := e2e.Keys().Export()
+			return key
 		}
 		return ""
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/leadline/leadline/appointment"
+	"github.com/leadline/leadline/datakey"
 	"io"
 	"log/slog"
 	"net"
@@ -82,6 +84,10 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 			missing = append(missing, fmt.Errorf("%s is required", name))
 		}
 	}
+	keys, err := datakey.FromEnv(getenv)
+	if err != nil {
+		missing = append(missing, err)
+	}
 	if err := errors.Join(missing...); err != nil {
 		return err
 	}
@@ -123,7 +129,8 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	return service{ops: ops, prog: prog, rdb: rdb, twilio: phone.NewClient(twilio), publicURL: getenv("LEADLINE_PUBLIC_URL"),
 		authToken: getenv("TWILIO_AUTH_TOKEN"), adminToken: getenv("LEADLINE_ADMIN_TOKEN"), log: log, clock: clock,
 		oidc: consoleOIDC(getenv), trustedProxies: getenv("LEADLINE_TRUSTED_PROXIES"), redisSettings: settings,
-		mapTiles: getenv("LEADLINE_MAP_TILES"), mapAttribution: getenv("LEADLINE_MAP_ATTRIBUTION"), drainPeriod: drain}.run(ctx, l)
+		mapTiles: getenv("LEADLINE_MAP_TILES"), mapAttribution: getenv("LEADLINE_MAP_ATTRIBUTION"), drainPeriod: drain,
+		keys: keys}.run(ctx, l)
 }
 
 // service is everything `serve` and `demo` run, wired together.
@@ -139,8 +146,11 @@ type service struct {
 	// adminToken is the bearer token of the admin API; "" turns it off.
 	adminToken string
 	log        *slog.Logger
-	clock      func() time.Time    // time.Now in serve; the demo's can jump ahead
-	oidc       *console.OIDCConfig // the console's single sign-on; nil for none
+	clock      func() time.Time // time.Now in serve; the demo's can jump ahead
+	// keys is the program's data key (LEADLINE_DATA_KEY): details in
+	// Redis are sealed under it.
+	keys *datakey.Keys
+	oidc *console.OIDCConfig // the console's single sign-on; nil for none
 	// trustedProxies are the CIDRs whose X-Forwarded-For the console
 	// believes for the client's address; "" for none.
 	trustedProxies string
@@ -305,7 +315,7 @@ func (sv service) dispatcher(reg *prometheus.Registry, store *oncall.Store) (*di
 	}
 	return dispatch.NewService(dispatch.Config{Program: sv.prog, Redis: sv.rdb, OnCall: store, Geocoder: geocoder,
 		Texter: sv.twilio, Caller: sv.twilio, PublicURL: sv.publicURL, Log: sv.log, Metrics: reg, Clock: sv.clock,
-		Outbox: outbox.Options{Clock: sv.outboxClock}})
+		Keys: sv.keys, Outbox: outbox.Options{Clock: sv.outboxClock}})
 }
 
 // ready is /readyz: Redis answers and the on-call schedules are seeded.
@@ -420,6 +430,26 @@ func (in *instance) drain(draining bool, stopBackground func(), background, moni
 
 // start checks Redis's durability settings and seeds the on-call
 // schedules, retrying the seed while Redis comes and goes.
+// reseal brings what an older version stored up to the data key before
+// anything is served: participants named by the old unkeyed hash are
+// renamed (or their consent and opt-outs would be lost), and details
+// stored in the clear are sealed. Instances starting together do the same
+// work harmlessly: every change is a compare-and-swap.
+func (sv service) reseal(ctx context.Context) error {
+	renamed, parts, err := appointment.Reseal(ctx, sv.rdb, sv.keys)
+	if err != nil {
+		return err
+	}
+	fields, err := referral.Reseal(ctx, sv.rdb, sv.keys)
+	if err != nil {
+		return err
+	}
+	if renamed+parts+fields > 0 {
+		sv.log.Info("sealed what an older version stored", "referral_fields", fields, "participant_fields", parts, "renamed", renamed)
+	}
+	return nil
+}
+
 func (sv service) start(ctx context.Context, store *oncall.Store) error {
 	if sv.redisSettings != "off" {
 		if err := redishealth.CheckSettings(ctx, sv.rdb, sv.redisSettings == "refuse", sv.log); err != nil {
@@ -429,6 +459,9 @@ func (sv service) start(ctx context.Context, store *oncall.Store) error {
 	wait := 100 * time.Millisecond
 	for {
 		err := store.Seed(ctx)
+		if err == nil {
+			err = sv.reseal(ctx)
+		}
 		if err == nil {
 			return nil
 		}

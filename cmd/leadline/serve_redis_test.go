@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/leadline/leadline/internal/clocktest"
+	"github.com/leadline/leadline/internal/e2e"
 
 	"github.com/redis/go-redis/v9"
 
@@ -87,7 +88,7 @@ func serveOn(t *testing.T, rdb redis.UniversalClient, logs io.Writer, settings s
 	var runErr error
 	go func() {
 		defer close(exited)
-		runErr = service{prog: prog, rdb: rdb, publicURL: base, authToken: demoToken, redisSettings: settings, clock: clk.Now,
+		runErr = service{keys: e2e.Keys(), prog: prog, rdb: rdb, publicURL: base, authToken: demoToken, redisSettings: settings, clock: clk.Now,
 			log:    slog.New(slog.NewJSONHandler(logs, nil)),
 			twilio: phone.NewClient(phone.ClientConfig{AccountSID: demoSID, AuthToken: demoToken, APIURL: sim.URL()}),
 		}.run(ctx, l)

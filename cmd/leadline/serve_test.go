@@ -14,6 +14,7 @@ import (
 
 	"github.com/leadline/leadline/examples"
 	"github.com/leadline/leadline/internal/clocktest"
+	"github.com/leadline/leadline/internal/e2e"
 	"github.com/leadline/leadline/internal/redistest"
 	"github.com/leadline/leadline/phone"
 	"github.com/leadline/leadline/program"
@@ -44,7 +45,7 @@ func TestServiceStopsGracefully(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- service{ops: ops, prog: prog, rdb: rdb, publicURL: base, authToken: demoToken, clock: clk.Now,
+		done <- service{keys: e2e.Keys(), ops: ops, prog: prog, rdb: rdb, publicURL: base, authToken: demoToken, clock: clk.Now,
 			log:    slog.New(slog.NewTextHandler(io.Discard, nil)),
 			twilio: phone.NewClient(phone.ClientConfig{AccountSID: demoSID, AuthToken: demoToken, APIURL: sim.URL()}),
 		}.run(ctx, l)
@@ -121,7 +122,7 @@ func TestDrainFinishesRequestsInFlight(t *testing.T) {
 	ctx, sigterm := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- service{prog: prog, rdb: rdb, publicURL: base, authToken: demoToken, clock: clk.Now,
+		done <- service{keys: e2e.Keys(), prog: prog, rdb: rdb, publicURL: base, authToken: demoToken, clock: clk.Now,
 			log:         slog.New(slog.NewTextHandler(t.Output(), nil)),
 			twilio:      phone.NewClient(phone.ClientConfig{AccountSID: demoSID, AuthToken: demoToken, APIURL: sim.URL()}),
 			drainPeriod: time.Second,

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/leadline/leadline/internal/clocktest"
+	"github.com/leadline/leadline/internal/e2e"
 
 	"github.com/leadline/leadline/examples"
 	"github.com/leadline/leadline/internal/redistest"
@@ -32,7 +33,7 @@ func TestSimDrivesARealServe(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- service{prog: prog, rdb: rdb, publicURL: base, authToken: demoToken, clock: clocktest.New(cmdNow).Now, log: newLogger(&syncLog{}),
+		done <- service{keys: e2e.Keys(), prog: prog, rdb: rdb, publicURL: base, authToken: demoToken, clock: clocktest.New(cmdNow).Now, log: newLogger(&syncLog{}),
 			twilio: phone.NewClient(phone.ClientConfig{AccountSID: demoSID, AuthToken: demoToken, APIURL: "http://" + simAddr}),
 		}.run(ctx, l)
 	}()

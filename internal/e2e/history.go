@@ -14,7 +14,7 @@ import (
 func (w *World) History(code string) []referral.Line {
 	w.T.Helper()
 	q := timers.New(w.Redis, referral.TimersBase, timers.Options{Clock: w.Clock.Now})
-	h, err := referral.NewStore(w.Redis, q, w.Clock.Now, w.Prog.Retention.Details).History(context.Background(), code)
+	h, err := referral.NewStore(w.Redis, q, w.Clock.Now, w.Prog.Retention.Details, Keys()).History(context.Background(), code)
 	if err != nil {
 		w.T.Fatal(err)
 	}

@@ -14,12 +14,14 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/leadline/leadline/datakey"
 	"github.com/leadline/leadline/dispatch"
 	"github.com/leadline/leadline/examples"
 	"github.com/leadline/leadline/internal/clocktest"
@@ -54,6 +56,16 @@ type World struct {
 	URL    string // the webhooks server's base URL
 	OpsURL string // its operations address's (/metrics)
 }
+
+// Keys is the data key of every world in a test process: instances on one
+// Redis must share it, as a program's instances do.
+var Keys = sync.OnceValue(func() *datakey.Keys {
+	k, err := datakey.New()
+	if err != nil {
+		panic(err)
+	}
+	return k
+})
 
 // Start is when most worlds' clocks start: a Monday afternoon. Tests that
 // care about the calendar start elsewhere (see TestConversationOnAnyDate).
@@ -126,7 +138,7 @@ func NewInstance(t testing.TB, prog *program.Program, rdb redis.UniversalClient,
 	// program's day: it stays still, so moving the program's clock never
 	// lapses a claim in the middle of a send.
 	cfg := dispatch.Config{Program: prog, Redis: rdb, OnCall: store, Texter: tw, Caller: tw,
-		PublicURL: url, Clock: clk.Now, Log: log, Metrics: reg,
+		PublicURL: url, Clock: clk.Now, Keys: Keys(), Log: log, Metrics: reg,
 		Outbox: outbox.Options{Clock: clocktest.New(Start).Now}}
 	for _, o := range opts {
 		o(&cfg)
