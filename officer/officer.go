@@ -175,7 +175,7 @@ type proposal struct {
 // propose keeps a referral waiting for the officer's answer.
 func (d *Desk) propose(ctx context.Context, o *program.Person, p proposal) error {
 	p.Expires = d.now().Add(proposalTTL)
-	data, err := json.Marshal(p)
+	data, err := d.seal(p, proposalKey(o.ID))
 	if err != nil {
 		return fmt.Errorf("encode proposal: %w", err)
 	}
@@ -185,9 +185,28 @@ func (d *Desk) propose(ctx context.Context, o *program.Person, p proposal) error
 	return nil
 }
 
+// seal is v as JSON sealed under the data key, bound to key: what an
+// officer sent (notes, place) is kept for a while outside the referral.
+func (d *Desk) seal(v any, key string) (string, error) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return "", err
+	}
+	return d.refs.Keys().Seal(string(data), key)
+}
+
+// open reads into v what seal stored under key.
+func (d *Desk) open(data, key string, v any) error {
+	plain, err := d.refs.Keys().Open(data, key)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal([]byte(plain), v)
+}
+
 // takeProposal takes the officer's waiting proposal, if any and in time.
 func (d *Desk) takeProposal(ctx context.Context, o *program.Person) (*proposal, error) {
-	data, err := d.rdb.GetDel(ctx, proposalKey(o.ID)).Bytes()
+	data, err := d.rdb.GetDel(ctx, proposalKey(o.ID)).Result()
 	if errors.Is(err, redis.Nil) {
 		return nil, nil
 	}
@@ -195,7 +214,7 @@ func (d *Desk) takeProposal(ctx context.Context, o *program.Person) (*proposal, 
 		return nil, fmt.Errorf("take proposal: %w", err)
 	}
 	var p proposal
-	if err := json.Unmarshal(data, &p); err != nil {
+	if err := d.open(data, proposalKey(o.ID), &p); err != nil {
 		return nil, fmt.Errorf("decode proposal: %w", err)
 	}
 	if d.now().After(p.Expires) {

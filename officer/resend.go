@@ -3,7 +3,6 @@ package officer
 import (
 	"context"
 	"crypto/rand"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -77,7 +76,7 @@ func (d *Desk) lock(ctx context.Context, officer string) (func(), error) {
 // type, at the same place, within the program's window, and no notes but
 // the first's (other notes mean another person). Call it under the lock.
 func (d *Desk) resentOf(ctx context.Context, r *referral.Referral) (*referral.Referral, error) {
-	data, err := d.rdb.Get(ctx, sentKey(r.Officer)).Bytes()
+	data, err := d.rdb.Get(ctx, sentKey(r.Officer)).Result()
 	if errors.Is(err, redis.Nil) {
 		return nil, nil
 	}
@@ -85,7 +84,7 @@ func (d *Desk) resentOf(ctx context.Context, r *referral.Referral) (*referral.Re
 		return nil, fmt.Errorf("officer's latest: %w", err)
 	}
 	var s sent
-	if err := json.Unmarshal(data, &s); err != nil {
+	if err := d.open(data, sentKey(r.Officer), &s); err != nil {
 		return nil, fmt.Errorf("decode officer's latest: %w", err)
 	}
 	if s.Type != r.Type || d.now().Sub(s.At) > d.prog.ResendWindow ||
@@ -103,7 +102,7 @@ func (d *Desk) resentOf(ctx context.Context, r *referral.Referral) (*referral.Re
 // record remembers r as the officer's: their latest (for resends) and in
 // their list of codes.
 func (d *Desk) record(ctx context.Context, r *referral.Referral) error {
-	data, err := json.Marshal(sent{Code: r.Code, Type: r.Type, Lat: r.Lat, Lon: r.Lon, Notes: r.Notes, At: r.Received})
+	data, err := d.seal(sent{Code: r.Code, Type: r.Type, Lat: r.Lat, Lon: r.Lon, Notes: r.Notes, At: r.Received}, sentKey(r.Officer))
 	if err != nil {
 		return fmt.Errorf("encode officer's latest: %w", err)
 	}

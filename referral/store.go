@@ -63,6 +63,10 @@ func NewStore(rdb redis.UniversalClient, q *timers.Queue, clock func() time.Time
 	return &Store{rdb: rdb, timers: q, now: clock, details: details, keys: keys}
 }
 
+// Keys are what the store seals details with, for packages that keep
+// details of their own for a while (an officer's proposal, a call's place).
+func (s *Store) Keys() Sealer { return s.keys }
+
 // Load returns a referral by code, or ErrNotFound.
 func (s *Store) Load(ctx context.Context, code string) (*Referral, error) {
 	h, err := s.rdb.HGetAll(ctx, hashKey(code)).Result()

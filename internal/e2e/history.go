@@ -48,10 +48,10 @@ func (w *World) TimerSet(kind timers.Kind, code string) bool {
 // HandedOff is AcceptedReferral with the encounter over: jrivera arrived
 // and closed it engaged, as happens before the days of follow-up work (an
 // accepted referral left open would be nudged and checked on). The texts
-// about it are read.
-func (w *World) HandedOff(kind string) string {
+// about it are read. notes are as AcceptedReferral's.
+func (w *World) HandedOff(kind string, notes ...string) string {
 	w.T.Helper()
-	code := w.AcceptedReferral(kind)
+	code := w.AcceptedReferral(kind, notes...)
 	w.Text("jrivera", "ARRIVED "+code)
 	w.Expect("jrivera", "On scene noted")
 	w.Expect("osmith", code+": Jo R. has arrived.")
