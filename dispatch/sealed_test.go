@@ -16,8 +16,8 @@ import (
 // secrets are what a referral and its participant say, as typed: none may
 // be readable in Redis, by MONITOR or in what it keeps.
 var secrets = []string{
-	"green parka",                // the officer's notes
-	"40.4473", "80.0076",         // where, as the officer sent it
+	"green parka",        // the officer's notes
+	"40.4473", "80.0076", // where, as the officer sent it
 	"4125550177",                 // the participant's number
 	"Center Ave",                 // the appointment's place
 	"Bring your ID and the form", // the case manager's message to the participant
