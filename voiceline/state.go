@@ -54,6 +54,10 @@ const (
 	fWhereTries field = "where_tries"
 )
 
+// sealed are the fields that say where: kept sealed under the data key
+// for the few minutes a call lasts, like the referral they become.
+var sealed = map[field]bool{fGiven: true, fChoices: true, fReadback: true, fLat: true, fLon: true, fPlace: true}
+
 // call is a voice-line call's state, as stored under callKey(CallSid).
 type call struct {
 	sid      string
@@ -84,6 +88,13 @@ func (l *Line) load(ctx context.Context, sid string) (*call, error) {
 	if h[string(fStage)] == "" {
 		return nil, nil
 	}
+	for f := range sealed {
+		if v := h[string(f)]; v != "" {
+			if h[string(f)], err = l.refs.Keys().Open(v, callKey(sid), string(f)); err != nil {
+				return nil, fmt.Errorf("load call: %w", err)
+			}
+		}
+	}
 	g := func(f field) string { return h[string(f)] }
 	c := &call{sid: sid, stage: stage(g(fStage)), officer: g(fOfficer), badge: g(fBadge), refType: g(fType),
 		given: g(fGiven), readback: g(fReadback), code: g(fCode), queue: strings.Fields(g(fQueue)),
@@ -104,8 +115,17 @@ func (l *Line) load(ctx context.Context, sid string) (*call, error) {
 // set stores fields of a call's state (field, value pairs).
 func (l *Line) set(ctx context.Context, sid string, kv ...any) error {
 	for i := 0; i < len(kv); i += 2 {
-		if f, ok := kv[i].(field); ok {
-			kv[i] = string(f)
+		f, ok := kv[i].(field)
+		if !ok {
+			continue
+		}
+		kv[i] = string(f)
+		if sealed[f] {
+			v, err := l.refs.Keys().Seal(fmt.Sprint(kv[i+1]), callKey(sid), string(f))
+			if err != nil {
+				return fmt.Errorf("store call: %w", err)
+			}
+			kv[i+1] = v
 		}
 	}
 	if err := l.rdb.HSet(ctx, callKey(sid), kv...).Err(); err != nil {

@@ -15,7 +15,7 @@ import (
 )
 
 const checkUsage = `Usage:
-  leadline check --config program.yaml
+  leadline check --config program.yaml [--env]
   leadline check --config - < program.yaml
 
 Validates a config and the files it names (areas, places, address points):
@@ -23,14 +23,21 @@ a summary when it is good, every error with its file and item when it is
 not (exit 1). With --config - the config is read from stdin and the files it
 names are found from the current folder.
 
-Environment: none.
+With --env it also checks the environment serve would read, as serve does
+before it starts: the Twilio credentials, LEADLINE_PUBLIC_URL, the data key
+(LEADLINE_DATA_KEY or LEADLINE_DATA_KEY_FILE: present, AES-256-GCM and
+HMAC-SHA-256), the admin token (32 characters or more, not a few repeated),
+REDIS_URL, LEADLINE_REDIS_SETTINGS and LEADLINE_DRAIN. Nothing is dialled.
+
+Environment: with --env, what serve reads; otherwise none.
 `
 
 // checkCmd validates a config: a summary when it is good, every error (one
 // a line, each with its file and item) when it is not.
-func checkCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+func checkCmd(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
 	cmd := newCommand("check", checkUsage, stdout, stderr)
 	config := cmd.String("config", "", `program config (YAML); "-" reads stdin`)
+	withEnv := cmd.Bool("env", false, "check serve's environment too")
 	if err := cmd.parse(args); err != nil {
 		return err
 	}
@@ -50,12 +57,25 @@ func checkCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	} else {
 		p, err = program.Load(path)
 	}
-	if err != nil {
-		errs := flatten(err)
+	var envErrs []error
+	if *withEnv {
+		envErrs = checkEnv(getenv)
+	}
+	if err != nil || len(envErrs) > 0 {
+		var errs []error
+		if err != nil {
+			errs = flatten(err)
+		}
 		for _, line := range foldErrors(errs) {
 			fmt.Fprintln(stdout, "error:", line)
 		}
-		fmt.Fprintf(stdout, "%d error(s) in %s\n", len(errs), path)
+		for _, e := range envErrs {
+			fmt.Fprintln(stdout, "error: environment:", e)
+		}
+		fmt.Fprintf(stdout, "%d error(s) in %s\n", len(errs)+len(envErrs), path)
+		if len(envErrs) > 0 {
+			fmt.Fprintf(stdout, "(%d of them in the environment)\n", len(envErrs))
+		}
 		return errReported
 	}
 	if err := p.WriteSummary(stdout); err != nil {

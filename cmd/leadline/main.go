@@ -23,7 +23,9 @@ const usage = `leadline: the LEAD dispatch line
 
 Usage:
   leadline serve --config program.yaml   run the service (HTTP webhooks for Twilio)
-  leadline check --config program.yaml   validate the config and its areas; exit 1 on error (--config - reads stdin)
+  leadline check --config program.yaml [--env]
+                                         validate the config and its areas (--env: and serve's environment,
+                                         the data key and tokens); exit 1 on error (--config - reads stdin)
   leadline demo                          run everything locally: embedded Redis, simulated phones
   leadline sim --config program.yaml --serve URL
                                          the Twilio simulator on its own, to try a real serve without Twilio
@@ -57,7 +59,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "serve":
 		err = serveCmd(ctx, args[1:], stdout, stderr, getenv, clock)
 	case "check":
-		err = checkCmd(args[1:], stdin, stdout, stderr)
+		err = checkCmd(args[1:], stdin, stdout, stderr, getenv)
 	case "pin":
 		err = pinCmd(args[1:], stdin, stdout, stderr)
 	case "keys":

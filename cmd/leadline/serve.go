@@ -78,23 +78,14 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		}
 		return def
 	}
-	var missing []error
-	for _, name := range []string{"TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "LEADLINE_PUBLIC_URL"} {
-		if getenv(name) == "" {
-			missing = append(missing, fmt.Errorf("%s is required", name))
-		}
+	if err := errors.Join(checkEnv(getenv)...); err != nil {
+		return err
 	}
 	keys, err := datakey.FromEnv(getenv)
 	if err != nil {
-		missing = append(missing, err)
-	}
-	if err := errors.Join(missing...); err != nil {
 		return err
 	}
 	settings := env("LEADLINE_REDIS_SETTINGS", "warn")
-	if settings != "warn" && settings != "refuse" {
-		return fmt.Errorf("LEADLINE_REDIS_SETTINGS %q: want warn or refuse", settings)
-	}
 	rdb, redisConf, err := redisurl.Connect(getenv("REDIS_URL"))
 	if err != nil {
 		return err
@@ -104,16 +95,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		AccountSID: getenv("TWILIO_ACCOUNT_SID"), AuthToken: getenv("TWILIO_AUTH_TOKEN"),
 		APIURL: getenv("LEADLINE_TWILIO_API_URL"),
 	}
-	if err := twilio.Validate(); err != nil {
-		return err
-	}
-	if tok := getenv("LEADLINE_ADMIN_TOKEN"); tok != "" && len(tok) < minAdminToken {
-		return fmt.Errorf("LEADLINE_ADMIN_TOKEN has %d characters: use at least %d (openssl rand -hex 32), or unset it to turn the admin API off", len(tok), minAdminToken)
-	}
-	drain, err := time.ParseDuration(env("LEADLINE_DRAIN", "5s"))
-	if err != nil || drain < 0 {
-		return fmt.Errorf("LEADLINE_DRAIN %q: want a duration such as 5s or 0s", getenv("LEADLINE_DRAIN"))
-	}
+	drain, _ := time.ParseDuration(env("LEADLINE_DRAIN", "5s"))
 	l, err := net.Listen("tcp", env("LEADLINE_ADDR", ":8080"))
 	if err != nil {
 		return err
