@@ -60,8 +60,6 @@ func checkEnv(getenv func(string) string) []error {
 	return errs
 }
 
-
-
 // strongToken refuses a token a person might guess: short, or a few
 // characters repeated.
 func strongToken(tok string) error {
