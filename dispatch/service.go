@@ -23,6 +23,7 @@ import (
 	"github.com/leadline/leadline/geo"
 	"github.com/leadline/leadline/handoff"
 	"github.com/leadline/leadline/inbox"
+	"github.com/leadline/leadline/lockout"
 	"github.com/leadline/leadline/notify"
 	"github.com/leadline/leadline/officer"
 	"github.com/leadline/leadline/oncall"
@@ -85,6 +86,7 @@ type Service struct {
 	line    *voiceline.Line
 	plans   *followup.Plans
 	handoff *handoff.Texts
+	guard   *lockout.Guard
 }
 
 // NewService returns a Service. It fails if c has no Clock or its metrics
@@ -124,10 +126,12 @@ func NewService(c Config) (*Service, error) {
 	desk := officer.New(prog, c.Redis, refs, chain, note, resolver, m, now, log)
 	ho := handoff.New(prog, c.OnCall, refs, note, now)
 	sc := scene.New(refs, chain, note, m, now)
+	guard := lockout.New(prog, c.Redis, note, now, log)
 	s := &Service{prog: prog, desk: desk, refs: refs, timers: q, mux: timers.NewMux(log), box: box, chain: chain, plans: plans, handoff: ho,
 		inbox: &inbox.Inbox{Program: prog, Redis: c.Redis, Referrals: refs, Notify: note, Officers: desk, Chain: chain,
-			Scene: sc, FollowUps: plans, Book: book, Handoff: ho, Clock: now, Log: log},
-		line: voiceline.New(prog, c.Redis, refs, chain, desk, note, resolver, c.PublicURL, log)}
+			Scene: sc, FollowUps: plans, Book: book, Handoff: ho, Lockout: guard, Clock: now, Log: log},
+		line:  voiceline.New(prog, c.Redis, refs, chain, desk, note, resolver, guard, c.PublicURL, log),
+		guard: guard}
 	chain.Register(s.mux)
 	sc.Register(s.mux)
 	plans.Register(s.mux)
@@ -195,6 +199,9 @@ func (s *Service) Status(ctx context.Context, form url.Values) error {
 	}
 	return s.chain.CallStatus(ctx, form.Get("CallSid"), form.Get("CallStatus"))
 }
+
+// Lockouts are the voice line's sign-in locks, for the admin API.
+func (s *Service) Lockouts() *lockout.Guard { return s.guard }
 
 // FireTimers takes every referral timer that is due, once across all
 // instances, and returns how many it took.
