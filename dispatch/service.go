@@ -30,6 +30,7 @@ import (
 	"github.com/leadline/leadline/outbox"
 	"github.com/leadline/leadline/phone"
 	"github.com/leadline/leadline/program"
+	"github.com/leadline/leadline/redaction"
 	"github.com/leadline/leadline/referral"
 	"github.com/leadline/leadline/retention"
 	"github.com/leadline/leadline/scene"
@@ -87,6 +88,7 @@ type Service struct {
 	plans   *followup.Plans
 	handoff *handoff.Texts
 	guard   *lockout.Guard
+	redact  *redaction.Texts // nil when the Texter cannot redact
 }
 
 // NewService returns a Service. It fails if c has no Clock or its metrics
@@ -137,6 +139,12 @@ func NewService(c Config) (*Service, error) {
 	plans.Register(s.mux)
 	book.Register(s.mux, box)
 	retention.New(prog, refs, book, now, log).Register(s.mux)
+	// A Texter that can also redact (phone.Client can) empties delivered
+	// texts' bodies at Twilio.
+	if rd, ok := c.Texter.(redaction.Redactor); ok {
+		s.redact = redaction.New(prog, c.Redis, rd, q, now, log)
+		s.redact.Register(s.mux)
+	}
 	if c.Metrics != nil {
 		for _, col := range []prometheus.Collector{referral.NewGauges(c.Redis, now), book.Awaiting()} {
 			if err := c.Metrics.Register(col); err != nil {
@@ -195,7 +203,10 @@ func (s *Service) Voice(ctx context.Context, step string, form url.Values) (stri
 // Status handles one of Twilio's status callbacks for a text or a call.
 func (s *Service) Status(ctx context.Context, form url.Values) error {
 	if sid := form.Get("MessageSid"); sid != "" {
-		return s.box.Report(ctx, sid, form.Get("MessageStatus"), form.Get("ErrorCode"))
+		if err := s.box.Report(ctx, sid, form.Get("MessageStatus"), form.Get("ErrorCode")); err != nil || s.redact == nil {
+			return err
+		}
+		return s.redact.Status(ctx, sid, form.Get("To"), form.Get("MessageStatus"))
 	}
 	return s.chain.CallStatus(ctx, form.Get("CallSid"), form.Get("CallStatus"))
 }

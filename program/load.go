@@ -49,6 +49,9 @@ type fileConfig struct {
 		// DailyDigest is "08:00" or "off".
 		DailyDigest          string  `yaml:"daily_digest"`
 		MaxMessagesPerSecond float64 `yaml:"max_messages_per_second"`
+		// RedactStaffTexts empties staff texts' bodies at Twilio once
+		// delivered, as participants' are by default.
+		RedactStaffTexts bool `yaml:"redact_staff_texts"`
 	} `yaml:"program"`
 	FollowUp     map[string]followUpConfig `yaml:"follow_up"`
 	Participants participantsConfig        `yaml:"participants"`
@@ -162,6 +165,7 @@ func load(name string, read func(string) ([]byte, error)) (*Program, error) {
 	}
 	v.retention(p, fc)
 	p.Voice.RequirePIN = fc.Voice.RequirePIN
+	p.RedactStaffTexts = fc.Program.RedactStaffTexts
 	v.lockout(p, fc)
 	v.supportPhone(p, fc)
 

@@ -154,6 +154,9 @@ type Program struct {
 	// DailyDigest is when case managers get their open follow-ups and
 	// today's appointments.
 	DailyDigest DailyDigest
+	// RedactStaffTexts empties staff texts' bodies in Twilio's log once
+	// delivered (participants' are by Participants.RedactAfterDelivery).
+	RedactStaffTexts bool
 	// MaxMessagesPerSecond caps texts from the program number; 0 for no cap.
 	MaxMessagesPerSecond float64
 	FollowUps            map[string]FollowUp // by referral type
