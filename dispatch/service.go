@@ -24,12 +24,14 @@ import (
 	"github.com/leadline/leadline/geo"
 	"github.com/leadline/leadline/handoff"
 	"github.com/leadline/leadline/inbox"
+	"github.com/leadline/leadline/lockout"
 	"github.com/leadline/leadline/notify"
 	"github.com/leadline/leadline/officer"
 	"github.com/leadline/leadline/oncall"
 	"github.com/leadline/leadline/outbox"
 	"github.com/leadline/leadline/phone"
 	"github.com/leadline/leadline/program"
+	"github.com/leadline/leadline/redaction"
 	"github.com/leadline/leadline/referral"
 	"github.com/leadline/leadline/retention"
 	"github.com/leadline/leadline/scene"
@@ -89,6 +91,8 @@ type Service struct {
 	line    *voiceline.Line
 	plans   *followup.Plans
 	handoff *handoff.Texts
+	guard   *lockout.Guard
+	redact  *redaction.Texts // nil when the Texter cannot redact
 }
 
 // NewService returns a Service. It fails if c has no Clock or its metrics
@@ -131,15 +135,23 @@ func NewService(c Config) (*Service, error) {
 	desk := officer.New(prog, c.Redis, refs, chain, note, resolver, m, now, log)
 	ho := handoff.New(prog, c.OnCall, refs, note, now)
 	sc := scene.New(refs, chain, note, m, now)
+	guard := lockout.New(prog, c.Redis, note, c.Keys, now, log)
 	s := &Service{prog: prog, desk: desk, refs: refs, timers: q, mux: timers.NewMux(log), box: box, chain: chain, plans: plans, handoff: ho,
 		inbox: &inbox.Inbox{Program: prog, Redis: c.Redis, Referrals: refs, Notify: note, Officers: desk, Chain: chain,
-			Scene: sc, FollowUps: plans, Book: book, Handoff: ho, Names: c.Keys, Clock: now, Log: log},
-		line: voiceline.New(prog, c.Redis, refs, chain, desk, note, resolver, c.PublicURL, log)}
+			Scene: sc, FollowUps: plans, Book: book, Handoff: ho, Lockout: guard, Names: c.Keys, Clock: now, Log: log},
+		line:  voiceline.New(prog, c.Redis, refs, chain, desk, note, resolver, guard, c.PublicURL, log),
+		guard: guard}
 	chain.Register(s.mux)
 	sc.Register(s.mux)
 	plans.Register(s.mux)
 	book.Register(s.mux, box)
 	retention.New(prog, refs, book, now, log).Register(s.mux)
+	// A Texter that can also redact (phone.Client can) empties delivered
+	// texts' bodies at Twilio.
+	if rd, ok := c.Texter.(redaction.Redactor); ok {
+		s.redact = redaction.New(prog, c.Redis, rd, q, now, log)
+		s.redact.Register(s.mux)
+	}
 	if c.Metrics != nil {
 		for _, col := range []prometheus.Collector{referral.NewGauges(c.Redis, now), book.Awaiting()} {
 			if err := c.Metrics.Register(col); err != nil {
@@ -198,10 +210,16 @@ func (s *Service) Voice(ctx context.Context, step string, form url.Values) (stri
 // Status handles one of Twilio's status callbacks for a text or a call.
 func (s *Service) Status(ctx context.Context, form url.Values) error {
 	if sid := form.Get("MessageSid"); sid != "" {
-		return s.box.Report(ctx, sid, form.Get("MessageStatus"), form.Get("ErrorCode"))
+		if err := s.box.Report(ctx, sid, form.Get("MessageStatus"), form.Get("ErrorCode")); err != nil || s.redact == nil {
+			return err
+		}
+		return s.redact.Status(ctx, sid, form.Get("To"), form.Get("MessageStatus"))
 	}
 	return s.chain.CallStatus(ctx, form.Get("CallSid"), form.Get("CallStatus"))
 }
+
+// Lockouts are the voice line's sign-in locks, for the admin API.
+func (s *Service) Lockouts() *lockout.Guard { return s.guard }
 
 // FireTimers takes every referral timer that is due, once across all
 // instances, and returns how many it took.

@@ -70,6 +70,11 @@ const (
 // strangerReply is all an unknown number ever learns.
 const strangerReply = "This number does not accept messages."
 
+// Unlocker answers a supervisor's UNLOCK <badge>. lockout.Guard is one.
+type Unlocker interface {
+	Text(ctx context.Context, p *program.Person, badge string) (string, error)
+}
+
 // Inbox routes texts. Its fields are the packages it hands commands to.
 type Inbox struct {
 	Program   *program.Program
@@ -82,6 +87,7 @@ type Inbox struct {
 	FollowUps *followup.Plans
 	Book      *appointment.Book
 	Handoff   *handoff.Texts
+	Lockout   Unlocker
 	// Names names a stranger's number in its counter's key (datakey.Keys).
 	Names interface{ Name(number string) string }
 	Clock func() time.Time

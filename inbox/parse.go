@@ -2,6 +2,7 @@ package inbox
 
 import (
 	"errors"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -34,6 +35,7 @@ const (
 	vSOS
 	vMsg
 	vFix
+	vUnlock
 )
 
 // command is a parsed text. Only the fields of its verb are set.
@@ -46,8 +48,11 @@ type command struct {
 	minutes  int
 	outcome  string
 	action   string // APPT: "set", "cancel" or "move"
-	text     string // APPT: what follows the code and action, as typed; LANG, TZ: the setting; MSG: the words
+	text     string // APPT: what follows the code and action, as typed; LANG, TZ: the setting; MSG: the words; UNLOCK: the badge
 }
+
+// badgePattern is a badge UNLOCK names: what a caller can key.
+var badgePattern = regexp.MustCompile(`^[0-9*]{1,20}$`)
 
 // errUsage means the text was not understood; the sender gets a usage reply.
 var errUsage = errors.New("not understood")
@@ -165,6 +170,11 @@ func parseCaseManager(body string) (command, error) {
 		return codeAndSetting(vLang, rest)
 	case "TZ":
 		return codeAndSetting(vTZ, rest)
+	case "UNLOCK":
+		// A badge as keyed on a phone: digits (and the star key).
+		if badge := strings.TrimSpace(rest); badgePattern.MatchString(badge) {
+			return command{verb: vUnlock, text: badge}, nil
+		}
 	case "MSG", "MESSAGE":
 		code, text := splitVerb(rest)
 		if !referral.IsCode(code) || text == "" {

@@ -105,6 +105,9 @@ func TestParseCaseManager(t *testing.T) {
 		{"HELP ME", command{verb: vSOS}},
 		{"MSG r7k2 It is at 123 Center Ave, room 4.", command{verb: vMsg, code: "R7K2", text: "It is at 123 Center Ave, room 4."}},
 		{"message R7K2  Sí, mañana", command{verb: vMsg, code: "R7K2", text: "Sí, mañana"}},
+		{"UNLOCK 2087", command{verb: vUnlock, text: "2087"}},
+		{"unlock  2087 ", command{verb: vUnlock, text: "2087"}},
+		{"Unlock 00417*", command{verb: vUnlock, text: "00417*"}},
 	}
 	for _, tt := range tests {
 		got, err := parseCaseManager(tt.body)
@@ -122,6 +125,7 @@ func TestParseCaseManagerRejects(t *testing.T) {
 	for _, body := range []string{
 		"", "3", "ok fine", "SOS now", "ETA", "ETA soon", "ETA 0", "ETA 601", "1 R7K2 R8K3", "1 15 20", "DONE", "DONE maybe",
 		"2 15", "WHO else", "AD 40.4,-80.0", "MSG", "MSG R7K2", "MSG hello there",
+		"UNLOCK", "UNLOCK 2087 4411", "UNLOCK badge", "UNLOCK +14125550999", "UNLOCK " + strings.Repeat("1", 21),
 	} {
 		if got, err := parseCaseManager(body); err == nil {
 			t.Errorf("parseCaseManager(%q) = %+v, want usage error", body, got)

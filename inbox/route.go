@@ -51,6 +51,8 @@ func (in *Inbox) caseManagerText(ctx context.Context, p *program.Person, body st
 		return in.Scene.SOS(ctx, p, cmd.code)
 	case vOK:
 		return in.Scene.OK(ctx, p, cmd.code)
+	case vUnlock:
+		return in.Lockout.Text(ctx, p, cmd.text)
 	}
 	if cmd.code == "" && (cmd.verb == vAccept || cmd.verb == vDecline) {
 		code, reply, err := in.onlyOpenPage(ctx, p)

@@ -58,6 +58,9 @@ type Participants struct {
 	// MessagingService is the Twilio Messaging Service (MG…) participant
 	// texts are sent through, or "".
 	MessagingService string
+	// RedactAfterDelivery empties each participant text's body in
+	// Twilio's log once it is delivered (default on).
+	RedactAfterDelivery bool
 }
 
 // Shared reports whether participants text and call the number officers
@@ -110,6 +113,8 @@ type participantsConfig struct {
 	Reminders        []string `yaml:"reminders"`
 	Hours            string   `yaml:"hours"`
 	Keep             string   `yaml:"keep"`
+	// RedactAfterDelivery is a pointer so that leaving it out means on.
+	RedactAfterDelivery *bool `yaml:"redact_after_delivery"`
 }
 
 func (v *validator) followUps(p *Program, fc map[string]followUpConfig) {
@@ -155,7 +160,8 @@ func (v *validator) followUps(p *Program, fc map[string]followUpConfig) {
 }
 
 func (v *validator) participants(p *Program, c participantsConfig) {
-	p.Participants = Participants{Sender: DefaultSender, Reminders: DefaultReminders, Window: DefaultWindow, Keep: DefaultKeep}
+	p.Participants = Participants{Sender: DefaultSender, Reminders: DefaultReminders, Window: DefaultWindow, Keep: DefaultKeep,
+		RedactAfterDelivery: c.RedactAfterDelivery == nil || *c.RedactAfterDelivery}
 	if c.Sender != "" {
 		p.Participants.Sender = strings.Join(strings.Fields(c.Sender), " ")
 	}

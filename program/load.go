@@ -49,6 +49,9 @@ type fileConfig struct {
 		// DailyDigest is "08:00" or "off".
 		DailyDigest          string  `yaml:"daily_digest"`
 		MaxMessagesPerSecond float64 `yaml:"max_messages_per_second"`
+		// RedactStaffTexts empties staff texts' bodies at Twilio once
+		// delivered, as participants' are by default.
+		RedactStaffTexts bool `yaml:"redact_staff_texts"`
 	} `yaml:"program"`
 	FollowUp     map[string]followUpConfig `yaml:"follow_up"`
 	Participants participantsConfig        `yaml:"participants"`
@@ -60,6 +63,12 @@ type fileConfig struct {
 	} `yaml:"retention"`
 	Voice struct {
 		RequirePIN bool `yaml:"require_pin"`
+		Lockout    struct {
+			After   int    `yaml:"after"`
+			Window  string `yaml:"window"`
+			First   string `yaml:"first"`
+			Longest string `yaml:"longest"`
+		} `yaml:"lockout"`
 	} `yaml:"voice"`
 	Areas struct {
 		File           string `yaml:"file"`
@@ -156,6 +165,8 @@ func load(name string, read func(string) ([]byte, error)) (*Program, error) {
 	}
 	v.retention(p, fc)
 	p.Voice.RequirePIN = fc.Voice.RequirePIN
+	p.RedactStaffTexts = fc.Program.RedactStaffTexts
+	v.lockout(p, fc)
 	v.supportPhone(p, fc)
 
 	ids := v.people(p, fc)
@@ -268,6 +279,34 @@ func (v *validator) retention(p *Program, fc *fileConfig) {
 	}
 	if p.Retention.Records < p.Retention.Details {
 		v.add("retention.records", "must be at least retention.details: records outlive the details removed from them")
+	}
+}
+
+// lockout reads voice.lockout over its defaults.
+func (v *validator) lockout(p *Program, fc *fileConfig) {
+	c := fc.Voice.Lockout
+	p.Voice.Lockout = DefaultLockout
+	if c.After < 0 || c.After > 100 {
+		v.add("voice.lockout.after", "must be 1 to 100 failed PINs")
+	} else if c.After > 0 {
+		p.Voice.Lockout.After = c.After
+	}
+	for _, d := range []struct {
+		name, text string
+		dst        *time.Duration
+	}{{"voice.lockout.window", c.Window, &p.Voice.Lockout.Window}, {"voice.lockout.first", c.First, &p.Voice.Lockout.First},
+		{"voice.lockout.longest", c.Longest, &p.Voice.Lockout.Longest}} {
+		if d.text == "" {
+			continue
+		}
+		if x, err := parseDays(d.text); err != nil {
+			v.add(d.name, err.Error())
+		} else {
+			*d.dst = x
+		}
+	}
+	if p.Voice.Lockout.Longest < p.Voice.Lockout.First {
+		v.add("voice.lockout.longest", "must be at least voice.lockout.first")
 	}
 }
 

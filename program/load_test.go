@@ -495,3 +495,30 @@ func TestUnknownKeysWithTheOtherErrors(t *testing.T) {
 		}
 	}
 }
+
+// voice.lockout and the redaction switches: defaults, settings, and a
+// lockout that cannot work refused with its item named.
+func TestLockoutAndRedactionSettings(t *testing.T) {
+	p, err := loadYAML(t, goodYAML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Voice.Lockout != DefaultLockout || !p.Participants.RedactAfterDelivery || p.RedactStaffTexts {
+		t.Errorf("defaults: %+v %v %v", p.Voice.Lockout, p.Participants.RedactAfterDelivery, p.RedactStaffTexts)
+	}
+	set := strings.Replace(goodYAML, "  support_phone:", "  redact_staff_texts: true\n  support_phone:", 1) +
+		"participants: {redact_after_delivery: false}\nvoice: {lockout: {after: 3, window: 2h, first: 5m, longest: 2d}}\n"
+	if p, err = loadYAML(t, set); err != nil {
+		t.Fatal(err)
+	}
+	want := Lockout{After: 3, Window: 2 * time.Hour, First: 5 * time.Minute, Longest: 48 * time.Hour}
+	if p.Voice.Lockout != want || p.Participants.RedactAfterDelivery || !p.RedactStaffTexts {
+		t.Errorf("set: %+v %v %v", p.Voice.Lockout, p.Participants.RedactAfterDelivery, p.RedactStaffTexts)
+	}
+	_, err = loadYAML(t, goodYAML+"voice: {lockout: {after: -1, window: soon, first: 2h, longest: 1h}}\n")
+	for _, item := range []string{"voice.lockout.after", "voice.lockout.window", "voice.lockout.longest"} {
+		if err == nil || !strings.Contains(err.Error(), item) {
+			t.Errorf("no error for %s: %v", item, err)
+		}
+	}
+}

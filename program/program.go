@@ -119,7 +119,24 @@ type Voice struct {
 	// RequirePIN asks every caller for badge and PIN, a registered
 	// officer's number too: caller ID can be spoofed.
 	RequirePIN bool
+	// Lockout is when failed PINs, across calls, lock a badge and the
+	// number that called.
+	Lockout Lockout
 }
+
+// Lockout locks a badge and the calling number for First after After
+// failed PINs within Window, across calls; each lock within Longest of the
+// last one's end lasts twice the one before, up to Longest.
+type Lockout struct {
+	After   int
+	Window  time.Duration
+	First   time.Duration
+	Longest time.Duration
+}
+
+// The lockout's defaults: five failed PINs within an hour lock for 15
+// minutes, then 30, 60… up to a day.
+var DefaultLockout = Lockout{After: 5, Window: time.Hour, First: 15 * time.Minute, Longest: 24 * time.Hour}
 
 // Program is a validated configuration. It is read-only after Load.
 type Program struct {
@@ -137,6 +154,9 @@ type Program struct {
 	// DailyDigest is when case managers get their open follow-ups and
 	// today's appointments.
 	DailyDigest DailyDigest
+	// RedactStaffTexts empties staff texts' bodies in Twilio's log once
+	// delivered (participants' are by Participants.RedactAfterDelivery).
+	RedactStaffTexts bool
 	// MaxMessagesPerSecond caps texts from the program number; 0 for no cap.
 	MaxMessagesPerSecond float64
 	FollowUps            map[string]FollowUp // by referral type

@@ -92,6 +92,7 @@ func (s *Server) createMessage(w http.ResponseWriter, r *http.Request) {
 		Segments:       segments(body),
 		At:             now,
 	}
+	s.records.add(m)
 	s.inbox.record(m)
 	writeJSON(w, http.StatusCreated, s.resource(m))
 	if code, undelivered := s.faults.delivery(to); undelivered && m.StatusCallback != "" {

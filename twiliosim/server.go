@@ -6,7 +6,8 @@
 // calls by fetching and following their TwiML (Say, Gather, Redirect, Dial,
 // Hangup) while the test presses keys or speaks, with dialled numbers
 // answering or not as the test says, and posts message and call status
-// callbacks. Every request it makes is signed the way Twilio signs. Tests
+// callbacks. It keeps Twilio's message log too, whose bodies are redacted
+// as Twilio's are (an update with an empty Body). Every request it makes is signed the way Twilio signs. Tests
 // and `leadline demo` both run on it.
 package twiliosim
 
@@ -51,6 +52,7 @@ type Server struct {
 
 	webhooks *http.Client
 	inbox    *inbox
+	records  *records
 	faults   *faults
 	inbound  *inbound
 	calls    *calls
@@ -83,6 +85,7 @@ func New(opt Options) *Server {
 		// Twilio gives up on a webhook after 15 seconds.
 		webhooks: &http.Client{Timeout: 15 * time.Second},
 		inbox:    newInbox(),
+		records:  newRecords(),
 		faults:   newFaults(),
 		inbound:  newInbound(),
 		calls:    newCalls(),
@@ -123,6 +126,7 @@ func (s *Server) Close() {
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /2010-04-01/Accounts/{AccountSid}/Messages.json", s.createMessage)
+	mux.HandleFunc("POST /2010-04-01/Accounts/{AccountSid}/Messages/{SidJSON}", s.updateMessage)
 	mux.HandleFunc("POST /2010-04-01/Accounts/{AccountSid}/Calls.json", s.createCall)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, codeNotFound,

@@ -33,6 +33,7 @@ func (s *Server) MessageStatus(ctx context.Context, messageSID, status string, e
 	if !ok {
 		return fmt.Errorf("twiliosim: no message %s", messageSID)
 	}
+	s.records.status(m.SID, status)
 	if m.StatusCallback == "" {
 		return fmt.Errorf("twiliosim: message %s has no StatusCallback", messageSID)
 	}

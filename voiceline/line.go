@@ -55,6 +55,14 @@ var stepsOf = map[stage][]string{
 // callTTL is how long a call's state is kept.
 const callTTL = 24 * time.Hour
 
+// Guard counts failed PINs across calls and locks a badge and the number
+// that called after too many. lockout.Guard is one.
+type Guard interface {
+	Locked(ctx context.Context, badge, number string) (bool, error)
+	Failed(ctx context.Context, badge, number string) error
+	Succeeded(ctx context.Context, badge, number string) error
+}
+
 // Line answers the voice line's steps.
 type Line struct {
 	prog      *program.Program
@@ -64,14 +72,15 @@ type Line struct {
 	desk      *officer.Desk
 	note      *notify.Notifier
 	resolver  *geo.Resolver
+	guard     Guard
 	publicURL string
 	log       *slog.Logger
 }
 
-// New returns the line.
+// New returns the line; guard keeps its sign-in lockouts.
 func New(prog *program.Program, rdb redis.UniversalClient, refs *referral.Store, chain *escalation.Chain, desk *officer.Desk,
-	note *notify.Notifier, resolver *geo.Resolver, publicURL string, log *slog.Logger) *Line {
-	return &Line{prog: prog, rdb: rdb, refs: refs, chain: chain, desk: desk, note: note, resolver: resolver,
+	note *notify.Notifier, resolver *geo.Resolver, guard Guard, publicURL string, log *slog.Logger) *Line {
+	return &Line{prog: prog, rdb: rdb, refs: refs, chain: chain, desk: desk, note: note, resolver: resolver, guard: guard,
 		publicURL: strings.TrimSuffix(publicURL, "/"), log: log}
 }
 
@@ -102,7 +111,7 @@ func (l *Line) Step(ctx context.Context, step string, form url.Values) (string, 
 	case "line/badge":
 		return l.badge(ctx, c, input)
 	case "line/pin":
-		return l.pin(ctx, c, input)
+		return l.pin(ctx, c, input, get("From"))
 	case "line/type":
 		return l.pickType(ctx, c, input)
 	case "line/where":

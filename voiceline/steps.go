@@ -26,12 +26,26 @@ func (l *Line) badge(ctx context.Context, c *call, digits string) (string, error
 	return l.next(ctx, c, stPIN, nil, fBadge, digits)
 }
 
-func (l *Line) pin(ctx context.Context, c *call, pin string) (string, error) {
+// pin checks the badge and PIN keyed from number. A locked badge or number
+// is answered exactly as a wrong PIN, after the same bcrypt comparison, so
+// the caller learns neither that it is locked nor whether the badge exists.
+func (l *Line) pin(ctx context.Context, c *call, pin, number string) (string, error) {
 	if pin == "" {
 		return l.silence(ctx, c)
 	}
-	if o, ok := l.prog.SignIn(c.badge, pin); ok {
+	o, ok := l.prog.SignIn(c.badge, pin)
+	locked, err := l.guard.Locked(ctx, c.badge, number)
+	if err != nil {
+		return "", err
+	}
+	if ok && !locked {
+		if err := l.guard.Succeeded(ctx, c.badge, number); err != nil {
+			l.log.Error("voice line: clear failed PINs", "err", err)
+		}
 		return l.next(ctx, c, stType, []string{"Hello, " + o.Name + "."}, fOfficer, o.ID)
+	}
+	if err := l.guard.Failed(ctx, c.badge, number); err != nil {
+		return "", err
 	}
 	tries, err := l.count(ctx, c.sid, fSignIns)
 	if err != nil {

@@ -72,6 +72,9 @@ type Config struct {
 	AdminToken string
 	// OnCall is what the admin API reads and changes.
 	OnCall OnCallAdmin
+	// Lockouts, with AdminToken, turns on /admin/lockouts: the voice
+	// line's sign-in locks, listed and lifted.
+	Lockouts LockoutAdmin
 	// Cohorts are the program's cohort IDs, in config order: "all cohorts"
 	// to the admin API.
 	Cohorts []string
@@ -172,6 +175,9 @@ func New(cfg Config) *Server {
 	tw.POST("/status", s.status)
 	if cfg.AdminToken != "" && cfg.OnCall != nil {
 		s.adminRoutes()
+	}
+	if cfg.AdminToken != "" && cfg.Lockouts != nil {
+		s.lockoutRoutes()
 	}
 	// The public address never serves these, whatever the console would
 	// answer for them: a plain 404, as for a path that does not exist.

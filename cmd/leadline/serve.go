@@ -274,7 +274,7 @@ func (sv service) build(reg *prometheus.Registry, mon *redishealth.Monitor, base
 	in.parts = parts{dispatch: d, cron: cron, jobs: cj, console: con}
 	in.srv = webhooks.New(webhooks.Config{
 		Console: con.Handler(), PublicURL: sv.publicURL, AuthToken: sv.authToken, SMS: d, Voice: d, Status: d, Metrics: reg, Log: sv.log,
-		Ready: in.ready, AdminToken: sv.adminToken, OnCall: store, Cohorts: cohorts, Now: sv.clock,
+		Ready: in.ready, AdminToken: sv.adminToken, OnCall: store, Lockouts: d.Lockouts(), Cohorts: cohorts, Now: sv.clock,
 	})
 	return in, nil
 }

@@ -40,6 +40,8 @@ const (
 	// SID and Token are the simulated Twilio account's.
 	SID   = "AC0123456789abcdef0123456789abcdef"
 	Token = "0123456789abcdef0123456789abcdef"
+	// AdminToken is the admin API's bearer token, on OpsURL.
+	AdminToken = "e2e-admin-token-0123456789abcdef0123"
 )
 
 // World is the whole core loop on real parts: redis-server, the webhooks
@@ -154,6 +156,7 @@ func NewInstance(t testing.TB, prog *program.Program, rdb redis.UniversalClient,
 	t.Cleanup(func() { stop(); <-done; svc.Wait() })
 	web := webhooks.New(webhooks.Config{
 		PublicURL: url, AuthToken: Token, SMS: svc, Voice: svc, Status: svc, Metrics: reg, Log: log,
+		AdminToken: AdminToken, Lockouts: svc.Lockouts(),
 		Ready: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }, Now: clk.Now})
 	srv := &httptest.Server{Listener: l, Config: &http.Server{Handler: web.Handler()}}
 	srv.Start()
