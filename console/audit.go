@@ -34,6 +34,12 @@ const (
 	ActionDashboardView Action = "dashboard_view"
 	ActionReportExport  Action = "report_export"
 	ActionCalendarView  Action = "calendar_view" // the on-call calendar
+	// On the calendar: an override added or removed (Entry.Override).
+	ActionOverrideAdd    Action = "override_add"
+	ActionOverrideRemove Action = "override_remove"
+	// Calendar feed links made and revoked (Entry.Feed says whose).
+	ActionFeedMake   Action = "feed_make"
+	ActionFeedRevoke Action = "feed_revoke"
 )
 
 // Entry is one line of the audit log: who, when, which referral, which
@@ -45,6 +51,8 @@ type Entry struct {
 	Role     program.Role
 	Action   Action
 	Referral string // referral code, "" for none
+	Override string // on-call override ID, "" for none
+	Feed     string // calendar feed, "person:<id>" or "cohort:<id>", "" for none
 	From     string // client IP address
 	Via      string // how the person signed in, for ActionSignIn ("sms", "oidc", "demo")
 }
@@ -53,6 +61,7 @@ var (
 	actionPattern   = regexp.MustCompile(`^[a-z][a-z_]{0,39}$`)
 	idPattern       = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
 	referralPattern = regexp.MustCompile(`^[A-Z0-9]{1,16}$`)
+	feedPattern     = regexp.MustCompile(`^(person|cohort):[a-z0-9][a-z0-9_-]{0,63}$`)
 )
 
 // Audit is the append-only audit log: a Redis stream, kept as long as the
@@ -96,6 +105,10 @@ func (a *Audit) Record(ctx context.Context, e Entry) error {
 		return fmt.Errorf("console: audit: %q is not a person ID", e.Person)
 	case e.Referral != "" && !referralPattern.MatchString(e.Referral):
 		return fmt.Errorf("console: audit: %q is not a referral code", e.Referral)
+	case e.Override != "" && !idPattern.MatchString(e.Override):
+		return fmt.Errorf("console: audit: %q is not an override ID", e.Override)
+	case e.Feed != "" && !feedPattern.MatchString(e.Feed):
+		return fmt.Errorf("console: audit: %q is not a calendar feed", e.Feed)
 	case e.Role != "" && !actionPattern.MatchString(string(e.Role)):
 		return fmt.Errorf("console: audit: %q is not a role", e.Role)
 	case e.Via != "" && e.Via != "sms" && e.Via != "oidc" && e.Via != "demo":
@@ -109,7 +122,7 @@ func (a *Audit) Record(ctx context.Context, e Entry) error {
 	at := e.At.UnixMilli()
 	_, err := appendAudit.Run(ctx, a.rdb, []string{auditKey}, at, at-a.keep.Milliseconds(),
 		"at", at, "person", e.Person, "role", string(e.Role), "action", string(e.Action),
-		"referral", e.Referral, "from", e.From, "via", e.Via).Result()
+		"referral", e.Referral, "from", e.From, "via", e.Via, "override", e.Override, "feed", e.Feed).Result()
 	if err != nil {
 		return fmt.Errorf("console: audit: %w", err)
 	}
@@ -175,5 +188,6 @@ func decodeEntry(m redis.XMessage) Entry {
 	str := func(k string) string { s, _ := m.Values[k].(string); return s }
 	ms, _ := strconv.ParseInt(str("at"), 10, 64)
 	return Entry{ID: m.ID, At: time.UnixMilli(ms), Person: str("person"), Role: program.Role(str("role")),
-		Action: Action(str("action")), Referral: str("referral"), From: str("from"), Via: str("via")}
+		Action: Action(str("action")), Referral: str("referral"), From: str("from"), Via: str("via"),
+		Override: str("override"), Feed: str("feed")}
 }

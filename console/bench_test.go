@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"os"
 	"runtime"
@@ -11,11 +12,17 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
+	"github.com/leadline/leadline/examples"
+	"github.com/leadline/leadline/internal/clocktest"
 	"github.com/leadline/leadline/internal/e2e"
+	"github.com/leadline/leadline/oncall"
+	"github.com/leadline/leadline/program"
 	"github.com/leadline/leadline/referral"
 	"github.com/leadline/leadline/timers"
+	"github.com/leadline/leadline/twiliosim"
 )
 
 // seedBoard stores n referrals received over the board's 30 days, open of
@@ -175,6 +182,79 @@ func BenchmarkDashboard(b *testing.B) {
 	for b.Loop() {
 		t0 := time.Now()
 		if code, _, _ := c.get(path); code != http.StatusOK {
+			b.Fatal(code)
+		}
+		took = append(took, time.Since(t0))
+	}
+	slices.Sort(took)
+	b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(took[(len(took)*99+99)/100-1].Microseconds())/1000, "p99-ms")
+}
+
+// tenCohorts is the sample program with ten cohorts (ten squares of the
+// sample's map), each of two case managers handing over every 12 hours.
+func tenCohorts(b *testing.B) *program.Program {
+	yaml, err := fs.ReadFile(examples.FS, "program.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	head, _, _ := strings.Cut(string(yaml), "\ncohorts:")
+	head = strings.NewReplacer("places: places.csv\n", "", "address_points: addresses.csv", "").Replace(head)
+	var cohorts, features strings.Builder
+	cohorts.WriteString("\ncohorts:\n")
+	for i := range 10 {
+		fmt.Fprintf(&cohorts, "  - {id: c%d, name: Cohort %d, rotation: [jrivera, aklein], shift: {every: 12h, handoff: \"08:00\", start: 2026-11-02}}\n", i, i)
+		x := -80.1 + float64(i)*0.01
+		if i > 0 {
+			features.WriteString(",")
+		}
+		fmt.Fprintf(&features, `{"type":"Feature","properties":{"cohort":"c%d"},"geometry":{"type":"Polygon","coordinates":[[[%f,40.4],[%f,40.4],[%f,40.41],[%f,40.41],[%f,40.4]]]}}`,
+			i, x, x+0.01, x+0.01, x, x)
+	}
+	_, people, _ := strings.Cut(string(yaml), "\npeople:")
+	people = strings.ReplaceAll(people, "cohorts: [north, east, south, west]", "cohorts: [c0, c1, c2, c3, c4, c5, c6, c7, c8, c9]")
+	fsys := fstest.MapFS{
+		"program.yaml":    {Data: []byte(head + cohorts.String() + "people:" + people)},
+		"cohorts.geojson": {Data: []byte(`{"type":"FeatureCollection","features":[` + features.String() + `]}`)},
+	}
+	prog, err := program.LoadFS(fsys, "program.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return prog
+}
+
+// BenchmarkCalendar: the program manager's on-call calendar, ten cohorts
+// of 12-hour shifts over four weeks (56 shifts each) with an override in
+// each; reports the server's time per page, p50 and p99.
+func BenchmarkCalendar(b *testing.B) {
+	rdb := testRedis(b)
+	clk := clocktest.New(start)
+	sim := twiliosim.New(twiliosim.Options{AccountSID: testSID, AuthToken: testToken, Clock: clk.Now})
+	b.Cleanup(sim.Close)
+	w := &world{t: b, prog: tenCohorts(b), rdb: rdb, sim: sim, clock: clk}
+	w.console, w.box, w.url = w.serve(w.prog)
+	ctx := context.Background()
+	store := oncall.New(rdb, w.prog, clk.Now, nil)
+	if err := store.Seed(ctx); err != nil {
+		b.Fatal(err)
+	}
+	for i := range 10 {
+		from := start.Add(time.Duration(24*i+30) * time.Hour)
+		if _, err := store.AddOverride(ctx, fmt.Sprintf("c%d", i), "bnguyen", from, from.Add(6*time.Hour)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	c := w.client(w.url)
+	w.signIn(c, "pmorgan")
+	if code, _, body := c.get("/oncall"); code != http.StatusOK || strings.Count(body, "<tr") != 10*(1+58) {
+		b.Fatalf("calendar: %d, %d rows", code, strings.Count(body, "<tr"))
+	}
+	var took []time.Duration
+	b.ResetTimer()
+	for b.Loop() {
+		t0 := time.Now()
+		if code, _, _ := c.get("/oncall"); code != http.StatusOK {
 			b.Fatal(code)
 		}
 		took = append(took, time.Since(t0))

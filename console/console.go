@@ -78,7 +78,7 @@ type Server struct {
 	sending sync.WaitGroup
 
 	referrals       *referral.Store
-	oncall          *oncall.Store // read only: the calendar
+	oncall          *oncall.Store // the calendar, its overrides and feeds
 	feed            *feed
 	actions         Actions
 	tiles           string
@@ -148,6 +148,11 @@ func New(cfg Config) (*Server, error) {
 	e.GET("/areas/:file", s.areaGeoJSON, s.require())
 	e.GET("/dashboard", s.dashboard, s.require(dashboardRoles...))
 	e.GET("/oncall", s.calendar, s.require(dashboardRoles...))
+	e.GET("/oncall/feeds", s.feedsPage, s.require(dashboardRoles...))
+	e.POST("/oncall/feeds", s.feedsSubmit, s.require(dashboardRoles...))
+	e.GET("/ical/:file", s.icalFeed)
+	e.POST("/oncall/overrides", s.overrideAdd, s.require(overrideEditors...))
+	e.POST("/oncall/overrides/:id/remove", s.overrideRemove, s.require(overrideEditors...))
 	e.GET("/dashboard/report.:format", s.reportDownload, s.require(dashboardRoles...), reportFormat)
 	if s.actions != nil {
 		e.GET("/referrals/:code/:action", s.actionForm, s.require(), s.actionAllowed)

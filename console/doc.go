@@ -25,6 +25,9 @@
 //	                                                   TTL a little past IdleTimeout, renewed on each request
 //	leadline:{console}:csrf                           string: the random key CSRF tokens are HMACs with
 //	leadline:{console}:oidc:<sha256(state)>           hash: nonce, PKCE verifier of one single sign-on under way
+//	leadline:{console}:ical:<sha256(token)>          hash: one calendar feed link: owner (person ID), feed
+//	                                                   ("person:<id>" or "cohort:<id>"), made (Unix ms)
+//	leadline:{console}:icals:<person>                 hash: that person's links, feed → "<sha256(token)> <made ms>"
 //	leadline:{console}:audit                          stream: the audit log (Audit), IDs by the injected
 //	                                                   clock, trimmed to program.Retention.Records
 package console

@@ -47,6 +47,12 @@ func parsePages() (map[string]*template.Template, error) {
 var funcs = template.FuncMap{
 	"role":  func(r program.Role) string { return r.Label() },
 	"state": func(s referral.State) string { return StateLabel(s) },
+	// column is a report column's name as a narrow table header that can
+	// wrap: "MEDIAN_ACCEPT_S" as "median accept" (the cells show
+	// durations, not the CSV's seconds).
+	"column": func(h string) string {
+		return strings.ToLower(strings.ReplaceAll(strings.TrimSuffix(h, "_S"), "_", " "))
+	},
 }
 
 // Clock shows t as the time of day in the program's zone, with the day

@@ -338,27 +338,27 @@ return ''
 // AddOverride puts person on call for cohort from `from` to `to`, over the
 // rotation. It refuses an override that overlaps another in the cohort
 // (ErrOverlap, naming it), an unknown cohort or person, and an empty or
-// past period.
+// past period (ErrInvalid, saying what to change).
 func (s *Store) AddOverride(ctx context.Context, cohort, person string, from, to time.Time) (Shift, error) {
 	if _, ok := s.prog.Cohort(cohort); !ok {
-		return Shift{}, fmt.Errorf("unknown cohort %q", cohort)
+		return Shift{}, invalidf("unknown cohort %q", cohort)
 	}
 	p, ok := s.prog.Person(person)
 	if !ok {
-		return Shift{}, fmt.Errorf("unknown person %q", person)
+		return Shift{}, invalidf("unknown person %q", person)
 	}
 	if p.Role == program.Officer {
-		return Shift{}, fmt.Errorf("%s is an officer, not a case manager", person)
+		return Shift{}, invalidf("%s is an officer, not a case manager", person)
 	}
 	from, to = from.Truncate(time.Minute), to.Truncate(time.Minute)
 	if !to.After(from) {
-		return Shift{}, errors.New("an override must end after it starts")
+		return Shift{}, invalid("an override must end after it starts")
 	}
 	if !to.After(s.now()) {
-		return Shift{}, errors.New("that override would already be over")
+		return Shift{}, invalid("that override would already be over")
 	}
 	if horizon := s.now().AddDate(1, 0, 0); to.After(horizon) || from.Before(s.now().AddDate(0, 0, -1)) {
-		return Shift{}, fmt.Errorf("an override must start no more than a day ago and end within a year (by %s)",
+		return Shift{}, invalidf("an override must start no more than a day ago and end within a year (by %s)",
 			horizon.In(s.prog.TimeZone).Format("2006-01-02"))
 	}
 	b := make([]byte, 4)

@@ -22,7 +22,7 @@ import (
 type OnCallAdmin interface {
 	At(ctx context.Context, cohort string, t time.Time) (oncall.Shift, error)
 	Upcoming(ctx context.Context, cohort string, from time.Time, n int) ([]oncall.Shift, error)
-	AddOverride(ctx context.Context, cohort, person string, from, to time.Time) (oncall.Shift, error)
+	Request(ctx context.Context, r oncall.OverrideRequest) (oncall.Shift, error)
 	DeleteOverride(ctx context.Context, id string) error
 	Overrides(ctx context.Context, cohort string) ([]oncall.Shift, error)
 }
@@ -135,70 +135,29 @@ func (s *Server) adminOverrides(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string][]oncall.Shift{"overrides": out})
 }
 
-// overrideRequest is the body of POST /admin/oncall/overrides: To or For
-// (a Go duration such as "4h"), not both; From defaults to now.
-type overrideRequest struct {
-	Cohort string `json:"cohort"`
-	Person string `json:"person"`
-	From   string `json:"from"`
-	To     string `json:"to"`
-	For    string `json:"for"`
-}
-
-// adminAddOverride answers POST /admin/oncall/overrides: 201 with the
-// override, 409 when it overlaps another, 400 when it is not valid.
+// adminAddOverride answers POST /admin/oncall/overrides with a body that
+// is an oncall.OverrideRequest: 201 with the override, 409 when it
+// overlaps another, 400 when it is not valid. The console's calendar adds
+// overrides through the same oncall.Store.Request.
 func (s *Server) adminAddOverride(c echo.Context) error {
-	var req overrideRequest
+	var req oncall.OverrideRequest
 	dec := json.NewDecoder(c.Request().Body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&req); err != nil {
 		return adminError(c, http.StatusBadRequest, "body: want JSON like "+
 			`{"cohort":"north","person":"bnguyen","from":"2026-11-23T13:00:00-05:00","for":"4h"}`)
 	}
-	from, to, err := req.period(s.cfg.Now())
-	if err != nil {
-		return adminError(c, http.StatusBadRequest, err.Error())
-	}
-	o, err := s.cfg.OnCall.AddOverride(c.Request().Context(), req.Cohort, req.Person, from, to)
+	o, err := s.cfg.OnCall.Request(c.Request().Context(), req)
 	switch {
 	case errors.Is(err, oncall.ErrOverlap):
 		return adminError(c, http.StatusConflict, err.Error())
-	case err != nil && errors.Unwrap(err) == nil:
-		// oncall's validation errors are plain; a failure of Redis wraps its cause.
+	case errors.Is(err, oncall.ErrInvalid):
 		return adminError(c, http.StatusBadRequest, err.Error())
 	case err != nil:
 		return s.adminFailed(c, "add override", err)
 	}
 	s.log.Info("admin: on-call override added", "override", o.Override, "cohort", o.Cohort, "person", o.Person)
 	return c.JSON(http.StatusCreated, o)
-}
-
-// period is the override's start and end, from now unless it says.
-func (r overrideRequest) period(now time.Time) (from, to time.Time, err error) {
-	if r.Cohort == "" || r.Person == "" {
-		return from, to, errors.New("cohort and person are required")
-	}
-	from = now
-	if r.From != "" {
-		if from, err = time.Parse(time.RFC3339, r.From); err != nil {
-			return from, to, fmt.Errorf("from %q: want an RFC 3339 time like 2026-11-23T13:00:00-05:00", r.From)
-		}
-	}
-	switch {
-	case (r.To == "") == (r.For == ""):
-		return from, to, errors.New(`give either "to" or "for"`)
-	case r.To != "":
-		if to, err = time.Parse(time.RFC3339, r.To); err != nil {
-			return from, to, fmt.Errorf("to %q: want an RFC 3339 time like 2026-11-23T17:00:00-05:00", r.To)
-		}
-	default:
-		d, err := time.ParseDuration(r.For)
-		if err != nil || d <= 0 {
-			return from, to, fmt.Errorf("for %q: want a duration like 4h or 90m", r.For)
-		}
-		to = from.Add(d)
-	}
-	return from, to, nil
 }
 
 // adminDeleteOverride answers DELETE /admin/oncall/overrides/{id}: 204, or
