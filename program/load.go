@@ -20,6 +20,7 @@ import (
 
 	"github.com/leadline/leadline/geo"
 	"github.com/leadline/leadline/phone"
+	"github.com/leadline/leadline/timetext"
 )
 
 // Error is one problem in a config file: the file, the item and the reason.
@@ -49,6 +50,8 @@ type fileConfig struct {
 		// DailyDigest is "08:00" or "off".
 		DailyDigest          string  `yaml:"daily_digest"`
 		MaxMessagesPerSecond float64 `yaml:"max_messages_per_second"`
+		// TimeFormat is "12h" or "24h"; empty for the region's usual clock.
+		TimeFormat string `yaml:"time_format"`
 	} `yaml:"program"`
 	FollowUp     map[string]followUpConfig `yaml:"follow_up"`
 	Participants participantsConfig        `yaml:"participants"`
@@ -218,6 +221,14 @@ func (v *validator) programIdentity(p *Program, fc *fileConfig) {
 		v.add("program.phone", "must be a valid number in E.164 form (+ and country code): "+err.Error())
 	} else {
 		p.Phone, p.Region = pn, phone.Region(pn)
+	}
+	p.Times = timetext.Style{Zone: p.TimeZone, Clock: timetext.ClockFor(p.Region)}
+	switch c := timetext.Clock(fc.Program.TimeFormat); c {
+	case "":
+	case timetext.Hour12, timetext.Hour24:
+		p.Times.Clock = c
+	default:
+		v.add("program.time_format", fmt.Sprintf("%q: want 12h or 24h", fc.Program.TimeFormat))
 	}
 }
 
