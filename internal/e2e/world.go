@@ -363,7 +363,7 @@ const ParticipantPhone = "+14125550177"
 
 // ParticipantTexts are the texts participants get in the sample program.
 func (w *World) ParticipantTexts() participant.Texts {
-	return participant.Texts{Sender: w.Prog.Participants.Sender, Callback: w.Prog.SupportPhone}
+	return participant.Texts{Sender: w.Prog.Participants.Sender, Callback: w.Prog.SupportPhone, Clock: w.Prog.Times.Clock}
 }
 
 // Appointment has jrivera make an appointment for code's participant and
