@@ -184,7 +184,15 @@ const (
 	spokenAccepted = "Accepted. The officer has been told. Details are in your text messages. Goodbye."
 	spokenDeclined = "Declined. Thank you. Goodbye."
 	spokenWrongKey = "Sorry, that key is not an option."
+	// spokenNoMorePages ends a call whose other pages were settled
+	// while it read one.
+	spokenNoMorePages = "There are no more pages. Goodbye."
 )
+
+// spokenPageOf starts each page of a call that reads several.
+func spokenPageOf(n, total int) string {
+	return "Page " + strconv.Itoa(n) + " of " + strconv.Itoa(total) + ". "
+}
 
 // spokenNoAnswer ends a page call on which nothing was pressed: what that
 // means for the page, and how to answer it still.
