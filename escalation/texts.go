@@ -49,7 +49,7 @@ func (ch *Chain) page(r *referral.Referral, loc, notes string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "LEAD page %s: %s, %s", r.Code, strings.ToUpper(r.Type.Label()), ch.Program.CohortName(r.Cohort))
 	if r.OutsideMetres > 0 {
-		fmt.Fprintf(&b, " (outside area by %s)", geo.FormatDistance(r.OutsideMetres))
+		fmt.Fprintf(&b, " (outside area by %s)", ch.Program.Units.Format(r.OutsideMetres))
 	}
 	if r.NearBoundary {
 		b.WriteString(" (near the boundary)")
