@@ -153,7 +153,7 @@ func (b *Book) record(ctx context.Context, hash string) (record, bool, error) {
 }
 
 func (b *Book) texts() participant.Texts {
-	return participant.Texts{Sender: b.prog.Participants.Sender, Callback: b.prog.SupportPhone}
+	return participant.Texts{Sender: b.prog.Participants.Sender, Callback: b.prog.SupportPhone, Clock: b.prog.Times.Clock}
 }
 
 // zoneOf is the participant's time zone: the program's unless the case

@@ -46,7 +46,7 @@ func BenchmarkReminderMemory(b *testing.B) {
 	}
 	q := timers.New(rdb, referral.TimersBase, timers.Options{Clock: clk.Now, Log: log})
 	refs := referral.NewStore(rdb, q, clk.Now, prog.Retention.Details, keys)
-	book := New(prog, rdb, refs, q, notify.New(prog, box, "", clk.Now, log), keys, clk.Now, log)
+	book := New(prog, rdb, refs, q, notify.New(prog, box, "", log), keys, clk.Now, log)
 	per := len(prog.Participants.Reminders)
 	appts := reminders / per
 	// The referrals exist already: only what an appointment adds is measured.

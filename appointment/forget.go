@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -116,7 +115,7 @@ func (b *Book) DigestLines(ctx context.Context, person string, from, to time.Tim
 			continue
 		}
 		if r.Appt.Before(to) {
-			today = append(today, code+" "+strings.TrimSpace(r.Appt.In(b.prog.TimeZone).Format("3:04 PM")))
+			today = append(today, code+" "+b.prog.Times.Time(r.Appt))
 		}
 		rec, _, err := b.record(ctx, b.numberHash(r.Participant))
 		if err != nil {

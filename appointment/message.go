@@ -71,7 +71,7 @@ func (b *Book) Message(ctx context.Context, p *program.Person, r *referral.Refer
 		if !answer {
 			why = "hours and limit of texts"
 		}
-		return r.Code + ": the participant's " + why + " hold your message until " + b.note.Dated(slot) + ".", nil
+		return r.Code + ": the participant's " + why + " hold your message until " + b.note.When(slot) + ".", nil
 	}
 	return r.Code + ": sent to the participant.", nil
 }

@@ -90,7 +90,7 @@ func TestQuestionRelayedAndAnswered(t *testing.T) {
 			// An answer after 21:00 waits for 08:00.
 			w.At("2026-11-26 21:30")
 			w.Text("jrivera", "MSG "+code+" Bring your ID.")
-			w.Expect("jrivera", code+": the participant's hours hold your message until Fri 27 Nov 08:00.")
+			w.Expect("jrivera", code+": the participant's hours hold your message until Fri 27 Nov, 8:00 AM.")
 			w.Quiet(e2e.ParticipantPhone)
 			w.At("2026-11-27 08:00")
 			w.Expect(e2e.ParticipantPhone, w.Prog.Participants.Sender+": Bring your ID.")
@@ -101,7 +101,7 @@ func TestQuestionRelayedAndAnswered(t *testing.T) {
 			// (the consent request and two reminders make three this week).
 			w.At("2026-11-27 15:00")
 			w.Text("jrivera", "MSG "+code+" How did it go?")
-			w.Expect("jrivera", code+": the participant's hours and limit of texts hold your message until Mon 30 Nov 08:00.")
+			w.Expect("jrivera", code+": the participant's hours and limit of texts hold your message until Mon 30 Nov, 8:00 AM.")
 			w.At("2026-11-29 12:00")
 			w.Quiet(e2e.ParticipantPhone)
 			w.At("2026-11-30 08:00")

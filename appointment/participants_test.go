@@ -26,7 +26,7 @@ func TestConsentRemindersConfirmAndReschedule(t *testing.T) {
 	code := w.HandedOff("AD")
 	// Monday 09:00: the appointment is Friday 27 Nov at 14:30.
 	w.Text("jrivera", "APPT "+code+" 412-555-0177 11/27 2:30pm @ 123 Center Ave")
-	w.Expect("jrivera", code+": appointment Fri 27 Nov 2:30 PM @ 123 Center Ave saved. Asked +1412***0177 to agree to reminders")
+	w.Expect("jrivera", code+": appointment Fri 27 Nov, 2:30 PM @ 123 Center Ave saved. Asked +1412***0177 to agree to reminders")
 	w.Expect(e2e.ParticipantPhone, w.ParticipantTexts().Consent(participant.English))
 	w.Quiet(e2e.ParticipantPhone)
 	if r := w.Referral(code); r.Participant != e2e.ParticipantPhone || r.ApptPlace != "123 Center Ave" || r.ApptVer != 1 {
@@ -50,12 +50,12 @@ func TestConsentRemindersConfirmAndReschedule(t *testing.T) {
 	w.Expect(e2e.ParticipantPhone, w.ParticipantTexts().Reminder(participant.English, at, "123 Center Ave"))
 	w.Text(e2e.ParticipantPhone, "C")
 	w.Expect(e2e.ParticipantPhone, w.ParticipantTexts().Confirmed(participant.English, at))
-	w.Expect("jrivera", code+": the participant confirmed Fri 27 Nov 2:30 PM.")
+	w.Expect("jrivera", code+": the participant confirmed Fri 27 Nov, 2:30 PM.")
 	w.At("2026-11-27 12:30")
 	w.Expect(e2e.ParticipantPhone, w.ParticipantTexts().Reminder(participant.English, at, "123 Center Ave"))
 	w.Text(e2e.ParticipantPhone, "R")
 	w.Expect(e2e.ParticipantPhone, w.ParticipantTexts().Reschedule(participant.English))
-	w.Expect("jrivera", code+": the participant asks to reschedule Fri 27 Nov 2:30 PM. Text APPT "+code+" MOVE")
+	w.Expect("jrivera", code+": the participant asks to reschedule Fri 27 Nov, 2:30 PM. Text APPT "+code+" MOVE")
 	if r := w.Referral(code); r.ApptState != "reschedule" {
 		t.Errorf("appointment state %q, want reschedule", r.ApptState)
 	}
@@ -71,7 +71,7 @@ func TestMoveAndCancelRequeueReminders(t *testing.T) {
 
 	w.At("2026-11-28 09:00")
 	w.Text("jrivera", "APPT "+code+" MOVE 12/2 3pm @ 5 Main St")
-	w.Expect("jrivera", code+": appointment moved to Wed 2 Dec 3:00 PM. The participant is told")
+	w.Expect("jrivera", code+": appointment moved to Wed 2 Dec, 3:00 PM. The participant is told")
 	moved := time.Date(2026, 12, 2, 15, 0, 0, 0, w.Prog.TimeZone)
 	w.Expect(e2e.ParticipantPhone, w.ParticipantTexts().Moved(participant.English, moved, "5 Main St"))
 
@@ -87,7 +87,7 @@ func TestMoveAndCancelRequeueReminders(t *testing.T) {
 
 	w.At("2026-12-01 16:00")
 	w.Text("jrivera", "APPT "+code+" CANCEL")
-	w.Expect("jrivera", code+": appointment Wed 2 Dec 3:00 PM cancelled; no more reminders. The participant is told.")
+	w.Expect("jrivera", code+": appointment Wed 2 Dec, 3:00 PM cancelled; no more reminders. The participant is told.")
 	// One text a day: the notice waits for Wednesday morning.
 	w.Quiet(e2e.ParticipantPhone)
 	w.At("2026-12-02 08:00")

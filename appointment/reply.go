@@ -124,7 +124,7 @@ func (b *Book) answer(ctx context.Context, rec record, r *referral.Referral, rp 
 	case rec.Consent != consentYes:
 		return texts.Usage(lang), nil
 	}
-	when := participant.FormatWhen(r.Appt, b.zoneOf(r))
+	when := b.prog.Times.In(b.zoneOf(r)).DateTime(r.Appt)
 	switch rp.Kind {
 	case participant.Confirm, participant.Yes:
 		if err := b.apptAnswer(ctx, r, apptConfirmed, referral.EvApptConfirmed); err != nil {

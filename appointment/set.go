@@ -81,7 +81,7 @@ func (b *Book) readWhen(text string, r *referral.Referral) (time.Time, string, s
 		return time.Time{}, "", "The place may not say \"" + w + "\": texts to participants never say what the program is."
 	}
 	place = participant.Clean(place)
-	at, err := participant.ParseWhen(strings.TrimSpace(when), b.now(), b.zoneOf(r))
+	at, err := participant.ParseWhen(strings.TrimSpace(when), b.now(), b.prog.Times.In(b.zoneOf(r)))
 	if err != nil {
 		return time.Time{}, "", err.Error()
 	}
@@ -184,12 +184,12 @@ func (b *Book) afterSet(ctx context.Context, r *referral.Referral, hash, number 
 	if err != nil {
 		return "", err
 	}
-	head := r.Code + ": appointment " + participant.FormatWhen(at, b.zoneOf(r))
+	head := r.Code + ": appointment " + b.prog.Times.In(b.zoneOf(r)).DateTime(at)
 	if place != "" {
 		head += " @ " + place
 	}
 	if moved {
-		head = r.Code + ": appointment moved to " + participant.FormatWhen(at, b.zoneOf(r))
+		head = r.Code + ": appointment moved to " + b.prog.Times.In(b.zoneOf(r)).DateTime(at)
 	}
 	switch {
 	case rec.Stopped != "":
@@ -238,7 +238,7 @@ func (b *Book) cancel(ctx context.Context, p *program.Person, r *referral.Referr
 	if err := b.rdb.ZRem(ctx, apptsKey(r.ApptBy), r.Code).Err(); err != nil {
 		return "", fmt.Errorf("cancel appointment of %s: %w", r.Code, err)
 	}
-	reply := r.Code + ": appointment " + participant.FormatWhen(r.Appt, b.zoneOf(r)) + " cancelled; no more reminders."
+	reply := r.Code + ": appointment " + b.prog.Times.In(b.zoneOf(r)).DateTime(r.Appt) + " cancelled; no more reminders."
 	if r.ApptTold != 0 && r.Appt.After(now) {
 		if err := b.fire(ctx, TimerNote.ID(r.Code, strconv.Itoa(v))); err != nil {
 			return "", err

@@ -217,7 +217,7 @@ func TestBrowserCommunityForFollowUp(t *testing.T) {
 		t.Fatal(err)
 	}
 	in.svc.Wait()
-	s.expectText("aklein", code+" (community referral, North): follow-up due Mon 30 Nov 09:00, 6 days left. Text FOLLOWED "+code+" when done.")
+	s.expectText("aklein", code+" (community referral, North): follow-up due Mon 30 Nov, 9:00 AM, 6 days left. Text FOLLOWED "+code+" when done.")
 	for _, id := range []string{"jrivera", "aklein", "cobi", "msup"} {
 		p, _ := s.prog.Person(id)
 		for _, m := range s.sim.Unread(p.Phone) {

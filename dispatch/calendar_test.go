@@ -71,7 +71,7 @@ func TestConversationOnAnyDate(t *testing.T) {
 			w.Clock.Set(handoff)
 			w.Handoffs()
 			next := map[string]string{"bnguyen": "cobi", "cobi": "bnguyen"}[now.Person]
-			w.Expect(next, "You are on call for East until "+until.Format("Mon 2 Jan 15:04")+".")
+			w.Expect(next, "You are on call for East until "+until.Format("Mon 2 Jan, 3:04 PM")+".")
 			w.Expect(now.Person, "Your East on-call shift has ended. Still open: "+code+" (accepted).")
 
 			w.Text("osmith", "AD 105")

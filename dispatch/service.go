@@ -119,7 +119,7 @@ func NewService(c Config) (*Service, error) {
 	prog, now, log := c.Program, c.Clock, c.Log
 	q := timers.New(c.Redis, referral.TimersBase, timers.Options{Clock: now, Log: log})
 	refs := referral.NewStore(c.Redis, q, now, prog.Retention.Details, c.Keys)
-	note := notify.New(prog, box, c.PublicURL, now, log)
+	note := notify.New(prog, box, c.PublicURL, log)
 	resolver := prog.Resolver(c.Geocoder)
 	if prog.NetworkLookups {
 		resolver.Links = c.ShortLinks

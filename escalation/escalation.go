@@ -9,10 +9,14 @@
 //	leadline:{dispatch}:person:<id>:paged  string: the latest code paged to a person (replies without a code)
 //	leadline:{dispatch}:person:<id>:pages  zset: codes paged to a person, by when (ms); those no longer paging are
 //	                                       dropped as they are read; 7 days
-//	leadline:{dispatch}:call:<CallSid>     hash: a page call: code, person, step, status, rank, prompts, wrong (keys not 1 or 2); 24 h
+//	leadline:{dispatch}:call:<CallSid>     hash: a page call: code, person, step, status, rank; reading (the code
+//	                                       being read), prompts and wrong (keys not 1 or 2) for it, read and
+//	                                       done (codes read out, and answered or passed, on the call); 24 h
 //	leadline:{dispatch}:pagecall:<code>:<step>:<id>  hash: a page call's intent: sid once placed, until
 //	                                        (an instance's claim to place it, Unix ms), attempts, deadline; 24 h
-//	leadline:{dispatch}:person:<id>:calling string: "<code> <step>" of the page call last placed to a person; 24 h
+//	leadline:{dispatch}:person:<id>:line   hash: the one page call being placed or under way to a person: code,
+//	                                       step, sid, joined ("<code>:<step>:<i>" of later pages read in it);
+//	                                       freed by the call's last status; 15 min
 //
 // Timers (on the referral queue): referral.TimerStep, "step:<code>:<n>";
 // TimerCall, "call:<code>:<n>:<i>".

@@ -294,7 +294,7 @@ func TestOutOfOrderCallbacks(t *testing.T) {
 }
 
 // Two instances fire the same timers at the same moment: each step is
-// taken once.
+// taken once, and its page call placed or joined once.
 func TestTwoInstancesTakeEachStepOnce(t *testing.T) {
 	a := e2e.New(t, e2e.Start)
 	b := e2e.NewInstance(t, a.Prog, a.Redis, a.Sim, a.Clock)
@@ -318,9 +318,17 @@ func TestTwoInstancesTakeEachStepOnce(t *testing.T) {
 	wg.Wait()
 	a.Svc.Wait()
 	b.Svc.Wait()
+	// One call at a time: a single call reads every page, each once.
 	calls := a.Sim.UnreadCalls(a.PhoneOf("jrivera"))
-	if len(calls) != n {
-		t.Fatalf("%d calls to Jo for %d referrals, want one each", len(calls), n)
+	if len(calls) != 1 {
+		t.Fatalf("%d calls to Jo for %d referrals, want one reading them all", len(calls), n)
+	}
+	call, err := a.Sim.Answer(context.Background(), calls[0].SID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if said := strings.Join(call.Said(), " "); !strings.Contains(said, "Page 1 of "+strconv.Itoa(n)+".") {
+		t.Errorf("the call starts %q, want it to read %d pages", said, n)
 	}
 	for code := range codes {
 		if r := a.Referral(code); r.Step != 1 || r.Escalations != 1 {

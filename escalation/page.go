@@ -2,8 +2,10 @@ package escalation
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -119,8 +121,8 @@ func (ch *Chain) paged(ctx context.Context, code, cohort string, step int, p *pr
 	early := o.status
 	if by == program.Call {
 		var err error
-		early, err = recordPage.Run(ctx, ch.Redis, []string{callKey(o.sid), intentKey(code, step, p.ID)},
-			code, p.ID, step, pageRecordTTL.Milliseconds(), o.sid).Text()
+		early, err = recordPage.Run(ctx, ch.Redis, []string{callKey(o.sid), intentKey(code, step, p.ID), lineKey(p.ID)},
+			code, p.ID, step, pageRecordTTL.Milliseconds(), o.sid, lineTTL.Milliseconds()).Text()
 		if err != nil {
 			ch.Log.Error("record page", "code", code, "err", err)
 			return
@@ -128,6 +130,9 @@ func (ch *Chain) paged(ctx context.Context, code, cohort string, step int, p *pr
 	}
 	if err := ch.pageStatus(ctx, code, step, p.ID, by, early); err != nil {
 		ch.Log.Error("act on early status", "code", code, "err", err)
+	}
+	if by == program.Call && unreached(early) {
+		ch.lineEnded(ctx, p.ID, o.sid, code, early, nil)
 	}
 }
 
@@ -146,15 +151,20 @@ return {rec[1], rec[2], rec[3]}
 `)
 
 // recordPage stores which referral, person and step a page call is for,
-// and its CallSid in the call's intent (so it is not placed again), and
-// returns any status reported before it was stored.
+// its CallSid in the call's intent (so it is not placed again) and in the
+// person's line if the call holds it, and returns any status reported
+// before it was stored.
 //
-// KEYS: call, intent. ARGV: code, person, step, ttl ms, CallSid.
+// KEYS: call, intent, line. ARGV: code, person, step, ttl ms, CallSid, line ttl ms.
 var recordPage = redis.NewScript(`
 redis.call('HSET', KEYS[1], 'code', ARGV[1], 'person', ARGV[2], 'step', ARGV[3])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 redis.call('HSET', KEYS[2], 'sid', ARGV[5], 'until', 0)
 redis.call('PEXPIRE', KEYS[2], ARGV[4])
+if redis.call('HGET', KEYS[3], 'code') == ARGV[1] then
+  redis.call('HSET', KEYS[3], 'sid', ARGV[5])
+  redis.call('PEXPIRE', KEYS[3], ARGV[6])
+end
 return redis.call('HGET', KEYS[1], 'status') or ''
 `)
 
@@ -178,7 +188,17 @@ func (ch *Chain) CallStatus(ctx context.Context, sid, status string) error {
 	if err != nil {
 		step = -2
 	}
-	return ch.pageStatus(ctx, res[0], step, res[1], program.Call, status)
+	if err := ch.pageStatus(ctx, res[0], step, res[1], program.Call, status); err != nil {
+		return err
+	}
+	if unreached(status) {
+		read, err := ch.Redis.HGet(ctx, callKey(sid), "read").Result()
+		if err != nil && !errors.Is(err, redis.Nil) {
+			return fmt.Errorf("load call: %w", err)
+		}
+		ch.lineEnded(ctx, res[1], sid, res[0], status, strings.Fields(read))
+	}
+	return nil
 }
 
 // pageReport is a page text's delivery report, from the outbox.

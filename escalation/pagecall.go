@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -36,23 +37,46 @@ var callRetries = []time.Duration{time.Second, 2 * time.Second, 4 * time.Second,
 func intentKey(code string, step int, person string) string {
 	return prefix + "pagecall:" + code + ":" + strconv.Itoa(step) + ":" + person
 }
-func callingKey(id string) string { return prefix + "person:" + id + ":calling" }
+
+// lineKey is a person's page call line: the one page call being placed or
+// under way to them, which later pages join instead of ringing at once.
+func lineKey(id string) string { return prefix + "person:" + id + ":line" }
+
+// lineTTL bounds how long a line is held when its call's last status never
+// comes: a page call rings 25 s and reads a few pages.
+const lineTTL = 15 * time.Minute
 
 // claimCall takes the right to place a page call: "placed" if it has a
-// CallSid, "busy <until ms>" while another instance's claim holds, else
-// "go <attempt> <deadline ms>", having claimed it until ARGV[2] and noted
-// it as the person's call under way.
+// CallSid, "busy <until ms>" while another instance's claim holds,
+// "joined" if another page's call to the person is being placed or under
+// way (the page joins that call's line and is read in it), else
+// "go <attempt> <deadline ms>", having claimed it until ARGV[2] and taken
+// the person's line.
 //
-// KEYS: intent, calling. ARGV: now ms, until ms, deadline ms if new, ttl ms, "code step".
+// KEYS: intent, line. ARGV: now ms, until ms, deadline ms if new, ttl ms,
+// code, step, i, line ttl ms.
 var claimCall = redis.NewScript(`
 local c = redis.call('HMGET', KEYS[1], 'sid', 'until')
 if c[1] and c[1] ~= '' then return 'placed' end
 if c[2] and tonumber(c[2]) > tonumber(ARGV[1]) then return 'busy ' .. c[2] end
+local on = redis.call('HGET', KEYS[2], 'code')
+if on and on ~= ARGV[5] then
+  local j = ARGV[5] .. ':' .. ARGV[6] .. ':' .. ARGV[7]
+  local joined = redis.call('HGET', KEYS[2], 'joined') or ''
+  if not string.find(' ' .. joined .. ' ', ' ' .. j .. ' ', 1, true) then
+    if joined ~= '' then joined = joined .. ' ' end
+    redis.call('HSET', KEYS[2], 'joined', joined .. j)
+  end
+  redis.call('HSET', KEYS[1], 'sid', 'joined', 'until', 0)
+  redis.call('PEXPIRE', KEYS[1], ARGV[4])
+  return 'joined'
+end
 redis.call('HSETNX', KEYS[1], 'deadline', ARGV[3])
 redis.call('HSET', KEYS[1], 'until', ARGV[2])
 local n = redis.call('HINCRBY', KEYS[1], 'attempts', 1)
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
-redis.call('SET', KEYS[2], ARGV[5], 'PX', ARGV[4])
+redis.call('HSET', KEYS[2], 'code', ARGV[5], 'step', ARGV[6], 'sid', '')
+redis.call('PEXPIRE', KEYS[2], ARGV[8])
 return 'go ' .. n .. ' ' .. redis.call('HGET', KEYS[1], 'deadline')
 `)
 
@@ -75,9 +99,9 @@ func (ch *Chain) placeCall(ctx context.Context, code string, step, i int) error 
 		return nil
 	}
 	now := ch.Clock()
-	res, err := claimCall.Run(ctx, ch.Redis, []string{intentKey(code, step, p.ID), callingKey(p.ID)},
+	res, err := claimCall.Run(ctx, ch.Redis, []string{intentKey(code, step, p.ID), lineKey(p.ID)},
 		now.UnixMilli(), now.Add(callLease).UnixMilli(), now.Add(st.Wait).UnixMilli(), pageRecordTTL.Milliseconds(),
-		code+" "+strconv.Itoa(step)).Text()
+		code, step, i, lineTTL.Milliseconds()).Text()
 	if err != nil {
 		return fmt.Errorf("claim page call: %w", err)
 	}
@@ -85,6 +109,9 @@ func (ch *Chain) placeCall(ctx context.Context, code string, step, i int) error 
 	timer := referral.Timer{Kind: TimerCall, Args: []int{step, i}}.ID(code)
 	switch {
 	case f[0] == "placed":
+		return nil
+	case f[0] == "joined":
+		ch.Log.Info("page joins the call under way", "code", code, "person", p.ID)
 		return nil
 	case f[0] == "busy" && len(f) == 2:
 		ms, _ := strconv.ParseInt(f[1], 10, 64)
@@ -104,6 +131,8 @@ func (ch *Chain) placeCall(ctx context.Context, code string, step, i int) error 
 	wait := callRetries[min(attempt, len(callRetries))-1]
 	if phone.IsFinal(err) || ch.Clock().Add(wait).After(time.UnixMilli(deadline)) {
 		ch.paged(ctx, code, r.Cohort, step, p, program.Call, outcome{err: err})
+		// The pages that joined this call are not read either.
+		ch.lineEnded(ctx, p.ID, "", code, "failed", nil)
 		return nil
 	}
 	ch.Log.Warn("page call not placed; trying again", "code", code, "to", phone.Mask(p.Phone), "in", wait, "err", err)
@@ -139,22 +168,87 @@ func (ch *Chain) calledAs(ctx context.Context, callSID, to string) (code, person
 	if !ok {
 		return "", "", nil
 	}
-	under, err := ch.Redis.Get(ctx, callingKey(p.ID)).Result()
-	if errors.Is(err, redis.Nil) {
-		return "", "", nil
-	}
+	under, err := ch.Redis.HMGet(ctx, lineKey(p.ID), "code", "step").Result()
 	if err != nil {
 		return "", "", fmt.Errorf("page call under way: %w", err)
 	}
-	f := strings.Fields(under)
-	if len(f) != 2 {
+	c, _ := under[0].(string)
+	s, _ := under[1].(string)
+	step, err := strconv.Atoi(s)
+	if c == "" || err != nil {
 		return "", "", nil
 	}
-	step, _ := strconv.Atoi(f[1])
-	if _, err := recordPage.Run(ctx, ch.Redis, []string{callKey(callSID), intentKey(f[0], step, p.ID)},
-		f[0], p.ID, step, pageRecordTTL.Milliseconds(), callSID).Text(); err != nil {
+	if _, err := recordPage.Run(ctx, ch.Redis, []string{callKey(callSID), intentKey(c, step, p.ID), lineKey(p.ID)},
+		c, p.ID, step, pageRecordTTL.Milliseconds(), callSID, lineTTL.Milliseconds()).Text(); err != nil {
 		return "", "", fmt.Errorf("record page call: %w", err)
 	}
-	ch.Log.Warn("page call found by the number it rang", "code", f[0], "person", p.ID)
-	return f[0], p.ID, nil
+	ch.Log.Warn("page call found by the number it rang", "code", c, "person", p.ID)
+	return c, p.ID, nil
+}
+
+// endLine frees a person's line if the call ending holds it (by its
+// CallSid, or by its code while no call was placed), and returns the pages
+// that joined it: "<code>:<step>:<i>" each, or nil.
+//
+// KEYS: line. ARGV: CallSid, code.
+var endLine = redis.NewScript(`
+local l = redis.call('HMGET', KEYS[1], 'code', 'sid', 'joined')
+if not l[1] then return false end
+local sid = l[2] or ''
+if (ARGV[1] ~= '' and sid == ARGV[1]) or (sid == '' and l[1] == ARGV[2]) then
+  redis.call('DEL', KEYS[1])
+  return l[3] or ''
+end
+return false
+`)
+
+// joinedPage is a page that joined another page's call.
+type joinedPage struct {
+	code    string
+	step, i int
+}
+
+func parseJoined(s string) []joinedPage {
+	var out []joinedPage
+	for _, f := range strings.Fields(s) {
+		p := strings.Split(f, ":")
+		if len(p) != 3 {
+			continue
+		}
+		step, err1 := strconv.Atoi(p[1])
+		i, err2 := strconv.Atoi(p[2])
+		if err1 == nil && err2 == nil {
+			out = append(out, joinedPage{code: p[0], step: step, i: i})
+		}
+	}
+	return out
+}
+
+// lineEnded frees person's line when the call holding it ended with
+// status (or was never placed), and settles the pages that joined it: a
+// page the person never heard on a call they answered is called again on
+// its own; any other is missed as the call was. read lists the codes the
+// call read out.
+func (ch *Chain) lineEnded(ctx context.Context, person, sid, code, status string, read []string) {
+	res, err := endLine.Run(ctx, ch.Redis, []string{lineKey(person)}, sid, code).Text()
+	if errors.Is(err, redis.Nil) || res == "" {
+		return
+	}
+	if err != nil {
+		ch.Log.Error("end page call line", "person", person, "err", err)
+		return
+	}
+	for _, j := range parseJoined(res) {
+		if status == "completed" && !slices.Contains(read, j.code) {
+			if err := ch.Redis.HDel(ctx, intentKey(j.code, j.step, person), "sid").Err(); err != nil {
+				ch.Log.Error("release joined page call", "code", j.code, "err", err)
+				continue
+			}
+			ch.pageByCall(ctx, j.code, j.step, j.i)
+			continue
+		}
+		if err := ch.pageStatus(ctx, j.code, j.step, person, program.Call, status); err != nil {
+			ch.Log.Error("act on joined page's status", "code", j.code, "err", err)
+		}
+	}
 }

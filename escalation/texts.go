@@ -49,7 +49,7 @@ func (ch *Chain) page(r *referral.Referral, loc, notes string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "LEAD page %s: %s, %s", r.Code, strings.ToUpper(r.Type.Label()), ch.Program.CohortName(r.Cohort))
 	if r.OutsideMetres > 0 {
-		fmt.Fprintf(&b, " (outside area by %s)", geo.FormatDistance(r.OutsideMetres))
+		fmt.Fprintf(&b, " (outside area by %s)", ch.Program.Units.Format(r.OutsideMetres))
 	}
 	if r.NearBoundary {
 		b.WriteString(" (near the boundary)")
@@ -184,7 +184,15 @@ const (
 	spokenAccepted = "Accepted. The officer has been told. Details are in your text messages. Goodbye."
 	spokenDeclined = "Declined. Thank you. Goodbye."
 	spokenWrongKey = "Sorry, that key is not an option."
+	// spokenNoMorePages ends a call whose other pages were settled
+	// while it read one.
+	spokenNoMorePages = "There are no more pages. Goodbye."
 )
+
+// spokenPageOf starts each page of a call that reads several.
+func spokenPageOf(n, total int) string {
+	return "Page " + strconv.Itoa(n) + " of " + strconv.Itoa(total) + ". "
+}
 
 // spokenNoAnswer ends a page call on which nothing was pressed: what that
 // means for the page, and how to answer it still.

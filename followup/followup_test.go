@@ -22,7 +22,7 @@ func TestArrestDiversionIntakeCycle(t *testing.T) {
 	w.Quiet("jrivera", "msup")
 
 	w.After(day)
-	w.Expect("jrivera", code+" (arrest diversion, North): intake due Wed 23 Dec 09:00, 29 days left. Text INTAKE "+code+" when done.")
+	w.Expect("jrivera", code+" (arrest diversion, North): intake due Wed 23 Dec, 9:00 AM, 29 days left. Text INTAKE "+code+" when done.")
 	w.After(6 * day)
 	w.Expect("jrivera", "23 days left")
 	w.After(7 * day)
@@ -53,7 +53,7 @@ func TestOverdueIntakeIsReportedToSupervisors(t *testing.T) {
 			w.Expect("jrivera", code+" (arrest diversion, North): intake due")
 		}
 		if d == 30 {
-			w.Expect("msup", code+" (arrest diversion, North): intake was due Wed 23 Dec 09:00 and is not recorded. Case manager: Jo R.")
+			w.Expect("msup", code+" (arrest diversion, North): intake was due Wed 23 Dec, 9:00 AM and is not recorded. Case manager: Jo R.")
 			w.Expect("jrivera", code+": intake was due", "Supervisors were told")
 		}
 		w.Quiet("jrivera", "msup")
@@ -99,7 +99,7 @@ func TestSocialContactFollowUpWithin72Hours(t *testing.T) {
 	w := e2e.New(t, e2e.Start)
 	code := w.HandedOff("SC")
 	w.After(day)
-	w.Expect("jrivera", code+" (social contact, North): follow-up due Thu 26 Nov 09:00, 2 days left")
+	w.Expect("jrivera", code+" (social contact, North): follow-up due Thu 26 Nov, 9:00 AM, 2 days left")
 	w.Text("jrivera", "FOLLOWED "+code)
 	w.Expect("jrivera", code+": follow-up recorded.")
 	w.After(3 * day)

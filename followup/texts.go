@@ -35,7 +35,7 @@ func (p *Plans) reminderText(r *referral.Referral, due time.Time) string {
 	today := p.now().In(loc)
 	left := daysLeft(time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, loc), due, loc)
 	return r.Code + " (" + r.Type.Label() + ", " + p.prog.CohortName(r.Cohort) + "): " + Word(r.Type) +
-		" due " + p.note.Dated(due) + ", " + left + ". Text " + verb(r.Type) + " " + r.Code + " when done."
+		" due " + p.note.When(due) + ", " + left + ". Text " + verb(r.Type) + " " + r.Code + " when done."
 }
 
 // assignedText tells a case manager of a referral assigned to them for
@@ -56,7 +56,7 @@ func (p *Plans) assignedText(r *referral.Referral) string {
 		b.WriteString("\nNotes: " + r.Notes)
 	}
 	if due := r.FollowUpDue(p.prog); !due.IsZero() {
-		b.WriteString("\n" + capital(Word(r.Type)) + " due " + p.note.Dated(due) + ". Text " + verb(r.Type) + " " + r.Code + " when done.")
+		b.WriteString("\n" + capital(Word(r.Type)) + " due " + p.note.When(due) + ". Text " + verb(r.Type) + " " + r.Code + " when done.")
 	}
 	return b.String()
 }
@@ -65,11 +65,11 @@ func capital(s string) string { return strings.ToUpper(s[:1]) + s[1:] }
 
 func (p *Plans) overdueToSupervisor(r *referral.Referral, due time.Time) string {
 	return r.Code + " (" + r.Type.Label() + ", " + p.prog.CohortName(r.Cohort) + "): " + Word(r.Type) +
-		" was due " + p.note.Dated(due) + " and is not recorded. Case manager: " + p.note.ShortName(r.AcceptedBy)
+		" was due " + p.note.When(due) + " and is not recorded. Case manager: " + p.note.ShortName(r.AcceptedBy)
 }
 
 func (p *Plans) overdueToCaseManager(r *referral.Referral, due time.Time) string {
-	return r.Code + ": " + Word(r.Type) + " was due " + p.note.Dated(due) + ". Supervisors were told. Text " +
+	return r.Code + ": " + Word(r.Type) + " was due " + p.note.When(due) + ". Supervisors were told. Text " +
 		verb(r.Type) + " " + r.Code + " once done."
 }
 

@@ -69,6 +69,19 @@ func TestUnits(t *testing.T) {
 			t.Errorf("%s.Format(%v) = %q, want %q", tt.u, tt.m, got, tt.want)
 		}
 	}
+	for _, tt := range []struct {
+		u    Units
+		m    float64
+		want string
+	}{
+		{Metric, 1000, "1 kilometre"}, {Metric, 2340, "2.3 kilometres"}, {Metric, 40, "40 metres"},
+		{Miles, 1000, "0.6 miles"}, {Miles, 1609, "1.0 miles"}, {Miles, 40, "130 feet"}, {Miles, 25_000, "16 miles"},
+		{Metric, math.NaN(), "unknown distance"},
+	} {
+		if got := tt.u.Spoken(tt.m); got != tt.want {
+			t.Errorf("%s.Spoken(%v) = %q, want %q", tt.u, tt.m, got, tt.want)
+		}
+	}
 	if UnitsFor("US") != Miles || UnitsFor("DE") != Metric {
 		t.Error("UnitsFor: US is miles, DE metric")
 	}

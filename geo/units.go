@@ -67,3 +67,23 @@ func ParseDistance(s string) (float64, error) {
 	}
 	return 0, fmt.Errorf("%q: want a distance like 25km or 15mi", s)
 }
+
+// spokenUnits are the words a voice reads for Format's abbreviations.
+var spokenUnits = map[string][2]string{ // unit: {one, many}
+	"m": {"metre", "metres"}, "km": {"kilometre", "kilometres"},
+	"ft": {"foot", "feet"}, "mi": {"mile", "miles"},
+}
+
+// Spoken is Format for a voice: the unit in words ("0.4 miles", "300
+// feet", "1 kilometre"), which text-to-speech reads better than "mi".
+func (u Units) Spoken(m float64) string {
+	n, unit, ok := strings.Cut(u.Format(m), " ")
+	w, known := spokenUnits[unit]
+	if !ok || !known {
+		return u.Format(m)
+	}
+	if n == "1" {
+		return n + " " + w[0]
+	}
+	return n + " " + w[1]
+}

@@ -90,7 +90,7 @@ func (h *Texts) WeeklySummary(ctx context.Context, at time.Time) error {
 		if err != nil {
 			return err
 		}
-		text := fmt.Sprintf("%s on call, week of %s: %s.", c.Name, start.Format("Mon 2 Jan"), strings.Join(parts, ", "))
+		text := fmt.Sprintf("%s on call, week of %s: %s.", c.Name, h.prog.Times.Day(start), strings.Join(parts, ", "))
 		for _, p := range h.prog.People {
 			if h.member(&p, &c) {
 				h.note.Tell(ctx, p.ID, text)
@@ -102,7 +102,7 @@ func (h *Texts) WeeklySummary(ctx context.Context, at time.Time) error {
 
 // week is who is on call in cohort in the week from start.
 func (h *Texts) week(ctx context.Context, cohort string, start time.Time) ([]string, error) {
-	loc, end := h.prog.TimeZone, start.AddDate(0, 0, 7)
+	end := start.AddDate(0, 0, 7)
 	shifts, err := h.oncall.Upcoming(ctx, cohort, start, 60)
 	if err != nil {
 		return nil, err
@@ -120,9 +120,9 @@ func (h *Texts) week(ctx context.Context, cohort string, start time.Time) ([]str
 		case sh.To.IsZero() && !sh.From.After(start):
 			parts = append(parts, name+" all week")
 		case !sh.From.After(start):
-			parts = append(parts, name+" until "+sh.To.In(loc).Format("Mon 15:04"))
+			parts = append(parts, name+" until "+h.prog.Times.WeekdayTime(sh.To))
 		default:
-			parts = append(parts, name+" from "+sh.From.In(loc).Format("Mon 15:04"))
+			parts = append(parts, name+" from "+h.prog.Times.WeekdayTime(sh.From))
 		}
 	}
 	return parts, nil

@@ -40,7 +40,7 @@ func TestHandoffTextsOnceAcrossInstances(t *testing.T) {
 	wg.Wait()
 	a.Svc.Wait()
 	b.Svc.Wait()
-	a.Expect("bnguyen", "You are on call for East until Mon 7 Dec 09:00.")
+	a.Expect("bnguyen", "You are on call for East until Mon 7 Dec, 9:00 AM.")
 	a.Expect("cobi", "Your East on-call shift has ended. Still open: "+code+" (accepted).")
 	a.Quiet("bnguyen", "cobi")
 
@@ -67,7 +67,7 @@ func TestWeeklySummary(t *testing.T) {
 		slices.Sort(all)
 		return strings.Join(all, "\n")
 	}
-	if g := got("bnguyen", 2); g != "East on call, week of Mon 30 Nov: Chidi O. until Mon 09:00, Bao N. from Mon 09:00.\n"+
+	if g := got("bnguyen", 2); g != "East on call, week of Mon 30 Nov: Chidi O. until Mon 9:00 AM, Bao N. from Mon 9:00 AM.\n"+
 		"West on call, week of Mon 30 Nov: Erin W. all week." {
 		t.Errorf("Bao's summary:\n%s", g)
 	}

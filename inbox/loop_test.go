@@ -350,12 +350,12 @@ func TestWho(t *testing.T) {
 	w.Text("jrivera", "WHO")
 	w.Expect("jrivera", "North: you until further notice", "South: Dev P. until further notice")
 	w.Text("msup", "who")
-	w.Expect("msup", "North: Jo R.", "East: Chidi O. until Mon 30 Nov 09:00", "South: Dev P.", "West: Erin W.")
+	w.Expect("msup", "North: Jo R.", "East: Chidi O. until Mon 30 Nov, 9:00 AM", "South: Dev P.", "West: Erin W.")
 	// Chidi is on call for East this week, is North's backup, and is on
 	// call again the week after next.
 	w.Text("cobi", "WHO")
-	got := w.Expect("cobi", "North: Jo R. until further notice", "East: you until Mon 30 Nov 09:00",
-		"Your next shift: East from Mon 7 Dec 09:00.")
+	got := w.Expect("cobi", "North: Jo R. until further notice", "East: you until Mon 30 Nov, 9:00 AM",
+		"Your next shift: East from Mon 7 Dec, 9:00 AM.")
 	if strings.Index(got, "North") > strings.Index(got, "East") {
 		t.Errorf("cohorts out of config order: %s", got)
 	}

@@ -36,14 +36,13 @@ type Notifier struct {
 	prog      *program.Program
 	box       *outbox.Box
 	statusURL string
-	now       func() time.Time
 	log       *slog.Logger
 }
 
 // New returns a Notifier on box; delivery reports go to publicURL's
 // /twilio/status.
-func New(prog *program.Program, box *outbox.Box, publicURL string, clock func() time.Time, log *slog.Logger) *Notifier {
-	return &Notifier{prog: prog, box: box, statusURL: strings.TrimSuffix(publicURL, "/") + "/twilio/status", now: clock, log: log}
+func New(prog *program.Program, box *outbox.Box, publicURL string, log *slog.Logger) *Notifier {
+	return &Notifier{prog: prog, box: box, statusURL: strings.TrimSuffix(publicURL, "/") + "/twilio/status", log: log}
 }
 
 // Text queues m from the program number. A failure to queue is logged and
@@ -103,26 +102,18 @@ func (n *Notifier) ShortName(id string) string {
 	return "a case manager"
 }
 
-// When is a time people read at a glance: "Tue 09:00" within the week,
-// "Tue 8 Dec 09:00" further out, in the program's zone.
-func (n *Notifier) When(t time.Time) string {
-	l := t.In(n.prog.TimeZone)
-	if l.Sub(n.now()) < 6*24*time.Hour {
-		return l.Format("Mon 15:04")
-	}
-	return l.Format("Mon 2 Jan 15:04")
-}
+// When is a time as every text writes it: "Fri 4 Dec, 10:00 AM" in the
+// program's zone and clock (program.Times).
+func (n *Notifier) When(t time.Time) string { return n.prog.Times.DateTime(t) }
 
-// Until is " until Tue 09:00", or " until further notice" for no end.
+// Until is " until Fri 4 Dec, 10:00 AM", or " until further notice" for no
+// end.
 func (n *Notifier) Until(t time.Time) string {
 	if t.IsZero() {
 		return " until further notice"
 	}
 	return " until " + n.When(t)
 }
-
-// Dated is a time with its date, however near: "Wed 23 Dec 09:00".
-func (n *Notifier) Dated(t time.Time) string { return t.In(n.prog.TimeZone).Format("Mon 2 Jan 15:04") }
 
 // EndSentence ends s with a full stop, unless a short name ("Jo R.")
 // already did.

@@ -359,7 +359,7 @@ func (s *Store) AddOverride(ctx context.Context, cohort, person string, from, to
 	}
 	if horizon := s.now().AddDate(1, 0, 0); to.After(horizon) || from.Before(s.now().AddDate(0, 0, -1)) {
 		return Shift{}, invalidf("an override must start no more than a day ago and end within a year (by %s)",
-			horizon.In(s.prog.TimeZone).Format("2006-01-02"))
+			s.prog.Times.DayInYear(horizon))
 	}
 	b := make([]byte, 4)
 	if _, err := rand.Read(b); err != nil {
@@ -376,7 +376,7 @@ func (s *Store) AddOverride(ctx context.Context, cohort, person string, from, to
 			return Shift{}, err
 		}
 		return Shift{}, fmt.Errorf("%w %s (%s, %s to %s)", ErrOverlap, other.Override, other.Person,
-			other.From.In(s.prog.TimeZone).Format(wallFormat), other.To.In(s.prog.TimeZone).Format(wallFormat))
+			s.prog.Times.DateTime(other.From), s.prog.Times.DateTime(other.To))
 	}
 	s.log.Info("on-call override added", "override", o.Override, "cohort", cohort, "person", person)
 	if !from.After(s.now()) {

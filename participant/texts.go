@@ -1,11 +1,12 @@
 package participant
 
 import (
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/leadline/leadline/timetext"
 )
 
 // Lang is the language a participant gets texts in.
@@ -52,6 +53,8 @@ type Texts struct {
 	// Callback is the program's support number in E.164. A US or Canadian
 	// number (+1) is shown as 412-555-0199, any other as given.
 	Callback string
+	// Clock is how times of day are written: the program's clock.
+	Clock timetext.Clock
 }
 
 // Consent asks the participant to agree to reminders by text, and nothing
@@ -94,9 +97,9 @@ func (t Texts) ConsentDeclined(l Lang) string {
 func (t Texts) Reminder(l Lang, at time.Time, place string) string {
 	return t.text(func(s, p string) string {
 		if l == Spanish {
-			return s + "recordatorio, cita el " + dateText(l, at) + in(l, p) + period(p) + " Responda C para confirmar, R para cambiar." + t.number()
+			return s + "recordatorio, cita el " + t.dateText(l, at) + in(l, p) + period(p) + " Responda C para confirmar, R para cambiar." + t.number()
 		}
-		return s + "reminder, appointment " + dateText(l, at) + in(l, p) + period(p) + " Reply C to confirm, R to reschedule." + t.number()
+		return s + "reminder, appointment " + t.dateText(l, at) + in(l, p) + period(p) + " Reply C to confirm, R to reschedule." + t.number()
 	}, place)
 }
 
@@ -104,9 +107,9 @@ func (t Texts) Reminder(l Lang, at time.Time, place string) string {
 func (t Texts) Confirmed(l Lang, at time.Time) string {
 	return t.text(func(s, _ string) string {
 		if l == Spanish {
-			return s + "gracias, su cita del " + dateText(l, at) + " queda confirmada." + t.call(l)
+			return s + "gracias, su cita del " + t.dateText(l, at) + " queda confirmada." + t.call(l)
 		}
-		return s + "thank you, your appointment " + dateText(l, at) + " is confirmed." + t.call(l)
+		return s + "thank you, your appointment " + t.dateText(l, at) + " is confirmed." + t.call(l)
 	}, "")
 }
 
@@ -124,9 +127,9 @@ func (t Texts) Reschedule(l Lang) string {
 func (t Texts) Cancelled(l Lang, at time.Time) string {
 	return t.text(func(s, _ string) string {
 		if l == Spanish {
-			return s + "su cita del " + dateText(l, at) + " fue cancelada." + t.call(l)
+			return s + "su cita del " + t.dateText(l, at) + " fue cancelada." + t.call(l)
 		}
-		return s + "your appointment " + dateText(l, at) + " is cancelled." + t.call(l)
+		return s + "your appointment " + t.dateText(l, at) + " is cancelled." + t.call(l)
 	}, "")
 }
 
@@ -135,9 +138,9 @@ func (t Texts) Cancelled(l Lang, at time.Time) string {
 func (t Texts) Moved(l Lang, at time.Time, place string) string {
 	return t.text(func(s, p string) string {
 		if l == Spanish {
-			return s + "nueva hora de su cita: " + dateText(l, at) + in(l, p) + period(p) + " Responda C para confirmar, R para cambiar." + t.number()
+			return s + "nueva hora de su cita: " + t.dateText(l, at) + in(l, p) + period(p) + " Responda C para confirmar, R para cambiar." + t.number()
 		}
-		return s + "your appointment is now " + dateText(l, at) + in(l, p) + period(p) + " Reply C to confirm, R to reschedule." + t.number()
+		return s + "your appointment is now " + t.dateText(l, at) + in(l, p) + period(p) + " Reply C to confirm, R to reschedule." + t.number()
 	}, place)
 }
 
@@ -209,9 +212,9 @@ func (t Texts) Relayed(l Lang) string {
 func (t Texts) Passed(l Lang, at time.Time) string {
 	return t.text(func(s, _ string) string {
 		if l == Spanish {
-			return s + "su cita era el " + dateText(l, at) + " y ya es pasada. No tiene otra cita por ahora." + t.call(l)
+			return s + "su cita era el " + t.dateText(l, at) + " y ya es pasada. No tiene otra cita por ahora." + t.call(l)
 		}
-		return s + "your appointment " + dateText(l, at) + " has passed. You have no other appointment now." + t.call(l)
+		return s + "your appointment " + t.dateText(l, at) + " has passed. You have no other appointment now." + t.call(l)
 	}, "")
 }
 
@@ -402,19 +405,8 @@ func digits(s string) bool {
 	return s != ""
 }
 
-// Spanish day and month names, shortened. Written without the accents that
-// are not GSM-7: "sáb" would cost the text its GSM-7 encoding, "sab" does
-// not; "mié" keeps its é, which is GSM-7.
-var (
-	diasES  = [...]string{"dom", "lun", "mar", "mié", "jue", "vie", "sab"}
-	mesesES = [...]string{"ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic"}
-)
-
-// dateText shows an appointment time to a participant: "Wed Nov 25 2:30 PM" or
-// "mié 25 nov 2:30 PM", in at's own zone.
-func dateText(l Lang, at time.Time) string {
-	if l == Spanish {
-		return diasES[at.Weekday()] + " " + strconv.Itoa(at.Day()) + " " + mesesES[at.Month()-1] + " " + at.Format("3:04 PM")
-	}
-	return at.Format("Mon Jan 2 3:04 PM")
+// dateText shows an appointment time to a participant: "Wed 25 Nov, 2:30
+// PM" or "mié 25 nov, 2:30 PM", in at's own zone and the program's clock.
+func (t Texts) dateText(l Lang, at time.Time) string {
+	return timetext.Style{Clock: t.Clock, Spanish: l == Spanish}.DateTime(at)
 }

@@ -136,15 +136,15 @@ func TestTextWording(t *testing.T) {
 		name, got, want string
 	}{
 		{"Reminder en", x.Reminder(English, wed, "Room 3, 100 Main St"),
-			"Allegheny Care Team: reminder, appointment Wed Nov 25 2:30 PM at Room 3, 100 Main St. Reply C to confirm, R to reschedule. 412-555-0199"},
+			"Allegheny Care Team: reminder, appointment Wed 25 Nov, 2:30 PM at Room 3, 100 Main St. Reply C to confirm, R to reschedule. 412-555-0199"},
 		{"Reminder en, no place", x.Reminder(English, wed, ""),
-			"Allegheny Care Team: reminder, appointment Wed Nov 25 2:30 PM. Reply C to confirm, R to reschedule. 412-555-0199"},
+			"Allegheny Care Team: reminder, appointment Wed 25 Nov, 2:30 PM. Reply C to confirm, R to reschedule. 412-555-0199"},
 		{"Reminder es", x.Reminder(Spanish, wed, "Oficina 3"),
-			"Allegheny Care Team: recordatorio, cita el mié 25 nov 2:30 PM en Oficina 3. Responda C para confirmar, R para cambiar. 412-555-0199"},
+			"Allegheny Care Team: recordatorio, cita el mié 25 nov, 2:30 PM en Oficina 3. Responda C para confirmar, R para cambiar. 412-555-0199"},
 		{"Cancelled es, Saturday at midnight", x.Cancelled(Spanish, sat),
-			"Allegheny Care Team: su cita del sab 28 nov 12:00 AM fue cancelada. ¿Preguntas? Llame al 412-555-0199."},
+			"Allegheny Care Team: su cita del sab 28 nov, 12:00 AM fue cancelada. ¿Preguntas? Llame al 412-555-0199."},
 		{"Confirmed en, noon", x.Confirmed(English, sat.Add(12*time.Hour)),
-			"Allegheny Care Team: thank you, your appointment Sat Nov 28 12:00 PM is confirmed. Questions? Call 412-555-0199."},
+			"Allegheny Care Team: thank you, your appointment Sat 28 Nov, 12:00 PM is confirmed. Questions? Call 412-555-0199."},
 		{"Help en", x.Help(English),
 			"Allegheny Care Team: appointment reminders. Help: 412-555-0199. Reply STOP to stop."},
 		{"Consent en", x.Consent(English),
@@ -167,8 +167,8 @@ func TestSpanishDays(t *testing.T) {
 	x := Texts{Sender: "Care Team", Callback: "+14125550199"}
 	for i, w := range want {
 		at := time.Date(2026, 11, 29+i, 9, 5, 0, 0, ny)
-		if got := x.Confirmed(Spanish, at); !strings.Contains(got, w+" 9:05 AM") {
-			t.Errorf("Confirmed(Spanish, %v) = %q, want it to hold %q", at, got, w+" 9:05 AM")
+		if got := x.Confirmed(Spanish, at); !strings.Contains(got, w+", 9:05 AM") {
+			t.Errorf("Confirmed(Spanish, %v) = %q, want it to hold %q", at, got, w+", 9:05 AM")
 		}
 	}
 }

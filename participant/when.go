@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/leadline/leadline/timetext"
 )
 
 // The errors of ParseWhen other than *Ambiguous and a usage error. Their
@@ -63,7 +65,8 @@ var (
 )
 
 // ParseWhen reads the date and time of an appointment that a case manager
-// typed, in the program's zone loc, relative to now. It is forgiving about
+// typed, in the zone of in (the program's Times in the participant's zone),
+// relative to now; replies write times as in does. It is forgiving about
 // form: "11/25 2:30pm", "11/25 2:30 pm", "11-25 2:30p", "11/25/26 14:30",
 // "11/25/2026 2pm", "2026-11-25 14:30", "Nov 25 2:30pm", "25 Nov 2:30 PM",
 // "november 25th at 2:30pm", "tomorrow 10am", "tmrw 9am", "today 3:15pm",
@@ -85,7 +88,8 @@ var (
 // Other errors: ErrPast if the time is not after now, ErrTooFar if it is
 // more than a year after now (both wrapped in a more precise message), and a
 // usage error for anything unreadable or impossible ("2/30", "25:00").
-func ParseWhen(s string, now time.Time, loc *time.Location) (time.Time, error) {
+func ParseWhen(s string, now time.Time, in timetext.Style) (time.Time, error) {
+	loc := in.Zone
 	w, err := scanWhen(s)
 	if err != nil {
 		return time.Time{}, err
@@ -102,10 +106,10 @@ func ParseWhen(s string, now time.Time, loc *time.Location) (time.Time, error) {
 	if c.ambiguous() {
 		am, _ := localTime(y, m, d, c.hour, c.min, 0, 0, loc)
 		pm, _ := localTime(y, m, d, c.hour+12, c.min, 0, 0, loc)
-		if err := acceptable(pm, nowL, dated); err != nil && errors.Is(err, ErrPast) {
+		if err := acceptable(pm, nowL, dated, in); err != nil && errors.Is(err, ErrPast) {
 			return time.Time{}, err
 		}
-		if err := acceptable(am, nowL, dated); err != nil && errors.Is(err, ErrTooFar) {
+		if err := acceptable(am, nowL, dated, in); err != nil && errors.Is(err, ErrTooFar) {
 			return time.Time{}, err
 		}
 		return time.Time{}, &Ambiguous{Options: []time.Time{am, pm}, Clock: c.typed}
@@ -113,9 +117,9 @@ func ParseWhen(s string, now time.Time, loc *time.Location) (time.Time, error) {
 	t, exists := localTime(y, m, d, c.hour, c.min, 0, 0, loc)
 	if !exists {
 		return time.Time{}, fmt.Errorf("%s is skipped on %s when clocks change. Send another time.",
-			clockText(c.hour, c.min), time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Format("Jan 2"))
+			in.HourMinute(c.hour, c.min), in.Day(time.Date(y, m, d, 12, 0, 0, 0, loc)))
 	}
-	if err := acceptable(t, nowL, dated); err != nil {
+	if err := acceptable(t, nowL, dated, in); err != nil {
 		return time.Time{}, err
 	}
 	return t, nil
@@ -123,32 +127,23 @@ func ParseWhen(s string, now time.Time, loc *time.Location) (time.Time, error) {
 
 // acceptable checks that an appointment at t is after now and at most a
 // year after it. dated says whether a date was typed: if not, the reply asks
-// for one.
-func acceptable(t, now time.Time, dated bool) error {
+// for one. Replies write times as in does.
+func acceptable(t, now time.Time, dated bool, in timetext.Style) error {
 	switch {
 	case !t.After(now) && !dated:
 		tomorrow := now.AddDate(0, 0, 1)
+		// The example is in the form ParseWhen reads: "11/24 2:30pm".
+		typed := timetext.Style{Clock: timetext.Hour12}.HourMinute(t.Hour(), t.Minute())
 		return &whenError{fmt.Sprintf("%s today has passed. Add a date, like %d/%d %s.",
-			clockText(t.Hour(), t.Minute()), tomorrow.Month(), tomorrow.Day(),
-			strings.ToLower(strings.ReplaceAll(clockText(t.Hour(), t.Minute()), " ", ""))), ErrPast}
+			in.HourMinute(t.Hour(), t.Minute()), tomorrow.Month(), tomorrow.Day(),
+			strings.ToLower(strings.ReplaceAll(typed, " ", ""))), ErrPast}
 	case !t.After(now):
-		return &whenError{FormatWhen(t, now.Location()) + " has passed. Send a later date and time.", ErrPast}
+		return &whenError{in.DateTime(t) + " has passed. Send a later date and time.", ErrPast}
 	case t.After(now.AddDate(1, 0, 0)):
 		// The year is shown here because it is the point.
-		return &whenError{t.Format("Mon 2 Jan 2006 3:04 PM") + " is more than a year away. Send a date within a year.", ErrTooFar}
+		return &whenError{in.DateTimeInYear(t) + " is more than a year away. Send a date within a year.", ErrTooFar}
 	}
 	return nil
-}
-
-// FormatWhen shows an appointment time to a case manager: "Wed 25 Nov 2:30
-// PM", in loc.
-func FormatWhen(t time.Time, loc *time.Location) string {
-	return t.In(loc).Format("Mon 2 Jan 3:04 PM")
-}
-
-// clockText is a time of day as FormatWhen shows it: "2:30 PM".
-func clockText(h, m int) string {
-	return time.Date(2000, 1, 1, h, m, 0, 0, time.UTC).Format("3:04 PM")
 }
 
 // when is what a case manager typed, before it is placed on the calendar.
@@ -362,7 +357,7 @@ func (w *when) day(now time.Time) (y int, m time.Month, d int, dated bool, err e
 	}
 	if date := time.Date(y, m, d, 0, 0, 0, 0, time.UTC); w.hasWeekday && date.Weekday() != w.weekday {
 		return 0, 0, 0, false, fmt.Errorf("%s is a %s, not a %s. Send it again.",
-			date.Format("Jan 2 2006"), date.Format("Mon"), w.weekday.String()[:3])
+			date.Format("2 Jan 2006"), date.Format("Mon"), w.weekday.String()[:3])
 	}
 	return y, m, d, true, nil
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/leadline/leadline/timetext"
 )
 
 func TestParseWhen(t *testing.T) {
@@ -137,7 +139,7 @@ func TestParseWhen(t *testing.T) {
 		{"11/25 11/26 2pm", usage("one date and one time")},
 		{"11/25 2pm 3pm", usage("one date and one time")},
 		// clocks changing (America/New_York 2027-03-14 and 2027-11-07)
-		{"3/14 2:30am", usage("skipped on Mar 14")},
+		{"3/14 2:30am", usage("skipped on Sun 14 Mar")},
 		{"3/14 3:30am", ok(utc(2027, 3, 14, 7, 30))},
 		{"3/14 10am", ok(utc(2027, 3, 14, 14, 0))},
 		{"3/13 10am", ok(utc(2027, 3, 13, 15, 0))},
@@ -145,7 +147,7 @@ func TestParseWhen(t *testing.T) {
 		{"11/7/27 10am", ok(utc(2027, 11, 7, 15, 0))},
 	}
 	for _, tt := range tests {
-		got, err := ParseWhen(tt.in, now, ny)
+		got, err := ParseWhen(tt.in, now, timetext.Style{Zone: ny})
 		if msg := tt.check(got, err); msg != "" {
 			t.Errorf("ParseWhen(%q) = %v, %v; %s", tt.in, got, err, msg)
 		}
@@ -158,11 +160,11 @@ func TestParseWhen(t *testing.T) {
 func TestParseWhenLeapYear(t *testing.T) {
 	ny := mustLoad(t, "America/New_York")
 	now := time.Date(2027, 6, 1, 9, 0, 0, 0, ny)
-	got, err := ParseWhen("2/29/28 10am", now, ny)
+	got, err := ParseWhen("2/29/28 10am", now, timetext.Style{Zone: ny})
 	if want := time.Date(2028, 2, 29, 10, 0, 0, 0, ny); err != nil || !got.Equal(want) {
 		t.Errorf("ParseWhen(2/29/28) = %v, %v; want %v", got, err, want)
 	}
-	got, err = ParseWhen("2/29 10am", now, ny)
+	got, err = ParseWhen("2/29 10am", now, timetext.Style{Zone: ny})
 	if want := time.Date(2028, 2, 29, 10, 0, 0, 0, ny); err != nil || !got.Equal(want) {
 		t.Errorf("ParseWhen(2/29) = %v, %v; want %v", got, err, want)
 	}
@@ -174,34 +176,13 @@ func TestWhenErrorText(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"11/25 2:30", "2:30 AM or PM? Send it again with am or pm."},
 		{"2pm", "2:00 PM today has passed. Add a date, like 11/24 2:00pm."},
-		{"11/23 9am", "Mon 23 Nov 9:00 AM has passed. Send a later date and time."},
-		{"1/1/2029 9am", "Mon 1 Jan 2029 9:00 AM is more than a year away. Send a date within a year."},
+		{"11/23 9am", "Mon 23 Nov, 9:00 AM has passed. Send a later date and time."},
+		{"1/1/2029 9am", "Mon 1 Jan 2029, 9:00 AM is more than a year away. Send a date within a year."},
 		{"25:00", "25:00 is not a time. Send the date and time like 11/25 2:30pm."},
 	}
 	for _, tt := range tests {
-		if _, err := ParseWhen(tt.in, now, ny); err == nil || err.Error() != tt.want {
+		if _, err := ParseWhen(tt.in, now, timetext.Style{Zone: ny}); err == nil || err.Error() != tt.want {
 			t.Errorf("ParseWhen(%q) error %q, want %q", tt.in, err, tt.want)
-		}
-	}
-}
-
-func TestFormatWhen(t *testing.T) {
-	ny := mustLoad(t, "America/New_York")
-	la := mustLoad(t, "America/Los_Angeles")
-	tests := []struct {
-		t    time.Time
-		loc  *time.Location
-		want string
-	}{
-		{time.Date(2026, 11, 25, 14, 30, 0, 0, ny), ny, "Wed 25 Nov 2:30 PM"},
-		{time.Date(2026, 11, 25, 19, 30, 0, 0, time.UTC), ny, "Wed 25 Nov 2:30 PM"},
-		{time.Date(2026, 11, 25, 14, 30, 0, 0, ny), la, "Wed 25 Nov 11:30 AM"},
-		{time.Date(2026, 11, 25, 0, 0, 0, 0, ny), ny, "Wed 25 Nov 12:00 AM"},
-		{time.Date(2026, 11, 25, 12, 5, 0, 0, ny), ny, "Wed 25 Nov 12:05 PM"},
-	}
-	for _, tt := range tests {
-		if got := FormatWhen(tt.t, tt.loc); got != tt.want {
-			t.Errorf("FormatWhen(%v) = %q, want %q", tt.t, got, tt.want)
 		}
 	}
 }

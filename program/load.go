@@ -20,6 +20,7 @@ import (
 
 	"github.com/leadline/leadline/geo"
 	"github.com/leadline/leadline/phone"
+	"github.com/leadline/leadline/timetext"
 )
 
 // Error is one problem in a config file: the file, the item and the reason.
@@ -52,6 +53,8 @@ type fileConfig struct {
 		// RedactStaffTexts empties staff texts' bodies at Twilio once
 		// delivered, as participants' are by default.
 		RedactStaffTexts bool `yaml:"redact_staff_texts"`
+		// TimeFormat is "12h" or "24h"; empty for the region's usual clock.
+		TimeFormat string `yaml:"time_format"`
 	} `yaml:"program"`
 	FollowUp     map[string]followUpConfig `yaml:"follow_up"`
 	Participants participantsConfig        `yaml:"participants"`
@@ -229,6 +232,14 @@ func (v *validator) programIdentity(p *Program, fc *fileConfig) {
 		v.add("program.phone", "must be a valid number in E.164 form (+ and country code): "+err.Error())
 	} else {
 		p.Phone, p.Region = pn, phone.Region(pn)
+	}
+	p.Times = timetext.Style{Zone: p.TimeZone, Clock: timetext.ClockFor(p.Region)}
+	switch c := timetext.Clock(fc.Program.TimeFormat); c {
+	case "":
+	case timetext.Hour12, timetext.Hour24:
+		p.Times.Clock = c
+	default:
+		v.add("program.time_format", fmt.Sprintf("%q: want 12h or 24h", fc.Program.TimeFormat))
 	}
 }
 

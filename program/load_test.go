@@ -108,6 +108,32 @@ func TestOfficerSettings(t *testing.T) {
 	}
 }
 
+// Times are written in the program's zone, on the clock of the program
+// number's country unless time_format says otherwise.
+func TestTimeFormat(t *testing.T) {
+	at := time.Date(2026, 12, 4, 15, 0, 0, 0, time.UTC)
+	for _, tt := range []struct{ name, edit, want string }{
+		{"the US default", "", "Fri 4 Dec, 10:00 AM"},
+		{"24h", "  time_format: 24h\n", "Fri 4 Dec, 10:00"},
+		{"12h", "  time_format: 12h\n", "Fri 4 Dec, 10:00 AM"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			yaml := strings.Replace(goodYAML, "program:\n", "program:\n"+tt.edit, 1)
+			p, err := loadYAML(t, yaml)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := p.Times.DateTime(at); got != tt.want {
+				t.Errorf("DateTime = %q, want %q", got, tt.want)
+			}
+		})
+	}
+	_, err := loadYAML(t, strings.Replace(goodYAML, "program:\n", "program:\n  time_format: 13h\n", 1))
+	if err == nil || !strings.Contains(err.Error(), `program.time_format: "13h": want 12h or 24h`) {
+		t.Errorf("time_format 13h: %v", err)
+	}
+}
+
 func TestLoadReportsEveryError(t *testing.T) {
 	tests := []struct {
 		name string

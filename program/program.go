@@ -12,6 +12,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/leadline/leadline/geo"
+	"github.com/leadline/leadline/timetext"
 )
 
 // Role is what a person does in the program.
@@ -140,9 +141,12 @@ var DefaultLockout = Lockout{After: 5, Window: time.Hour, First: 15 * time.Minut
 
 // Program is a validated configuration. It is read-only after Load.
 type Program struct {
-	File         string
-	Name         string
-	TimeZone     *time.Location
+	File     string
+	Name     string
+	TimeZone *time.Location
+	// Times writes dates and times for people: the program's zone, and
+	// the clock of its region or of time_format.
+	Times        timetext.Style
 	Phone        string // E.164; officers text it, and outgoing texts come from it
 	SupportPhone string
 	Fallback     string // told to an officer when nobody answers

@@ -101,6 +101,10 @@ func (s *Server) deliver(ctx context.Context, params url.Values) error {
 		return err
 	}
 	for _, r := range replies {
+		// Twilio refuses a reply to a phone that opted out (21610).
+		if s.optOuts.blocked(cmp.Or(r.From, params.Get("To")), cmp.Or(r.To, params.Get("From"))) {
+			continue
+		}
 		s.recordReply(params, r)
 	}
 	return nil

@@ -6,7 +6,8 @@ import (
 )
 
 // Twilio's default replies to its opt-out, opt-in and help keywords on a
-// long code or a Messaging Service without Advanced Opt-Out.
+// long code or a Messaging Service (Options.AnswerKeywords). Advanced
+// Opt-Out lets an account reword them; what they do is the same.
 const (
 	StopReply  = "You have successfully been unsubscribed. You will not receive any more messages from this number. Reply START to resubscribe."
 	StartReply = "You have successfully been re-subscribed to messages from this number. Reply HELP for help. Reply STOP to unsubscribe. Msg&Data Rates May Apply."
@@ -39,21 +40,7 @@ type optOuts struct {
 	stopped map[[2]string]bool // {our number, their phone}
 }
 
-func newOptOuts() *optOuts { return &optOuts{stopped: map[[2]string]bool{}} }
-
-// AnswerKeywords turns Twilio's own keyword handling on or off (off by
-// default, so tests of the service's own answers read only those): when
-// on, a text that is only STOP (or STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT,
-// OPTOUT, REVOKE) is answered with StopReply and every later send from
-// that number to the phone fails with 21610, as Twilio's does; START or
-// UNSTOP (and YES after a STOP) is answered with StartReply and lifts it;
-// HELP or INFO is answered with HelpReply. The text still reaches the
-// webhook, as with Twilio.
-func (s *Server) AnswerKeywords(on bool) {
-	s.optOuts.mu.Lock()
-	defer s.optOuts.mu.Unlock()
-	s.optOuts.on = on
-}
+func newOptOuts(on bool) *optOuts { return &optOuts{on: on, stopped: map[[2]string]bool{}} }
 
 // keyword applies Twilio's keyword handling to a text from phone to our
 // number and returns Twilio's reply, or "".

@@ -38,6 +38,16 @@ type Options struct {
 	// each with the number it sends from: a message created with a
 	// MessagingServiceSid and no From goes from that number.
 	MessagingServices map[string]string
+	// AnswerKeywords plays Twilio's own keyword handling, as on a real
+	// number (off by default, so tests of the service's own answers read
+	// only those): a text that is only STOP (or STOPALL, UNSUBSCRIBE,
+	// CANCEL, END, QUIT, OPTOUT, REVOKE) is answered with StopReply, and
+	// from then on every send from that number to the phone fails with
+	// 21610 and the webhook's TwiML replies to it are dropped, as Twilio's
+	// are; START or UNSTOP (and YES after a STOP) is answered with
+	// StartReply and lifts it; HELP or INFO is answered with HelpReply.
+	// The text still reaches the webhook, as with Twilio.
+	AnswerKeywords bool
 }
 
 // Server is a running simulator. It is safe for concurrent use.
@@ -91,7 +101,7 @@ func New(opt Options) *Server {
 		calls:    newCalls(),
 		outcomes: newOutcomes(),
 		tasks:    newTasks(),
-		optOuts:  newOptOuts(),
+		optOuts:  newOptOuts(opt.AnswerKeywords),
 		services: opt.MessagingServices,
 	}
 	s.http = &http.Server{Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second}

@@ -130,7 +130,7 @@ func (l *Line) candidate(ctx context.Context, c *call, given string, cand geo.Ca
 	if cohort == "" {
 		cohort, outside = l.prog.Areas.Nearest(cand.Point)
 		readback = fmt.Sprintf("%s is outside every cohort area. The nearest is %s, %s away.",
-			place, l.prog.CohortName(cohort), geo.FormatDistance(outside))
+			place, l.prog.CohortName(cohort), l.prog.Units.Spoken(outside))
 	}
 	near := ""
 	if cand.NearBoundary {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -250,6 +251,24 @@ func TestVoiceLineAsksBackAmbiguity(t *testing.T) {
 	code := e2e.CodeIn(t, w.Expect("osmith", "social contact, East"))
 	if r := w.Referral(code); r.Place != "100 Main St, Pittsburgh" || r.Cohort != "east" {
 		t.Errorf("referral: %+v", r)
+	}
+}
+
+// A place outside every cohort is read back with the distance in the
+// program's units, in words: miles (or feet) in the US sample.
+func TestVoiceLineOutsideDistanceInProgramUnits(t *testing.T) {
+	w := e2e.New(t, e2e.Start)
+	ctx := context.Background()
+	call := w.CallLine("osmith")
+	press(t, call, "2")
+	if err := call.Speak(ctx, "one hundred Main Street", 0.8); err != nil {
+		t.Fatal(err)
+	}
+	hears(t, call, "Did you mean: 1, 100 Main St, Millvale, outside every area.")
+	press(t, call, "1")
+	said := hears(t, call, "100 Main St, Millvale is outside every cohort area. The nearest is")
+	if !regexp.MustCompile(`, [0-9.]+ (miles|feet|mile|foot) away\.`).MatchString(said) || strings.Contains(said, "km") {
+		t.Errorf("the distance is not in miles, in words: %s", said)
 	}
 }
 

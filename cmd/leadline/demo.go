@@ -70,7 +70,8 @@ func demoCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return err
 	}
 	clk := newDemoClock(clock())
-	sim := twiliosim.New(twiliosim.Options{AccountSID: demoSID, AuthToken: demoToken, Clock: clk.now})
+	// Twilio's own STOP/START/HELP answers play as on a real number.
+	sim := twiliosim.New(twiliosim.Options{AccountSID: demoSID, AuthToken: demoToken, Clock: clk.now, AnswerKeywords: true})
 	defer sim.Close()
 	addr := getenv("LEADLINE_ADDR")
 	if addr == "" {

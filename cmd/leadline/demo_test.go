@@ -11,6 +11,7 @@ import (
 	"github.com/leadline/leadline/internal/e2e"
 	"github.com/leadline/leadline/internal/redistest"
 	"github.com/leadline/leadline/program"
+	"github.com/leadline/leadline/twiliosim"
 )
 
 // demoEnv puts the demo on a free port.
@@ -44,6 +45,25 @@ func TestDemoVoiceLine(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// The demo's number answers STOP, HELP and START as Twilio does on a real
+// number: after STOP nothing reaches the phone until START.
+func TestDemoAnswersKeywordsAsTwilio(t *testing.T) {
+	script := "jrivera STOP\nosmith AD 40.4473,-80.0076 / blue coat\njrivera START\njrivera HELP\n"
+	code, out, errOut := runCmd(t, script, demoEnv, "demo")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	for _, want := range []string{twiliosim.StopReply, twiliosim.StartReply, twiliosim.HelpReply} {
+		if !strings.Contains(out, want) {
+			t.Errorf("demo output lacks %q:\n%s", want, out)
+		}
+	}
+	stopped, _, _ := strings.Cut(out, twiliosim.StartReply)
+	if strings.Contains(stopped[strings.Index(stopped, twiliosim.StopReply):], "LEAD page") {
+		t.Errorf("jrivera got a page after STOP:\n%s", out)
 	}
 }
 

@@ -67,6 +67,36 @@ func TestCheckGood(t *testing.T) {
 	}
 }
 
+// check warns when participants would text and call the officers'
+// number, and is quiet once they have a number or a Messaging Service of
+// their own; the warning never fails the check.
+func TestCheckWarnsOfASharedNumber(t *testing.T) {
+	const warning = "warning: participants and officers share the number +1412***0100: give participants their own"
+	tests := []struct {
+		name, participants string
+		warns              bool
+	}{
+		{"the sample, sharing", "", true},
+		{"the program number given as theirs", "  phone: \"+14125550100\"\n", true},
+		{"a number of their own", "  phone: \"+14125550101\"\n", false},
+		{"a Messaging Service", "  messaging_service: MG0123456789abcdef0123456789abcdef\n", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := writeSample(t, func(s string) string {
+				return strings.Replace(s, "participants:\n", "participants:\n"+tt.participants, 1)
+			})
+			code, out, _ := runCmd(t, "", nil, "check", "--config", path)
+			if code != 0 || !strings.HasSuffix(out, "OK\n") {
+				t.Fatalf("exit %d, want 0 and OK:\n%s", code, out)
+			}
+			if got := strings.Contains(out, warning); got != tt.warns {
+				t.Errorf("warns %v, want %v:\n%s", got, tt.warns, out)
+			}
+		})
+	}
+}
+
 func TestCheckListsEveryError(t *testing.T) {
 	path := writeSample(t, func(s string) string {
 		s = strings.Replace(s, "[jrivera, aklein]", "[jrivera, nobody]", 1)

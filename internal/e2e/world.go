@@ -5,6 +5,7 @@
 package e2e
 
 import (
+	"cmp"
 	"context"
 	"io"
 	"log/slog"
@@ -115,7 +116,11 @@ func NewOnRedis(t testing.TB, rdb redis.UniversalClient, clk *clocktest.Clock, e
 	if err := oncall.New(rdb, prog, clk.Now, nil).Seed(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	sim := twiliosim.New(twiliosim.Options{AccountSID: SID, AuthToken: Token, Clock: clk.Now})
+	var services map[string]string
+	if mg := prog.Participants.MessagingService; mg != "" {
+		services = map[string]string{mg: cmp.Or(prog.Participants.Phone, ServiceNumber)}
+	}
+	sim := twiliosim.New(twiliosim.Options{AccountSID: SID, AuthToken: Token, Clock: clk.Now, MessagingServices: services})
 	t.Cleanup(sim.Close)
 	return NewInstance(t, prog, rdb, sim, clk, opts...)
 }
@@ -182,11 +187,30 @@ func (w *World) PhoneOf(id string) string {
 	return p.Phone
 }
 
-// Text sends a text from a person to the program number and returns its
-// MessageSid.
+// ServiceNumber is the number the simulator's Messaging Service sends
+// from, when the program gives participants a Messaging Service and no
+// number of their own.
+const ServiceNumber = "+14125550102"
+
+// numberOf is the program's number a person texts and hears from: the
+// participants' own (participants.phone, or their Messaging Service's) for
+// a participant given by number, else the program number.
+func (w *World) numberOf(id string) string {
+	pp := w.Prog.Participants
+	if !strings.HasPrefix(id, "+") {
+		return w.Prog.Phone
+	}
+	if pp.MessagingService != "" {
+		return cmp.Or(pp.Phone, ServiceNumber)
+	}
+	return cmp.Or(pp.Phone, w.Prog.Phone)
+}
+
+// Text sends a text from a person to the program number (a participant's
+// to the participants' number) and returns its MessageSid.
 func (w *World) Text(id, body string) string {
 	w.T.Helper()
-	sid, err := w.Sim.Text(context.Background(), w.PhoneOf(id), w.Prog.Phone, body)
+	sid, err := w.Sim.Text(context.Background(), w.PhoneOf(id), w.numberOf(id), body)
 	if err != nil {
 		w.T.Fatalf("%s texts %q: %v", id, body, err)
 	}
@@ -209,8 +233,8 @@ func (w *World) ExpectMessage(id string, wants ...string) twiliosim.Message {
 	if err != nil {
 		w.T.Fatalf("%s got no text (wanted %q): %v", id, wants, err)
 	}
-	if m.From != w.Prog.Phone {
-		w.T.Errorf("text to %s came from %s, want the program number", id, m.From)
+	if want := w.numberOf(id); m.From != want {
+		w.T.Errorf("text to %s came from %s, want %s", id, m.From, want)
 	}
 	// Every text, a page with the officer's notes too, fits in one or two
 	// SMS segments (DESIGN.md), whatever the officer sent.
@@ -378,7 +402,7 @@ const ParticipantPhone = "+14125550177"
 
 // ParticipantTexts are the texts participants get in the sample program.
 func (w *World) ParticipantTexts() participant.Texts {
-	return participant.Texts{Sender: w.Prog.Participants.Sender, Callback: w.Prog.SupportPhone}
+	return participant.Texts{Sender: w.Prog.Participants.Sender, Callback: w.Prog.SupportPhone, Clock: w.Prog.Times.Clock}
 }
 
 // Appointment has jrivera make an appointment for code's participant and
