@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/leadline/leadline/examples"
@@ -96,6 +97,18 @@ func TestParseCaseManager(t *testing.T) {
 		{"DONE R7K2 REFUSED", command{verb: vDone, code: "R7K2", outcome: "refused"}},
 		{"done gone r7k2", command{verb: vDone, code: "R7K2", outcome: "gone"}},
 		{"who", command{verb: vWho}},
+		{"OFF", command{verb: vOff}},
+		{"off 2h", command{verb: vOff, span: 2 * time.Hour}},
+		{"Off 30m", command{verb: vOff, span: 30 * time.Minute}},
+		{"OFF 1h30m", command{verb: vOff, span: 90 * time.Minute}},
+		{"OFF 1h 30m", command{verb: vOff, span: 90 * time.Minute}},
+		{"OFF 90 min", command{verb: vOff, span: 90 * time.Minute}},
+		{"OFF 45", command{verb: vOff, span: 45 * time.Minute}},
+		{"OFF 2 hours", command{verb: vOff, span: 2 * time.Hour}},
+		{"OFF 2d", command{verb: vOff, span: 48 * time.Hour}},
+		{"OFF 1d12h", command{verb: vOff, span: 36 * time.Hour}},
+		{"on", command{verb: vOn}},
+		{"ON.", command{verb: vOn}},
 		{"HELP", command{verb: vHelp}},
 		{"ok", command{verb: vOK}},
 		{"OK R7K2", command{verb: vOK, code: "R7K2"}},
@@ -122,6 +135,7 @@ func TestParseCaseManagerRejects(t *testing.T) {
 	for _, body := range []string{
 		"", "3", "ok fine", "SOS now", "ETA", "ETA soon", "ETA 0", "ETA 601", "1 R7K2 R8K3", "1 15 20", "DONE", "DONE maybe",
 		"2 15", "WHO else", "AD 40.4,-80.0", "MSG", "MSG R7K2", "MSG hello there",
+		"OFF tomorrow", "OFF 0", "OFF 0h", "OFF 2x", "OFF h", "OFF 30m2h", "OFF 1h30", "OFF 2h 2h", "OFF -2h", "OFF 99999h", "ON now",
 	} {
 		if got, err := parseCaseManager(body); err == nil {
 			t.Errorf("parseCaseManager(%q) = %+v, want usage error", body, got)
