@@ -242,9 +242,9 @@ func parseSpan(s string) (time.Duration, bool) {
 }
 
 // parseAppt reads "<code> <phone> <date> <time> [@ place]", "<code>
-// CANCEL" or "<code> MOVE <date> <time> [@ place]"; the phone, date, time
-// and place are read by the handler, which knows the program's region and
-// zone.
+// CANCEL", "<code> MOVE <date> <time> [@ place]" or "<code> NUMBER
+// <phone>"; the phone, date, time and place are read by the handler, which
+// knows the program's region and zone.
 func parseAppt(rest string) (command, error) {
 	code, more := splitVerb(rest)
 	if !referral.IsCode(code) || more == "" {
@@ -262,6 +262,11 @@ func parseAppt(rest string) (command, error) {
 			return command{}, errUsage
 		}
 		c.action, c.text = appointment.ActionMove, after
+	case "NUMBER", "PHONE":
+		if after == "" {
+			return command{}, errUsage
+		}
+		c.action, c.text = appointment.ActionNumber, after
 	}
 	return c, nil
 }

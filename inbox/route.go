@@ -183,6 +183,6 @@ func (in *Inbox) caseReferral(ctx context.Context, p *program.Person, code strin
 
 func (in *Inbox) caseManagerHelp() string {
 	return "Leadline: 1 [code] [min] accept, 2 [code] decline, ETA <min>, ARRIVED, OK, DONE ENGAGED|REFUSED|GONE, SOS, WHO, OFF [2h], ON, " +
-		"INTAKE|FOLLOWED <code>, APPT <code> <phone> <date> <time> [@ place] (or CANCEL, MOVE <date> <time>), LANG <code> en|es, MSG <code> <text>." +
+		"INTAKE|FOLLOWED <code>, APPT <code> <phone> <date> <time> [@ place] (or CANCEL, MOVE <date> <time>, NUMBER <phone>), LANG <code> en|es, MSG <code> <text>." +
 		in.Notify.SupportLine("Help: ")
 }

@@ -26,6 +26,10 @@ func CodeError(code string) error {
 // recipient opted out.
 func IsOptedOut(code string) bool { return errors.Is(CodeError(code), ErrOptedOut) }
 
+// IsUnreachable reports whether a status callback's ErrorCode says the
+// number cannot get texts from us at all.
+func IsUnreachable(code string) bool { return errors.Is(CodeError(code), ErrUnreachable) }
+
 // Hash names a phone number in Redis keys without spelling it out.
 func Hash(number string) string {
 	sum := sha256.Sum256([]byte(number))
