@@ -14,8 +14,11 @@
 //	                                        (an instance's claim to place it, Unix ms), attempts, deadline; 24 h
 //	leadline:{dispatch}:person:<id>:calling string: "<code> <step>" of the page call last placed to a person; 24 h
 //
+//	leadline:{dispatch}:person:<id>:pagefailed string: "<code> <time>" of the first page text to a person that failed
+//	                                        for good since their supervisors were last told; 7 days
+//
 // Timers (on the referral queue): referral.TimerStep, "step:<code>:<n>";
-// TimerCall, "call:<code>:<n>:<i>".
+// TimerCall, "call:<code>:<n>:<i>"; TimerPageFailed, "pagefail:<person>".
 package escalation
 
 import (
@@ -116,6 +119,9 @@ func (ch *Chain) Register(mux *timers.Mux) {
 	})
 	mux.Handle(TimerCall, func(ctx context.Context, _ timers.Timer, a timers.Args) error {
 		return ch.placeCall(ctx, a.At(0), a.Int(1, -2), a.Int(2, 0))
+	})
+	mux.Handle(TimerPageFailed, func(ctx context.Context, _ timers.Timer, a timers.Args) error {
+		return ch.reportPageFailed(ctx, a.At(0))
 	})
 	ch.Outbox.Register(KindPage, outbox.Hooks{Done: ch.pageSent, Status: ch.pageReport})
 }
