@@ -12,6 +12,7 @@
 //	leadline:{dispatch}:participant:<hash>       hash: a participant's number (phone), consent (asked|yes|no), stopped
 //	                                              (keyword|words|carrier), lang, code (the referral their replies are about),
 //	                                              wrote (ms: their last message relayed to the case manager), msgs (a counter)
+//	                                              unreachable (ms: a text to it failed for good; given again, it is cleared),
 //	                                              and msg:<timer id> (a MSG's text until it is sent);
 //	                                              <hash> is the keyed name of the number (datakey), never the number;
 //	                                              phone and msg:<timer id> are sealed under the data key
@@ -19,7 +20,8 @@
 //	leadline:{dispatch}:participant:<hash>:sent  zset: when capped texts (consent request, reminders) were sent, for the caps
 //	leadline:{dispatch}:participants:asked       set: hashes of the participants asked for consent who have not answered
 //
-// Timers (on the referral queue): "ask:<code>" (ask consent),
+// Timers (on the referral queue): "ask:<code>:<hash>" (ask that number's
+// consent: each number its own text),
 // "appt:<code>:<version>:<n>" (the n-th reminder of that version of the
 // appointment), "note:<code>:<version>" (tell the participant of a move or
 // cancel), "msg:<code>:<n>:<capped>" (a case manager's MSG), "forget:<code>"
@@ -136,6 +138,7 @@ func (b *Book) Register(mux *timers.Mux, box *outbox.Box) {
 // record is what is kept about one participant's number.
 type record struct {
 	Phone, Consent, Stopped, Code, Lang, Wrote string
+	Unreachable                                string // when a text to it failed for good (ms); "" if none has
 }
 
 func (b *Book) record(ctx context.Context, hash string) (record, bool, error) {
@@ -148,7 +151,7 @@ func (b *Book) record(ctx context.Context, hash string) (record, bool, error) {
 		return record{}, false, fmt.Errorf("load participant: %w", err)
 	}
 	return record{Phone: number, Consent: h["consent"], Stopped: h["stopped"], Code: h["code"], Lang: h["lang"],
-			Wrote: h["wrote"]},
+			Wrote: h["wrote"], Unreachable: h[unreachableField]},
 		h["phone"] != "", nil
 }
 

@@ -92,16 +92,16 @@ func maxTime(a, c time.Time) time.Time {
 }
 
 // DigestLines are the appointments person made for today, earliest first,
-// and the referrals whose coming appointment waits on the participant's
-// consent: no reminder goes until they answer, so the case manager should
-// know.
-func (b *Book) DigestLines(ctx context.Context, person string, from, to time.Time) (today, waiting []string, err error) {
+// the referrals whose coming appointment waits on the participant's
+// consent (no reminder goes until they answer, so the case manager should
+// know), and those whose participant's number cannot get texts.
+func (b *Book) DigestLines(ctx context.Context, person string, from, to time.Time) (today, waiting, unreachable []string, err error) {
 	key := apptsKey(person)
 	// Appointments past by more than a day are no longer anyone's business here.
 	b.rdb.ZRemRangeByScore(ctx, key, "-inf", "("+strconv.FormatInt(from.AddDate(0, 0, -1).UnixMilli(), 10))
 	codes, err := b.rdb.ZRangeByScore(ctx, key, &redis.ZRangeBy{Min: strconv.FormatInt(from.UnixMilli(), 10), Max: "+inf"}).Result()
 	if err != nil {
-		return nil, nil, fmt.Errorf("digest of %s: %w", person, err)
+		return nil, nil, nil, fmt.Errorf("digest of %s: %w", person, err)
 	}
 	for _, code := range codes {
 		r, err := b.refs.Load(ctx, code)
@@ -109,7 +109,7 @@ func (b *Book) DigestLines(ctx context.Context, person string, from, to time.Tim
 			continue
 		}
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		if r.ApptState == apptCancelled || r.Appt.Before(from) || r.Participant == "" {
 			continue
@@ -119,13 +119,16 @@ func (b *Book) DigestLines(ctx context.Context, person string, from, to time.Tim
 		}
 		rec, _, err := b.record(ctx, b.numberHash(r.Participant))
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
-		if rec.Consent == consentAsked && rec.Stopped == "" {
+		switch {
+		case rec.Unreachable != "" && rec.Stopped == "":
+			unreachable = append(unreachable, code+" ("+shown(r.Participant)+")")
+		case rec.Consent == consentAsked && rec.Stopped == "":
 			waiting = append(waiting, code)
 		}
 	}
-	return today, waiting, nil
+	return today, waiting, unreachable, nil
 }
 
 // Awaiting is the gauge of participants asked for consent who have not

@@ -101,14 +101,14 @@ func (b *Book) stands(ctx context.Context, id string) (*due, error) {
 	}
 	d.r, d.hash = r, b.numberHash(r.Participant)
 	rec, ok, err := b.record(ctx, d.hash)
-	if err != nil || !ok || rec.Stopped != "" {
+	if err != nil || !ok || rec.Stopped != "" || rec.Unreachable != "" {
 		return nil, err
 	}
 	now, at := b.now(), r.Appt.In(b.zoneOf(r))
 	texts, lang := b.texts(), langOf(rec, r)
 	switch kind {
 	case TimerAsk:
-		if rec.Consent != consentAsked {
+		if rec.Consent != consentAsked || (a.At(1) != "" && a.At(1) != d.hash) {
 			return nil, nil
 		}
 		d.body, d.mkind = texts.Consent(lang), KindAsk
@@ -248,7 +248,7 @@ func (b *Book) mayGet(ctx context.Context, m outbox.Message) (bool, error) {
 		return true, nil // an answer to their own text
 	}
 	rec, ok, err := b.record(ctx, b.numberHash(m.To))
-	if err != nil || !ok || rec.Stopped != "" {
+	if err != nil || !ok || rec.Stopped != "" || rec.Unreachable != "" {
 		return false, err
 	}
 	switch m.Kind {

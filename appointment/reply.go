@@ -234,7 +234,8 @@ func (b *Book) optedOut(ctx context.Context, number string) error {
 }
 
 // sent is the outbox's word on a participant text: Twilio's 21610 is an
-// opt-out.
+// opt-out; another final error (a landline, no such number) is told to
+// the case manager.
 func (b *Book) sent(ctx context.Context, res outbox.Result) {
 	if errors.Is(res.Err, phone.ErrOptedOut) {
 		if err := b.optedOut(ctx, res.To); err != nil {
@@ -245,13 +246,27 @@ func (b *Book) sent(ctx context.Context, res outbox.Result) {
 	if res.Err != nil {
 		b.log.Warn("text not sent", "kind", res.Kind, "to", phone.Mask(res.To), "final", phone.IsFinal(res.Err), "err", res.Err)
 	}
+	if reported(res.Kind) && failedForGood(res.Err, res.Status, res.StatusCode) {
+		code := res.StatusCode
+		var se *phone.SendError
+		if errors.As(res.Err, &se) {
+			code = strconv.Itoa(se.Code)
+		}
+		if err := b.cannotReach(ctx, res.Message, code); err != nil {
+			b.log.Error("record unreachable number", "err", err)
+		}
+	}
 }
 
 // report is a participant text's delivery report: the carrier saying they
-// opted out stops texts to them.
-func (b *Book) report(ctx context.Context, m outbox.Message, _, errorCode string) error {
+// opted out stops texts to them; one saying the number cannot get texts is
+// told to the case manager.
+func (b *Book) report(ctx context.Context, m outbox.Message, status, errorCode string) error {
 	if phone.IsOptedOut(errorCode) {
 		return b.optedOut(ctx, m.To)
+	}
+	if reported(m.Kind) && failedForGood(nil, status, errorCode) {
+		return b.cannotReach(ctx, m, errorCode)
 	}
 	return nil
 }

@@ -28,6 +28,8 @@ const (
 func (b *Book) Appoint(ctx context.Context, p *program.Person, r *referral.Referral, action, text string) (string, error) {
 	hasAppt := r.Participant != "" && r.ApptState != "" && r.ApptState != apptCancelled
 	switch action {
+	case ActionNumber:
+		return b.renumber(ctx, p, r, text)
 	case ActionCancel:
 		if !hasAppt {
 			return "No appointment for " + r.Code + ".", nil
@@ -203,7 +205,7 @@ func (b *Book) afterSet(ctx context.Context, r *referral.Referral, hash, number 
 		if err := b.rdb.SAdd(ctx, askedKey, hash).Err(); err != nil {
 			return "", fmt.Errorf("ask consent: %w", err)
 		}
-		if err := b.fire(ctx, TimerAsk.ID(r.Code)); err != nil {
+		if err := b.fire(ctx, TimerAsk.ID(r.Code, hash)); err != nil {
 			return "", err
 		}
 		return head + " saved. Asked " + phone.Mask(number) + " to agree to reminders; you will hear their answer.", nil

@@ -18,6 +18,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/leadline/leadline/appointment"
+	"github.com/leadline/leadline/availability"
 	"github.com/leadline/leadline/datakey"
 	"github.com/leadline/leadline/escalation"
 	"github.com/leadline/leadline/followup"
@@ -129,11 +130,12 @@ func NewService(c Config) (*Service, error) {
 	}
 	book := appointment.New(prog, c.Redis, refs, q, note, c.Keys, now, log)
 	plans := followup.New(prog, c.Redis, refs, note, book, now, log)
+	away := availability.New(c.Redis, now)
 	chain := escalation.New(escalation.Config{Program: prog, Redis: c.Redis, Referrals: refs, OnCall: c.OnCall, Notify: note,
-		Outbox: box, Timers: q, Caller: c.Caller, FollowUps: plans, Metrics: m, PublicURL: c.PublicURL, Clock: now, Log: log,
+		Outbox: box, Timers: q, Caller: c.Caller, FollowUps: plans, Away: away, Metrics: m, PublicURL: c.PublicURL, Clock: now, Log: log,
 		SendTimeout: c.SendTimeout})
 	desk := officer.New(prog, c.Redis, refs, chain, note, resolver, m, now, log)
-	ho := handoff.New(prog, c.OnCall, refs, note, now)
+	ho := handoff.New(prog, c.OnCall, refs, note, away, now)
 	sc := scene.New(refs, chain, note, m, now)
 	guard := lockout.New(prog, c.Redis, note, c.Keys, now, log)
 	s := &Service{prog: prog, desk: desk, refs: refs, timers: q, mux: timers.NewMux(log), box: box, chain: chain, plans: plans, handoff: ho,

@@ -18,8 +18,11 @@
 //	                                       step, sid, joined ("<code>:<step>:<i>" of later pages read in it);
 //	                                       freed by the call's last status; 15 min
 //
+//	leadline:{dispatch}:person:<id>:pagefailed string: "<code> <time>" of the first page text to a person that failed
+//	                                        for good since their supervisors were last told; 7 days
+//
 // Timers (on the referral queue): referral.TimerStep, "step:<code>:<n>";
-// TimerCall, "call:<code>:<n>:<i>".
+// TimerCall, "call:<code>:<n>:<i>"; TimerPageFailed, "pagefail:<person>".
 package escalation
 
 import (
@@ -83,6 +86,7 @@ type Config struct {
 	Timers    *timers.Queue // the referral queue: a page call's retries move its timer
 	Caller    Caller
 	FollowUps *followup.Plans
+	Away      Absences // who is off (OFF); nil: nobody ever is
 	Metrics   *referral.Metrics
 	PublicURL string
 	Clock     func() time.Time
@@ -119,6 +123,9 @@ func (ch *Chain) Register(mux *timers.Mux) {
 	})
 	mux.Handle(TimerCall, func(ctx context.Context, _ timers.Timer, a timers.Args) error {
 		return ch.placeCall(ctx, a.At(0), a.Int(1, -2), a.Int(2, 0))
+	})
+	mux.Handle(TimerPageFailed, func(ctx context.Context, _ timers.Timer, a timers.Args) error {
+		return ch.reportPageFailed(ctx, a.At(0))
 	})
 	ch.Outbox.Register(KindPage, outbox.Hooks{Done: ch.pageSent, Status: ch.pageReport})
 }
@@ -164,88 +171,21 @@ func (ch *Chain) advance(ctx context.Context, code string, from int, why string)
 	if !ok {
 		return fmt.Errorf("referral %s names unknown cohort %q", code, r.Cohort)
 	}
+	l, err := ch.lineup(ctx, r)
+	if err != nil {
+		return err
+	}
 	steps := cohort.Escalation.Steps
 	prev := r.Paged
 	for j := from + 1; j < len(steps); j++ {
-		targets, err := ch.targets(ctx, r, steps[j], prev)
-		if err != nil {
-			return err
-		}
-		if len(targets) > 0 {
+		if targets := ch.targets(r, l, steps[j], prev); len(targets) > 0 {
 			return ch.takeStep(ctx, r, from, j, steps[j], targets, why)
 		}
-		// Nobody to page at this step: skip it now rather than wait it out.
+		// Nobody to page at this step (everyone off, declined or paged):
+		// skip it now rather than wait it out.
 		prev = nil
 	}
 	return ch.giveUp(ctx, r, from)
-}
-
-// whom is whom step st would page for r, given whom the step before paged,
-// before anyone is left out.
-func (ch *Chain) whom(ctx context.Context, r *referral.Referral, st program.Step, prev []string) ([]string, error) {
-	switch st.To {
-	case program.OnCall:
-		id, err := ch.OnCall.Current(ctx, r.Cohort)
-		if err != nil && !errors.Is(err, oncall.ErrNobody) {
-			return nil, err
-		}
-		if id != "" {
-			return []string{id}, nil
-		}
-	case program.Same:
-		return prev, nil
-	case program.Next:
-		return ch.next(ctx, r.Cohort, r.PagedList)
-	case program.Backup:
-		return ch.Program.Backups(r.Cohort), nil
-	case program.Supervisors:
-		return ch.Program.Supervisors(r.Cohort), nil
-	}
-	return nil, nil
-}
-
-// next is the rotation member after the last one in paged, skipping anyone
-// in it.
-func (ch *Chain) next(ctx context.Context, cohort string, paged []string) ([]string, error) {
-	rot, err := ch.OnCall.Rotation(ctx, cohort)
-	if err != nil {
-		return nil, err
-	}
-	after := ""
-	for _, id := range slices.Backward(paged) {
-		if slices.Contains(rot, id) {
-			after = id
-			break
-		}
-	}
-	id, err := ch.OnCall.Next(ctx, cohort, after, paged)
-	if err != nil && !errors.Is(err, oncall.ErrNobody) {
-		return nil, err
-	}
-	if id == "" {
-		return nil, nil
-	}
-	return []string{id}, nil
-}
-
-// targets is whom step st pages for r: never anyone who declined, or whom
-// st's channel cannot reach.
-func (ch *Chain) targets(ctx context.Context, r *referral.Referral, st program.Step, prev []string) ([]string, error) {
-	ids, err := ch.whom(ctx, r, st, prev)
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, id := range ids {
-		if _, known := ch.Program.Person(id); !known {
-			ch.Log.Error("escalation names an unknown person", "cohort", r.Cohort, "person", id)
-			continue
-		}
-		if !slices.Contains(r.Declined, id) && r.Reached(id, string(st.By)) {
-			out = append(out, id)
-		}
-	}
-	return out, nil
 }
 
 // takeStep moves r from step `from` to step j, paging targets by st.By.

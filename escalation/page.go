@@ -96,8 +96,17 @@ func (ch *Chain) pageSent(ctx context.Context, r outbox.Result) {
 	if !ok {
 		return
 	}
+	if phone.IsFinal(r.Err) || (r.Err == nil && unreachedFor(r.Status, r.StatusCode)) {
+		ch.pageFailed(ctx, p.ID, r.Meta[metaCode])
+	}
 	ch.paged(ctx, r.Meta[metaCode], r.Meta[metaCohort], stepOf(r.Meta), p, program.SMS,
 		outcome{sid: r.SID, err: r.Err, status: r.Status})
+}
+
+// unreachedFor reports whether a text's delivery report says its number
+// cannot get texts at all.
+func unreachedFor(status, code string) bool {
+	return (status == "undelivered" || status == "failed") && phone.IsUnreachable(code)
 }
 
 func stepOf(meta map[string]string) int {
@@ -202,7 +211,10 @@ func (ch *Chain) CallStatus(ctx context.Context, sid, status string) error {
 }
 
 // pageReport is a page text's delivery report, from the outbox.
-func (ch *Chain) pageReport(ctx context.Context, m outbox.Message, status, _ string) error {
+func (ch *Chain) pageReport(ctx context.Context, m outbox.Message, status, errorCode string) error {
+	if unreachedFor(status, errorCode) {
+		ch.pageFailed(ctx, m.Meta[metaPerson], m.Meta[metaCode])
+	}
 	return ch.pageStatus(ctx, m.Meta[metaCode], stepOf(m.Meta), m.Meta[metaPerson], program.SMS, status)
 }
 

@@ -11,8 +11,9 @@ import (
 )
 
 // Digest texts each case manager or supervisor with anything open: their
-// follow-ups due (with days left), today's appointments, and coming ones
-// waiting for the participant's consent. Nobody with nothing open gets a
+// follow-ups due (with days left), today's appointments, coming ones
+// waiting for the participant's consent, and participants whose number
+// cannot get texts. Nobody with nothing open gets a
 // text. at is the firing's time.
 func (p *Plans) Digest(ctx context.Context, at time.Time) error {
 	loc := p.prog.TimeZone
@@ -27,14 +28,14 @@ func (p *Plans) Digest(ctx context.Context, at time.Time) error {
 		if err != nil {
 			return err
 		}
-		appts, waiting, err := p.appts.DigestLines(ctx, person.ID, dayStart, dayEnd)
+		appts, waiting, unreachable, err := p.appts.DigestLines(ctx, person.ID, dayStart, dayEnd)
 		if err != nil {
 			return err
 		}
-		if len(open) == 0 && len(appts) == 0 && len(waiting) == 0 {
+		if len(open) == 0 && len(appts) == 0 && len(waiting) == 0 && len(unreachable) == 0 {
 			continue
 		}
-		p.note.Remind(ctx, person.ID, digestText(open, appts, waiting), "digest:"+person.ID+":"+dayStart.Format("2006-01-02"))
+		p.note.Remind(ctx, person.ID, digestText(open, appts, waiting, unreachable), "digest:"+person.ID+":"+dayStart.Format("2006-01-02"))
 	}
 	return nil
 }

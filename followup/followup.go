@@ -39,9 +39,10 @@ func openKey(id string) string { return "leadline:{dispatch}:person:" + id + ":o
 var staffHours = participant.Limits{From: 8 * time.Hour, To: 21 * time.Hour, PerDay: 1 << 20, PerWeek: 1 << 20}
 
 // Appointments lists, for the digest, the appointments a person made: those
-// today, and coming ones still waiting for the participant's consent.
+// today, coming ones still waiting for the participant's consent, and
+// those whose participant's number cannot get texts.
 type Appointments interface {
-	DigestLines(ctx context.Context, person string, from, to time.Time) (today, waiting []string, err error)
+	DigestLines(ctx context.Context, person string, from, to time.Time) (today, waiting, unreachable []string, err error)
 }
 
 // Plans runs follow-up plans.

@@ -92,7 +92,7 @@ func daysLeft(today, due time.Time, loc *time.Location) string {
 }
 
 // digestText is a daily digest, kept within two segments.
-func digestText(open, appts, waiting []string) string {
+func digestText(open, appts, waiting, unreachable []string) string {
 	const limit = 300
 	var b strings.Builder
 	add := func(head string, items []string) {
@@ -121,5 +121,6 @@ func digestText(open, appts, waiting []string) string {
 	add("Open:", open)
 	add("Appointments:", appts)
 	add("No answer yet to the reminders request:", waiting)
+	add("Cannot be texted (APPT <code> NUMBER <new>):", unreachable)
 	return b.String()
 }

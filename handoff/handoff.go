@@ -1,7 +1,8 @@
 // Package handoff tells case managers about their on-call shifts: at each
 // handoff the person coming on call until when and the one going off what
 // of theirs is still open, the weekly summary of each cohort's shifts, and
-// WHO. The shifts themselves are package oncall's; handoff owns no keys.
+// WHO, and OFF and ON. The shifts themselves are package oncall's, who is
+// off package availability's; handoff owns no keys.
 package handoff
 
 import (
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/leadline/leadline/availability"
 	"github.com/leadline/leadline/notify"
 	"github.com/leadline/leadline/oncall"
 	"github.com/leadline/leadline/program"
@@ -24,12 +26,14 @@ type Texts struct {
 	oncall *oncall.Store
 	refs   *referral.Store
 	note   *notify.Notifier
+	away   *availability.Store
 	now    func() time.Time
 }
 
 // New returns the on-call texts of prog.
-func New(prog *program.Program, oc *oncall.Store, refs *referral.Store, note *notify.Notifier, clock func() time.Time) *Texts {
-	return &Texts{prog: prog, oncall: oc, refs: refs, note: note, now: clock}
+func New(prog *program.Program, oc *oncall.Store, refs *referral.Store, note *notify.Notifier, away *availability.Store,
+	clock func() time.Time) *Texts {
+	return &Texts{prog: prog, oncall: oc, refs: refs, note: note, away: away, now: clock}
 }
 
 // Handoff tells the person coming on call until when, and the one going
@@ -161,6 +165,13 @@ func (h *Texts) Who(ctx context.Context, p *program.Person) (string, error) {
 		return "You are in no cohort rotation.", nil
 	}
 	reply := notify.EndSentence("On call: " + strings.Join(lines, "; "))
+	off, err := h.offIn(ctx, p)
+	if err != nil {
+		return "", err
+	}
+	if len(off) > 0 {
+		reply += " Off: " + strings.Join(off, ", ") + "."
+	}
 	if !next.From.IsZero() {
 		reply += " Your next shift: " + h.prog.CohortName(next.Cohort) + " from " + h.note.When(next.From) + "."
 	}

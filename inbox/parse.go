@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/leadline/leadline/appointment"
 	"github.com/leadline/leadline/referral"
@@ -36,6 +37,8 @@ const (
 	vMsg
 	vFix
 	vUnlock
+	vOff
+	vOn
 )
 
 // command is a parsed text. Only the fields of its verb are set.
@@ -47,8 +50,9 @@ type command struct {
 	code     string
 	minutes  int
 	outcome  string
-	action   string // APPT: "set", "cancel" or "move"
-	text     string // APPT: what follows the code and action, as typed; LANG, TZ: the setting; MSG: the words; UNLOCK: the badge
+	action   string        // APPT: "set", "cancel" or "move"
+	text     string        // APPT: what follows the code and action, as typed; LANG, TZ: the setting; MSG: the words; UNLOCK: the badge
+	span     time.Duration // OFF: for how long; 0 for until the next shift
 }
 
 // badgePattern is a badge UNLOCK names: what a caller can key.
@@ -153,6 +157,12 @@ func parseCaseManager(body string) (command, error) {
 		if rest == "" {
 			return command{verb: vWho}, nil
 		}
+	case "OFF":
+		return parseOff(rest)
+	case "ON":
+		if rest == "" {
+			return command{verb: vOn}, nil
+		}
 	case "HELP", "?", "INFO":
 		if strings.EqualFold(rest, "ME") {
 			return command{verb: vSOS}, nil
@@ -185,10 +195,66 @@ func parseCaseManager(body string) (command, error) {
 	return command{}, errUsage
 }
 
+// parseOff reads OFF's time: none (until the next shift), or a span like
+// 30m, 2h, 1h30m, 1h 30m, 90 min, 2 hours, 2d.
+func parseOff(rest string) (command, error) {
+	if rest == "" {
+		return command{verb: vOff}, nil
+	}
+	d, ok := parseSpan(rest)
+	if !ok {
+		return command{}, errUsage
+	}
+	return command{verb: vOff, span: d}, nil
+}
+
+// spanUnits are the units a span may be written in.
+var spanUnits = map[string]time.Duration{
+	"m": time.Minute, "min": time.Minute, "mins": time.Minute, "minute": time.Minute, "minutes": time.Minute,
+	"h": time.Hour, "hr": time.Hour, "hrs": time.Hour, "hour": time.Hour, "hours": time.Hour,
+	"d": 24 * time.Hour, "day": 24 * time.Hour, "days": 24 * time.Hour,
+}
+
+// parseSpan reads numbers each followed by a unit, with or without spaces
+// ("1h30m", "1 h 30 min"); a bare number is minutes. Every unit counts
+// once, largest first, so "30m2h" is a typo, not 2h30m.
+func parseSpan(s string) (time.Duration, bool) {
+	s = strings.ToLower(strings.Join(strings.Fields(s), ""))
+	var total time.Duration
+	last := time.Duration(1 << 62)
+	for s != "" {
+		i := strings.IndexFunc(s, func(r rune) bool { return r < '0' || r > '9' })
+		if i == 0 {
+			return 0, false
+		}
+		if i < 0 {
+			i = len(s)
+		}
+		n, err := strconv.Atoi(s[:i])
+		if err != nil || n > 10000 {
+			return 0, false
+		}
+		s = s[i:]
+		j := strings.IndexFunc(s, func(r rune) bool { return r >= '0' && r <= '9' })
+		if j < 0 {
+			j = len(s)
+		}
+		unit, ok := spanUnits[s[:j]]
+		if s[:j] == "" && total == 0 && j == len(s) {
+			unit, ok = time.Minute, true // a bare number
+		}
+		if !ok || unit >= last {
+			return 0, false
+		}
+		last, total, s = unit, total+time.Duration(n)*unit, s[j:]
+	}
+	return total, total > 0
+}
+
 // parseAppt reads "<code> <phone> <date> <time> [@ place]", "<code>
-// CANCEL" or "<code> MOVE <date> <time> [@ place]"; the phone, date, time
-// and place are read by the handler, which knows the program's region and
-// zone.
+// CANCEL", "<code> MOVE <date> <time> [@ place]" or "<code> NUMBER
+// <phone>"; the phone, date, time and place are read by the handler, which
+// knows the program's region and zone.
 func parseAppt(rest string) (command, error) {
 	code, more := splitVerb(rest)
 	if !referral.IsCode(code) || more == "" {
@@ -206,6 +272,11 @@ func parseAppt(rest string) (command, error) {
 			return command{}, errUsage
 		}
 		c.action, c.text = appointment.ActionMove, after
+	case "NUMBER", "PHONE":
+		if after == "" {
+			return command{}, errUsage
+		}
+		c.action, c.text = appointment.ActionNumber, after
 	}
 	return c, nil
 }

@@ -6,8 +6,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 	"unicode/utf8"
 
+	"github.com/leadline/leadline/appointment"
 	"github.com/leadline/leadline/examples"
 	"github.com/leadline/leadline/geo"
 	"github.com/leadline/leadline/program"
@@ -96,6 +98,23 @@ func TestParseCaseManager(t *testing.T) {
 		{"DONE R7K2 REFUSED", command{verb: vDone, code: "R7K2", outcome: "refused"}},
 		{"done gone r7k2", command{verb: vDone, code: "R7K2", outcome: "gone"}},
 		{"who", command{verb: vWho}},
+		{"OFF", command{verb: vOff}},
+		{"off 2h", command{verb: vOff, span: 2 * time.Hour}},
+		{"Off 30m", command{verb: vOff, span: 30 * time.Minute}},
+		{"OFF 1h30m", command{verb: vOff, span: 90 * time.Minute}},
+		{"OFF 1h 30m", command{verb: vOff, span: 90 * time.Minute}},
+		{"OFF 90 min", command{verb: vOff, span: 90 * time.Minute}},
+		{"OFF 45", command{verb: vOff, span: 45 * time.Minute}},
+		{"OFF 2 hours", command{verb: vOff, span: 2 * time.Hour}},
+		{"OFF 2d", command{verb: vOff, span: 48 * time.Hour}},
+		{"OFF 1d12h", command{verb: vOff, span: 36 * time.Hour}},
+		{"on", command{verb: vOn}},
+		{"APPT R7K2 NUMBER 412-555-0188", command{verb: vAppt, code: "R7K2", action: appointment.ActionNumber, text: "412-555-0188"}},
+		{"appt R7K2 phone +1 412 555 0188", command{verb: vAppt, code: "R7K2", action: appointment.ActionNumber, text: "+1 412 555 0188"}},
+		{"APPT R7K2 cancel", command{verb: vAppt, code: "R7K2", action: appointment.ActionCancel}},
+		{"APPT R7K2 MOVE 11/27 2pm", command{verb: vAppt, code: "R7K2", action: appointment.ActionMove, text: "11/27 2pm"}},
+		{"APPT R7K2 412-555-0177 11/27 2pm", command{verb: vAppt, code: "R7K2", action: appointment.ActionSet, text: "412-555-0177 11/27 2pm"}},
+		{"ON.", command{verb: vOn}},
 		{"HELP", command{verb: vHelp}},
 		{"ok", command{verb: vOK}},
 		{"OK R7K2", command{verb: vOK, code: "R7K2"}},
@@ -126,6 +145,8 @@ func TestParseCaseManagerRejects(t *testing.T) {
 		"", "3", "ok fine", "SOS now", "ETA", "ETA soon", "ETA 0", "ETA 601", "1 R7K2 R8K3", "1 15 20", "DONE", "DONE maybe",
 		"2 15", "WHO else", "AD 40.4,-80.0", "MSG", "MSG R7K2", "MSG hello there",
 		"UNLOCK", "UNLOCK 2087 4411", "UNLOCK badge", "UNLOCK +14125550999", "UNLOCK " + strings.Repeat("1", 21),
+		"OFF tomorrow", "OFF 0", "OFF 0h", "OFF 2x", "OFF h", "OFF 30m2h", "OFF 1h30", "OFF 2h 2h", "OFF -2h", "OFF 99999h", "ON now",
+		"APPT R7K2 NUMBER", "APPT NUMBER 412-555-0188", "APPT R7K2 CANCEL now",
 	} {
 		if got, err := parseCaseManager(body); err == nil {
 			t.Errorf("parseCaseManager(%q) = %+v, want usage error", body, got)

@@ -45,6 +45,10 @@ func (in *Inbox) caseManagerText(ctx context.Context, p *program.Person, body st
 		return in.caseManagerHelp(), nil
 	case vWho:
 		return in.Handoff.Who(ctx, p)
+	case vOff:
+		return in.Handoff.Off(ctx, p, cmd.span)
+	case vOn:
+		return in.Handoff.On(ctx, p)
 	case vAppt, vLang, vTZ, vFollowed, vMsg:
 		return in.aboutCase(ctx, p, cmd)
 	case vSOS:
@@ -180,7 +184,7 @@ func (in *Inbox) caseReferral(ctx context.Context, p *program.Person, code strin
 }
 
 func (in *Inbox) caseManagerHelp() string {
-	return "Leadline: 1 [code] [min] accept, 2 [code] decline, ETA <min>, ARRIVED, OK, DONE ENGAGED|REFUSED|GONE, SOS, WHO, " +
-		"INTAKE|FOLLOWED <code>, APPT <code> <phone> <date> <time> [@ place] (or CANCEL, MOVE <date> <time>), LANG <code> en|es, MSG <code> <text>." +
+	return "Leadline: 1 [code] [min] accept, 2 [code] decline, ETA <min>, ARRIVED, OK, DONE ENGAGED|REFUSED|GONE, SOS, WHO, OFF [2h], ON, " +
+		"INTAKE|FOLLOWED <code>, APPT <code> <phone> <date> <time> [@ place] (or CANCEL, MOVE <date> <time>, NUMBER <phone>), LANG <code> en|es, MSG <code> <text>." +
 		in.Notify.SupportLine("Help: ")
 }

@@ -140,9 +140,10 @@ type Result struct {
 	// Status is a delivery status already reported for SID by the time
 	// the message was recorded as sent ("" if none): callbacks can beat
 	// the REST answer.
-	Status   string
-	Attempts int
-	Queued   time.Time // when it was enqueued
+	Status     string
+	StatusCode string // Twilio's error code with Status, if any
+	Attempts   int
+	Queued     time.Time // when it was enqueued
 }
 
 // Record is the stored state of one message, for tests and admin.

@@ -53,7 +53,7 @@ func (b *Box) process(ctx context.Context, c claimed) bool {
 // its claim now, and any status Twilio reported for its SID before this
 // moment is picked up and returned. It returns {0} if the message had
 // already ended (another instance sent it after our claim lapsed), else
-// {1, status}.
+// {1, status, error code}.
 //
 // KEYS: msg, sid, ready, later. ARGV: id, sid, sent ms, ttl ms.
 var markSent = redis.NewScript(`
@@ -66,7 +66,7 @@ redis.call('PEXPIRE', KEYS[2], ARGV[4])
 local s = redis.call('HMGET', KEYS[2], 'status', 'code')
 redis.call('HSET', KEYS[1], 'state', 'sent', 'sid', ARGV[2], 'sent', ARGV[3], 'status', s[1] or '', 'error', '')
 if s[2] then redis.call('HSET', KEYS[1], 'code', s[2]) end
-return {'1', s[1] or ''}
+return {'1', s[1] or '', s[2] or ''}
 `)
 
 // sent records that Twilio took the message, then ends it.
@@ -91,6 +91,9 @@ func (b *Box) sent(ctx context.Context, c claimed, r Result) bool {
 		return false
 	}
 	r.Status = res[1]
+	if len(res) > 2 {
+		r.StatusCode = res[2]
+	}
 	b.metrics.ended(c.Priority, "sent")
 	b.metrics.waited(c.Priority, at.Sub(c.Queued))
 	b.finish(ctx, c, r)

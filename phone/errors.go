@@ -28,6 +28,16 @@ var ErrUnreachable = errors.New("number cannot receive SMS")
 //	       on the account, so it stays unreachable until an
 //	       operator enables it
 //
+// and in a delivery report (status undelivered or failed):
+//
+//	30004  message blocked by the recipient or their carrier     ErrUnreachable
+//	30005  unknown destination: no such number                   ErrUnreachable
+//	30006  a landline, or a carrier that takes no texts          ErrUnreachable
+//	30007  filtered by the carrier                               ErrUnreachable
+//
+// (30003, a handset switched off or out of range, is not: it may be on
+// tomorrow.)
+//
 // Any other 4xx is final too, since the same request will fail the same way;
 // 429, 5xx and transport errors are worth retrying.
 var finalCodes = map[int]error{
@@ -36,6 +46,10 @@ var finalCodes = map[int]error{
 	21614: ErrUnreachable,
 	21612: ErrUnreachable,
 	21408: ErrUnreachable,
+	30004: ErrUnreachable,
+	30005: ErrUnreachable,
+	30006: ErrUnreachable,
+	30007: ErrUnreachable,
 }
 
 // SendError is why one send failed. Its text never includes the message body

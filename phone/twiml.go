@@ -24,6 +24,10 @@ func CodeError(code string) error {
 // recipient opted out.
 func IsOptedOut(code string) bool { return errors.Is(CodeError(code), ErrOptedOut) }
 
+// IsUnreachable reports whether a status callback's ErrorCode says the
+// number cannot get texts from us at all.
+func IsUnreachable(code string) bool { return errors.Is(CodeError(code), ErrUnreachable) }
+
 // Say is TwiML's <Say>.
 func Say(text string) twiml.Element { return &twiml.VoiceSay{Message: text} }
 

@@ -59,6 +59,7 @@ type fileConfig struct {
 	FollowUp     map[string]followUpConfig `yaml:"follow_up"`
 	Participants participantsConfig        `yaml:"participants"`
 	AfterAccept  safetyConfig              `yaml:"after_accept"`
+	Caseload     caseloadConfig            `yaml:"caseload"`
 	Retention    struct {
 		Details string `yaml:"details"`
 		Records string `yaml:"records"`
@@ -100,6 +101,7 @@ type cohortConfig struct {
 	Rotation    []string `yaml:"rotation"`
 	Backup      []string `yaml:"backup"`
 	Supervisors []string `yaml:"supervisors"`
+	Busy        string   `yaml:"busy"`
 	Shift       struct {
 		Every   string `yaml:"every"`
 		Handoff string `yaml:"handoff"`
@@ -162,6 +164,7 @@ func load(name string, read func(string) ([]byte, error)) (*Program, error) {
 	v.followUps(p, fc.FollowUp)
 	v.participants(p, fc.Participants)
 	v.safety(p, fc.AfterAccept)
+	v.caseload(p, fc.Caseload)
 	p.Fallback = fc.Program.Fallback
 	if p.Fallback == "" {
 		p.Fallback = DefaultFallback
@@ -448,7 +451,7 @@ func (v *validator) cohorts(p *Program, fc *fileConfig, ids map[string]Role) map
 		}
 		esc := v.escalation(item, c.Escalation.AckTimeout, c.Escalation.Steps)
 		p.Cohorts = append(p.Cohorts, Cohort{ID: c.ID, Name: c.Name, Rotation: c.Rotation, Escalation: esc,
-			Shift: shift, Backup: c.Backup, SupervisorIDs: c.Supervisors})
+			Shift: shift, Backup: c.Backup, SupervisorIDs: c.Supervisors, Busy: v.busy(item, c.Busy)})
 	}
 	if len(fc.Cohorts) == 0 {
 		v.add("cohorts", "at least one cohort is required")

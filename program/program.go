@@ -113,6 +113,9 @@ type Cohort struct {
 	// SupervisorIDs, if set, are the cohort's supervisors; otherwise every
 	// supervisor whose cohorts include it.
 	SupervisorIDs []string
+	// Busy is where the chain pages a case manager with a referral in
+	// progress: last (after the rest of the rotation) or in turn.
+	Busy Busy
 }
 
 // Voice is the voice line's config (voice: in the YAML).
@@ -166,10 +169,13 @@ type Program struct {
 	FollowUps            map[string]FollowUp // by referral type
 	Participants         Participants
 	Safety               Safety // after_accept: nudges and check-ins
-	Region               string // default region for numbers written without a country code
-	Areas                *geo.Areas
-	Places               *geo.Places
-	Addresses            *geo.Addresses // nil without address_points
+	// CaseloadTarget is the caseload (follow-ups owed) at which a case
+	// manager is paged last for arrest diversions; 0 for no target.
+	CaseloadTarget int
+	Region         string // default region for numbers written without a country code
+	Areas          *geo.Areas
+	Places         *geo.Places
+	Addresses      *geo.Addresses // nil without address_points
 	// Tolerance is how far outside a cohort, in metres, a point in no
 	// other still counts as the cohort's (0 for not at all).
 	Tolerance float64

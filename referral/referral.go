@@ -198,6 +198,8 @@ const (
 	EvOptedOut             Event = "opted_out"
 	EvParticipantText      Event = "participant_" // + the text's kind: participant_ask, participant_reminder
 	EvParticipantForgotten Event = "participant_forgotten"
+	EvUnreachable          Event = "participant_unreachable" // a text to the number failed for good; detail: Twilio's code
+	EvNumberChanged        Event = "participant_number"      // who: the case manager who gave the new number
 )
 
 // Line is one line of a referral's history: when, what, who, detail.
