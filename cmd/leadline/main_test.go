@@ -232,7 +232,8 @@ func TestHelpAndMisuse(t *testing.T) {
 		misuse []string
 	}{
 		{[]string{"serve"}, "LEADLINE_REDIS_SETTINGS", []string{"serve", "--colour"}},
-		{[]string{"check"}, "Environment: none", []string{"check"}},
+		{[]string{"check"}, "LEADLINE_DATA_KEY", []string{"check"}},
+		{[]string{"keys"}, "LEADLINE_DATA_KEY", []string{"keys"}},
 		{[]string{"pin"}, "Environment: none", []string{"pin", "1234"}},
 		{[]string{"report"}, "REDIS_URL", []string{"report", "--config", "p.yaml"}},
 		{[]string{"demo"}, "Environment: none", []string{"demo", "now"}},

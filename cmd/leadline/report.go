@@ -28,7 +28,8 @@ agency) and type. csv holds the referrals, or with --summary the summary:
 one table per file.
 
 Environment:
-  REDIS_URL  as serve reads it (default redis://localhost:6379/0)
+  REDIS_URL          as serve reads it (default redis://localhost:6379/0)
+  LEADLINE_DATA_KEY  as serve reads it (or LEADLINE_DATA_KEY_FILE)
 `
 
 func reportCmd(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string, clock func() time.Time) error {
@@ -71,15 +72,15 @@ func reportCmd(ctx context.Context, args []string, stdout, stderr io.Writer, get
 			return fmt.Errorf("--at %q: want a time like \"2026-12-01 09:00\"", *atFlag)
 		}
 	}
-	keys, err := datakey.FromEnv(getenv)
-	if err != nil {
-		return err
-	}
 	rdb, err := redisFromEnv(getenv)
 	if err != nil {
 		return err
 	}
 	defer rdb.Close()
+	keys, err := datakey.FromEnv(getenv)
+	if err != nil {
+		return err
+	}
 	rows, err := report.Load(ctx, rdb, keys, prog, from, last.AddDate(0, 0, 1))
 	if err != nil {
 		return err

@@ -47,6 +47,7 @@ Environment:
   TWILIO_ACCOUNT_SID       required
   TWILIO_AUTH_TOKEN        required; also checks webhook signatures
   LEADLINE_PUBLIC_URL      required: the base URL Twilio calls
+  LEADLINE_DATA_KEY        required (or LEADLINE_DATA_KEY_FILE): the data key (leadline keys new)
   LEADLINE_TWILIO_API_URL  a Twilio-compatible REST API (leadline sim); default Twilio's
   LEADLINE_ADMIN_TOKEN     bearer token of the admin API; unset: no admin API
   LEADLINE_REDIS_SETTINGS  warn (default) or refuse: a Redis that would lose data
