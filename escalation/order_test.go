@@ -21,9 +21,9 @@ func refer(w *e2e.World, kind, notes string) string {
 // next in the rotation gets the first page, with no wait. ON, or the time
 // running out, puts them back.
 func TestOffIsSkippedAtOnceAndOnPagesAgain(t *testing.T) {
-	w := e2e.New(t, e2e.Start) // Mon 09:00 in Pittsburgh; Jo is on call for North
+	w := e2e.New(t, e2e.Start) // Mon 23 Nov, 9:00 AM in Pittsburgh; Jo is on call for North
 	w.Text("jrivera", "OFF 2h")
-	w.Expect("jrivera", "You are off until Mon 11:00: no pages till then. Text ON when back.")
+	w.Expect("jrivera", "You are off until Mon 23 Nov, 11:00 AM: no pages till then. Text ON when back.")
 
 	code := refer(w, "AD", "red jacket")
 	w.Expect("aklein", "LEAD page "+code)
@@ -50,7 +50,7 @@ func TestOffIsSkippedAtOnceAndOnPagesAgain(t *testing.T) {
 
 	// OFF for 30 minutes: over by itself.
 	w.Text("jrivera", "off 30m")
-	w.Expect("jrivera", "You are off until Mon 09:30")
+	w.Expect("jrivera", "You are off until Mon 23 Nov, 9:30 AM")
 	w.After(30 * time.Minute)
 	code = refer(w, "SC", "green scarf")
 	w.Expect("jrivera", "LEAD page "+code)
@@ -63,7 +63,7 @@ func TestOffUntilTheNextShift(t *testing.T) {
 	w := e2e.New(t, e2e.Start)
 	// East hands over every Monday 09:00: Chidi now, Bao next, Chidi again.
 	w.Text("cobi", "OFF")
-	w.Expect("cobi", "You are off until Mon 7 Dec 09:00")
+	w.Expect("cobi", "You are off until Mon 7 Dec, 9:00 AM")
 	w.Text("jrivera", "OFF") // North has no shifts: Jo stays on call
 	w.Expect("jrivera", "You have no coming shift: say for how long, OFF 2h")
 	w.Text("jrivera", "OFF 31d")
@@ -100,18 +100,18 @@ func TestWholeCohortOffTellsSupervisorsOnce(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	a.Expect("aklein", "You are off until Mon 10:00")
-	a.Expect("cobi", "You are off until Mon 12:00")
-	a.Expect("msup", "North: no case manager is available until Mon 10:00 (all texted OFF). Pages go to the supervisors.")
+	a.Expect("aklein", "You are off until Mon 23 Nov, 10:00 AM")
+	a.Expect("cobi", "You are off until Mon 23 Nov, 12:00 PM")
+	a.Expect("msup", "North: no case manager is available until Mon 23 Nov, 10:00 AM (all texted OFF). Pages go to the supervisors.")
 	a.Quiet("msup")
 
 	// OFF again changes nothing for the supervisors.
 	a.Text("aklein", "OFF 90m")
-	a.Expect("aklein", "You are off until Mon 10:30")
+	a.Expect("aklein", "You are off until Mon 23 Nov, 10:30 AM")
 	a.Quiet("msup")
 
 	a.Text("msup", "WHO")
-	a.Expect("msup", "Off: Jo R. until Mon 11:00, Ana K. until Mon 10:30, Chidi O. until Mon 12:00.")
+	a.Expect("msup", "Off: Jo R. until Mon 23 Nov, 11:00 AM, Ana K. until Mon 23 Nov, 10:30 AM, Chidi O. until Mon 23 Nov, 12:00 PM.")
 
 	code := refer(a, "AD", "by the bridge")
 	a.Expect("msup", "LEAD page "+code) // at once: every step before the supervisors' is empty
@@ -122,7 +122,7 @@ func TestWholeCohortOffTellsSupervisorsOnce(t *testing.T) {
 	a.Expect("aklein", "You are on")
 	a.Text("aklein", "OFF 1h")
 	a.Expect("aklein", "You are off")
-	a.Expect("msup", "North: no case manager is available until Mon 10:00")
+	a.Expect("msup", "North: no case manager is available until Mon 23 Nov, 10:00 AM")
 }
 
 // A case manager with a referral in progress is paged after the rest of

@@ -43,7 +43,7 @@ func TestFailedPagesToldToSupervisorsNextMorningOnce(t *testing.T) {
 	wg.Wait()
 	w.Svc.Wait()
 	b.Svc.Wait()
-	w.Expect("msup", "Page texts to Jo R. at +1412***0111 fail since Mon 09:00 ("+first+"): the number may have changed.")
+	w.Expect("msup", "Page texts to Jo R. at +1412***0111 fail since Mon 23 Nov, 9:00 AM ("+first+"): the number may have changed.")
 	w.Quiet("msup", "aklein", "jrivera")
 	w.At("2026-11-25 08:00")
 	w.Quiet("msup")
