@@ -6,17 +6,18 @@
 // timeout and never breaks dispatch.
 //
 // Queries may hold the addresses of vulnerable people, so no error from this
-// package carries the query text, and the cache stores only a hash of it.
+// package carries the query text, the cache names a query by its keyed hash
+// (the data key's: a copy of Redis cannot be searched by guessing
+// addresses), and the results it keeps are sealed.
 //
 // Redis keys:
 //
-//	leadline:{geocode}:q:<sha256 of kind|url|normalised query>  string: the results as JSON; Config.CacheTTL, or Config.NegativeTTL when empty
+//	leadline:{geocode}:q:<keyed name of kind|url|normalised query>  string: the results as JSON, sealed; Config.CacheTTL,
+//	                                                                 or Config.NegativeTTL when empty
 package geocode
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -70,6 +71,13 @@ type Config struct {
 	Timeout time.Duration
 	// Redis caches results; nil means no cache.
 	Redis redis.UniversalClient
+	// Keys name queries and seal results in the cache (datakey.Keys);
+	// required with Redis.
+	Keys interface {
+		Seal(plain string, aad ...string) (string, error)
+		Open(v string, aad ...string) (string, error)
+		Name(s string) string
+	}
 	// CacheTTL is how long found results are kept. Zero means DefaultCacheTTL.
 	CacheTTL time.Duration
 	// NegativeTTL is how long "nothing found" is kept. Zero means
@@ -103,6 +111,9 @@ func (c Config) Validate() error {
 	}
 	if c.Limit < 0 {
 		return errors.New("geocode: limit must not be negative")
+	}
+	if c.Redis != nil && c.Keys == nil {
+		return errors.New("geocode: a Redis cache needs the data key")
 	}
 	return nil
 }
@@ -201,7 +212,7 @@ func (c *Client) Search(ctx context.Context, query string) ([]Result, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.c.Timeout)
 	defer cancel()
 
-	key := cacheKey(c.c.Kind, c.c.URL, text)
+	key := c.cacheKey(text)
 	if rs, ok := c.cached(ctx, key); ok {
 		return rs, nil
 	}
@@ -214,12 +225,15 @@ func (c *Client) Search(ctx context.Context, query string) ([]Result, error) {
 	return rs, nil
 }
 
-// cacheKey is the Redis key for a query, hashed so the key holds no
-// address. The query is compared lower-cased with its spaces collapsed.
-func cacheKey(kind, base, query string) string {
+// cacheKey is the Redis key for a query, named by its keyed hash so the
+// key holds no address. The query is compared lower-cased with its spaces
+// collapsed.
+func (c *Client) cacheKey(query string) string {
+	if c.c.Keys == nil {
+		return ""
+	}
 	norm := strings.ToLower(strings.Join(strings.Fields(query), " "))
-	sum := sha256.Sum256([]byte(kind + "|" + base + "|" + norm))
-	return keyPrefix + hex.EncodeToString(sum[:])
+	return keyPrefix + c.c.Keys.Name(c.c.Kind+"|"+c.c.URL+"|"+norm)
 }
 
 // cached returns the cached results for key, if any. They are filtered
@@ -228,12 +242,16 @@ func (c *Client) cached(ctx context.Context, key string) ([]Result, bool) {
 	if c.c.Redis == nil {
 		return nil, false
 	}
-	b, err := c.c.Redis.Get(ctx, key).Bytes()
+	sealed, err := c.c.Redis.Get(ctx, key).Result()
+	if err != nil {
+		return nil, false
+	}
+	b, err := c.c.Keys.Open(sealed, key)
 	if err != nil {
 		return nil, false
 	}
 	var rs []Result
-	if json.Unmarshal(b, &rs) != nil {
+	if json.Unmarshal([]byte(b), &rs) != nil {
 		return nil, false
 	}
 	return c.keep(rs), true
@@ -254,7 +272,11 @@ func (c *Client) store(ctx context.Context, key string, rs []Result) {
 	if err != nil {
 		return
 	}
-	c.c.Redis.Set(ctx, key, b, ttl)
+	sealed, err := c.c.Keys.Seal(string(b), key)
+	if err != nil {
+		return
+	}
+	c.c.Redis.Set(ctx, key, sealed, ttl)
 }
 
 // keep returns the valid results inside the bound, at most Limit of them,

@@ -2,8 +2,6 @@ package geocode_test
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"math"
 	"net/http"
@@ -17,6 +15,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/leadline/leadline/datakey"
 	"github.com/leadline/leadline/geocode"
 )
 
@@ -69,9 +68,17 @@ func answer(body string) http.HandlerFunc {
 }
 
 func key(kind, base, normalised string) string {
-	sum := sha256.Sum256([]byte(kind + "|" + base + "|" + normalised))
-	return "leadline:{geocode}:q:" + hex.EncodeToString(sum[:])
+	return "leadline:{geocode}:q:" + testKeys.Name(kind+"|"+base+"|"+normalised)
 }
+
+// testKeys is the data key the tests' caches use.
+var testKeys = func() *datakey.Keys {
+	k, err := datakey.New()
+	if err != nil {
+		panic(err)
+	}
+	return k
+}()
 
 func TestSearchAsksEachKindWithinTheBound(t *testing.T) {
 	for _, tc := range []struct {
@@ -128,7 +135,7 @@ func TestSearchAsksEachKindWithinTheBound(t *testing.T) {
 func TestSearchReturnsCachedResultsWithoutARequest(t *testing.T) {
 	rdb := testRedis(t)
 	srv := newService(t, answer(nominatimBody))
-	c := geocode.New(geocode.Config{URL: srv.URL, Kind: geocode.Nominatim, Bound: pittsburgh, Redis: rdb})
+	c := geocode.New(geocode.Config{URL: srv.URL, Kind: geocode.Nominatim, Bound: pittsburgh, Redis: rdb, Keys: testKeys})
 	ctx := context.Background()
 
 	first, err := c.Search(ctx, "Market Square secret")
@@ -160,7 +167,7 @@ func TestSearchCachesNothingFoundForNegativeTTL(t *testing.T) {
 	rdb := testRedis(t)
 	srv := newService(t, answer(`{"type":"FeatureCollection","features":[]}`))
 	c := geocode.New(geocode.Config{
-		URL: srv.URL, Kind: geocode.Pelias, Bound: pittsburgh, Redis: rdb,
+		URL: srv.URL, Kind: geocode.Pelias, Bound: pittsburgh, Redis: rdb, Keys: testKeys,
 		NegativeTTL: 10 * time.Minute,
 	})
 	ctx := context.Background()
@@ -183,7 +190,7 @@ func TestSearchCachesNothingFoundForNegativeTTL(t *testing.T) {
 func TestSearchCachesOnlyResultsInsideTheBound(t *testing.T) {
 	rdb := testRedis(t)
 	srv := newService(t, answer(`[{"lat":"39.9526","lon":"-75.1652","display_name":"Philadelphia"}]`))
-	c := geocode.New(geocode.Config{URL: srv.URL, Kind: geocode.Nominatim, Bound: pittsburgh, Redis: rdb})
+	c := geocode.New(geocode.Config{URL: srv.URL, Kind: geocode.Nominatim, Bound: pittsburgh, Redis: rdb, Keys: testKeys})
 	ctx := context.Background()
 
 	if got, err := c.Search(ctx, "Market Street secret"); err != nil || len(got) != 0 {
@@ -222,7 +229,7 @@ func TestSearchGivesUpAtTheTimeout(t *testing.T) {
 	t.Cleanup(func() { close(release) }) // runs before srv.Close
 	rdb := testRedis(t)
 	c := geocode.New(geocode.Config{
-		URL: srv.URL, Kind: geocode.Nominatim, Bound: pittsburgh, Redis: rdb,
+		URL: srv.URL, Kind: geocode.Nominatim, Bound: pittsburgh, Redis: rdb, Keys: testKeys,
 		Timeout: 100 * time.Millisecond,
 	})
 
@@ -271,7 +278,7 @@ func TestSearchErrors(t *testing.T) {
 			if tc.h != nil {
 				base = newService(t, tc.h).URL
 			}
-			c := geocode.New(geocode.Config{URL: base, Kind: tc.kind, Bound: pittsburgh, Redis: rdb})
+			c := geocode.New(geocode.Config{URL: base, Kind: tc.kind, Bound: pittsburgh, Redis: rdb, Keys: testKeys})
 
 			got, err := c.Search(context.Background(), "12 Secret Lane")
 			if err == nil {

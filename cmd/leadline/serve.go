@@ -294,7 +294,7 @@ func (sv service) dispatcher(reg *prometheus.Registry, store *oncall.Store) (*di
 	}))
 	var geocoder geo.Geocoder
 	if g := sv.prog.Geocoder; g.URL != "" {
-		geocoder = geocode.New(geocode.Config{URL: g.URL, Kind: g.Kind, Bound: sv.prog.Areas.Bound(), Redis: sv.rdb})
+		geocoder = geocode.New(geocode.Config{URL: g.URL, Kind: g.Kind, Bound: sv.prog.Areas.Bound(), Redis: sv.rdb, Keys: sv.keys})
 	}
 	return dispatch.NewService(dispatch.Config{Program: sv.prog, Redis: sv.rdb, OnCall: store, Geocoder: geocoder,
 		Texter: sv.twilio, Caller: sv.twilio, PublicURL: sv.publicURL, Log: sv.log, Metrics: reg, Clock: sv.clock,
