@@ -172,12 +172,17 @@ func FromEnv(getenv func(string) string) (*Keys, error) {
 }
 
 // Export is the key as `keys new` writes it: secret.
-func (k *Keys) Export() (string, error) {
+func (k *Keys) Export() (string, error) { return Compose(k.aeadKS, k.prfKS) }
+
+// Compose writes a data key from two Tink keysets made elsewhere (with
+// tinkey, say): one of AEAD keys to seal, one of a PRF key to name. Parse
+// judges whether they are strong enough.
+func Compose(seal, name *keyset.Handle) (string, error) {
 	var a, p bytes.Buffer
-	if err := insecurecleartextkeyset.Write(k.aeadKS, keyset.NewJSONWriter(&a)); err != nil {
+	if err := insecurecleartextkeyset.Write(seal, keyset.NewJSONWriter(&a)); err != nil {
 		return "", fmt.Errorf("export data key: %w", err)
 	}
-	if err := insecurecleartextkeyset.Write(k.prfKS, keyset.NewJSONWriter(&p)); err != nil {
+	if err := insecurecleartextkeyset.Write(name, keyset.NewJSONWriter(&p)); err != nil {
 		return "", fmt.Errorf("export data key: %w", err)
 	}
 	raw, err := json.Marshal(document{AEAD: a.Bytes(), PRF: p.Bytes()})

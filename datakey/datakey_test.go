@@ -1,16 +1,13 @@
 package datakey_test
 
 import (
-	"bytes"
 	"encoding/base64"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/tink-crypto/tink-go/v2/aead"
-	"github.com/tink-crypto/tink-go/v2/insecurecleartextkeyset"
 	"github.com/tink-crypto/tink-go/v2/keyset"
 	"github.com/tink-crypto/tink-go/v2/prf"
 	tinkpb "github.com/tink-crypto/tink-go/v2/proto/tink_go_proto"
@@ -109,15 +106,11 @@ func TestNameIsKeyed(t *testing.T) {
 // export writes keysets the way an operator might have made them by hand.
 func export(t *testing.T, a, p *keyset.Handle) string {
 	t.Helper()
-	var ab, pb bytes.Buffer
-	if err := insecurecleartextkeyset.Write(a, keyset.NewJSONWriter(&ab)); err != nil {
+	s, err := datakey.Compose(a, p)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := insecurecleartextkeyset.Write(p, keyset.NewJSONWriter(&pb)); err != nil {
-		t.Fatal(err)
-	}
-	raw, _ := json.Marshal(map[string]json.RawMessage{"aead": ab.Bytes(), "prf": pb.Bytes()})
-	return base64.StdEncoding.EncodeToString(raw)
+	return s
 }
 
 func handle(t *testing.T, kt *tinkpb.KeyTemplate) *keyset.Handle {

@@ -1,18 +1,14 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/tink-crypto/tink-go/v2/aead"
-	"github.com/tink-crypto/tink-go/v2/insecurecleartextkeyset"
 	"github.com/tink-crypto/tink-go/v2/keyset"
 	"github.com/tink-crypto/tink-go/v2/prf"
 
@@ -67,15 +63,11 @@ func weakKey(t *testing.T) string {
 	t.Helper()
 	a, _ := keyset.NewHandle(aead.AES128GCMKeyTemplate())
 	p, _ := keyset.NewHandle(prf.HMACSHA256PRFKeyTemplate())
-	var ab, pb bytes.Buffer
-	if err := insecurecleartextkeyset.Write(a, keyset.NewJSONWriter(&ab)); err != nil {
+	s, err := datakey.Compose(a, p)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := insecurecleartextkeyset.Write(p, keyset.NewJSONWriter(&pb)); err != nil {
-		t.Fatal(err)
-	}
-	raw, _ := json.Marshal(map[string]json.RawMessage{"aead": ab.Bytes(), "prf": pb.Bytes()})
-	return base64.StdEncoding.EncodeToString(raw)
+	return s
 }
 
 func TestCheckEnvRefusesMissingOrWeakSecrets(t *testing.T) {
