@@ -103,6 +103,9 @@ type communityData struct {
 	Values  map[string]string
 	Error   string
 	Code    string
+	// Tiles and Attrib are the map's tiles, if configured: the form's map
+	// sets the place by a click.
+	Tiles, Attrib string
 }
 
 // assignee is a case manager offered for follow-up, with their cohort.
@@ -215,7 +218,7 @@ func (s *Server) cohortsFor(v *Viewer) []string {
 // communityData is the form for v: the cohorts they may enter a referral
 // for, and those cohorts' case managers.
 func (s *Server) communityData(v *Viewer, values map[string]string) communityData {
-	d := communityData{Cohorts: s.cohortsFor(v), Kinds: ReferrerKinds, Values: values}
+	d := communityData{Cohorts: s.cohortsFor(v), Kinds: ReferrerKinds, Values: values, Tiles: s.tiles, Attrib: s.tileAttribution}
 	for _, c := range d.Cohorts {
 		for _, id := range s.prog.CaseManagers(c) {
 			if p, ok := s.prog.Person(id); ok {
@@ -227,6 +230,7 @@ func (s *Server) communityData(v *Viewer, values map[string]string) communityDat
 }
 
 func (s *Server) communityForm(c echo.Context) error {
+	s.allowTiles(c)
 	return s.Render(c, http.StatusOK, "community", "Community referral",
 		s.communityData(ViewerOf(c), map[string]string{"route": "dispatch"}))
 }

@@ -2,13 +2,16 @@ package console_test
 
 import (
 	"context"
+	"fmt"
 	"html"
+	"math"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/paulmach/orb"
 
 	"github.com/leadline/leadline/console"
 	"github.com/leadline/leadline/dispatch"
@@ -268,3 +271,40 @@ const (
 	e2eNorthPoint = "40.4473,-80.0076"
 	referrerPhone = "+14125550190"
 )
+
+// On the community form, a click on the map sets the place: the field
+// gets the point's coordinates, and the referral stored is at that point
+// in the chosen cohort, paging its case manager on call.
+func TestBrowserCommunityPlaceByMapClick(t *testing.T) {
+	s := newService(t, 1)
+	in := s.inst[0]
+	b := browsertest.Start(t)
+	tab := b.NewTab(t)
+	s.signIn(tab, in, "msup")
+	tab.Open(in.url + "/community")
+	tab.Do(chromedp.SetValue(chromedp.CSS("#cohort"), "north"))
+	browsertest.Run(tab, chromedp.Evaluate[bool](`document.getElementById("cohort").dispatchEvent(new Event("change"))`))
+	tab.Do(chromedp.WaitVisible(`#pick[data-ready="north"]`))
+	tab.CheckAxe("community form with its map")
+	tab.Do(chromedp.Click(chromedp.CSS("#pick"))) // the middle of North's outline
+	got := browsertest.Run(tab, chromedp.Evaluate[string](`document.getElementById("location").value`))
+	var lat, lon float64
+	if _, err := fmt.Sscanf(got, "%f,%f", &lat, &lon); err != nil {
+		t.Fatalf("after a click on the map the place reads %q, not coordinates", got)
+	}
+	if c, ok := s.prog.Areas.Locate(orb.Point{lon, lat}); !ok || c != "north" {
+		t.Fatalf("the click set %q, in %q, not North's area", got, c)
+	}
+	if n := browsertest.Run(tab, chromedp.Evaluate[int](`document.querySelectorAll("#pick path.leaflet-interactive").length`)); n < 2 {
+		t.Errorf("the map shows %d shapes, want the outline and the point", n)
+	}
+	tab.Do(chromedp.SetValue(chromedp.CSS("#notes"), "by the bench, asked for help"))
+	tab.Submit("form[action='/community'] button")
+	code := strings.TrimSpace(strings.TrimPrefix(strings.TrimSuffix(tab.Text("#stored"), "."), "Stored as"))
+	in.svc.Wait()
+	r, err := in.svc.Lookup(context.Background(), code)
+	if err != nil || r.Cohort != "north" || math.Abs(r.Lat-lat) > 1e-9 || math.Abs(r.Lon-lon) > 1e-9 {
+		t.Fatalf("stored %q: %+v %v", code, r, err)
+	}
+	s.expectText("jrivera", "LEAD page")
+}

@@ -115,12 +115,17 @@ func (s *Server) referralPage(c echo.Context) error {
 			d.Map, d.Tiles, d.Attrib = true, s.tiles, s.tileAttribution
 			d.Area = "/areas/" + url.PathEscape(r.Cohort) + ".geojson"
 			d.Lat, d.Lon = strconv.FormatFloat(r.Lat, 'f', 6, 64), strconv.FormatFloat(r.Lon, 'f', 6, 64)
-			if s.tileOrigin != "" {
-				c.Response().Header().Set("Content-Security-Policy", cspWithImages(s.tileOrigin))
-			}
+			s.allowTiles(c)
 		}
 	}
 	return s.Render(c, http.StatusOK, "referral", "Referral "+r.Code, d)
+}
+
+// allowTiles lets a page with a map load the configured tiles.
+func (s *Server) allowTiles(c echo.Context) {
+	if s.tileOrigin != "" {
+		c.Response().Header().Set("Content-Security-Policy", cspWithImages(s.tileOrigin))
+	}
 }
 
 // cspWithImages is the console's policy with map tiles allowed from origin.
@@ -145,11 +150,12 @@ func tileOrigin(tiles string) (string, error) {
 }
 
 // areaGeoJSON is GET /areas/<cohort>.geojson: the outline of a cohort the
-// viewer sees, for the referral page's map.
+// viewer sees or may enter a community referral for, for the maps of the
+// referral page and the community form.
 func (s *Server) areaGeoJSON(c echo.Context) error {
 	v := ViewerOf(c)
 	id, ok := strings.CutSuffix(c.Param("file"), ".geojson")
-	if !ok || !v.Sees(id) || !s.prog.Areas.Has(id) {
+	if !ok || !(v.Sees(id) || slices.Contains(s.cohortsFor(v), id)) || !s.prog.Areas.Has(id) {
 		return echo.NewHTTPError(http.StatusNotFound, "No such area.")
 	}
 	for _, a := range s.prog.Areas.Cohorts() {
