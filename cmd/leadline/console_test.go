@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"io"
-	"log/slog"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -13,41 +11,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/leadline/leadline/internal/clocktest"
-	"github.com/leadline/leadline/internal/e2e"
-
-	"github.com/leadline/leadline/examples"
 	"github.com/leadline/leadline/internal/redistest"
-	"github.com/leadline/leadline/phone"
-	"github.com/leadline/leadline/program"
-	"github.com/leadline/leadline/twiliosim"
 )
 
 // serve answers the console beside the webhooks, and its sign-in codes go
 // out through the service's own outbox workers.
 func TestServeHasTheConsole(t *testing.T) {
-	prog, err := program.LoadFS(examples.FS, "program.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
 	rdb, _ := redistest.Start(t)
-	clk := clocktest.New(cmdNow)
-	sim := twiliosim.New(twiliosim.Options{AccountSID: demoSID, AuthToken: demoToken, Clock: clk.Now})
-	defer sim.Close()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := "http://" + l.Addr().String()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- service{keys: e2e.Keys(), prog: prog, rdb: rdb, publicURL: base, authToken: demoToken, clock: clk.Now,
-			log:    slog.New(slog.NewTextHandler(io.Discard, nil)),
-			twilio: phone.NewClient(phone.ClientConfig{AccountSID: demoSID, AuthToken: demoToken, APIURL: sim.URL()}),
-		}.run(ctx, l)
-	}()
-	defer func() { cancel(); <-done }()
+	srv := startServe(t, rdb, nil)
+	sim, base := srv.sim, srv.base
 
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, Timeout: 10 * time.Second}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"regexp"
@@ -13,12 +12,8 @@ import (
 	"time"
 
 	"github.com/leadline/leadline/internal/clocktest"
-	"github.com/leadline/leadline/internal/e2e"
-
-	"github.com/leadline/leadline/examples"
 	"github.com/leadline/leadline/internal/redistest"
 	"github.com/leadline/leadline/phone"
-	"github.com/leadline/leadline/program"
 	"github.com/leadline/leadline/twiliosim"
 )
 
@@ -51,34 +46,14 @@ func metricNames(t *testing.T) map[string][]string {
 // call after the wait, accepted, arrived at; a Twilio error on the way.
 func TestMetricsExist(t *testing.T) {
 	ctx := context.Background()
-	prog, err := program.LoadFS(examples.FS, "program.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
 	rdb, _ := redistest.Start(t)
-	simClock := clocktest.New(cmdNow)
-	sim := twiliosim.New(twiliosim.Options{AccountSID: demoSID, AuthToken: demoToken, Clock: simClock.Now})
-	defer sim.Close()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ops, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	opsBase := "http://" + ops.Addr().String()
-	base := "http://" + l.Addr().String()
-	sim.SetWebhookBase(base)
-	clk := clocktest.New(time.Date(2026, 11, 24, 14, 0, 0, 0, prog.TimeZone))
-	runCtx, cancel := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() {
-		done <- service{keys: e2e.Keys(), ops: ops, prog: prog, rdb: rdb, publicURL: base, authToken: demoToken, clock: clk.Now, log: newLogger(io.Discard),
-			twilio: phone.NewClient(phone.ClientConfig{AccountSID: demoSID, AuthToken: demoToken, APIURL: sim.URL(), RetryBase: time.Millisecond}),
-		}.run(runCtx, l)
-	}()
-	defer func() { cancel(); <-done }()
+	var clk *clocktest.Clock
+	srv := startServe(t, rdb, func(sv *service, sim *twiliosim.Server) {
+		clk = clocktest.New(time.Date(2026, 11, 24, 14, 0, 0, 0, sv.prog.TimeZone))
+		sv.ops, sv.clock, sv.log = opsListener(t), clk.Now, newLogger(io.Discard)
+		sv.twilio = phone.NewClient(phone.ClientConfig{AccountSID: demoSID, AuthToken: demoToken, APIURL: sim.URL(), RetryBase: time.Millisecond})
+	})
+	prog, sim, base, opsBase := srv.prog, srv.sim, srv.base, srv.opsBase
 	waitReady(t, base)
 
 	const officer, cm = "+14125550121", "+14125550111"

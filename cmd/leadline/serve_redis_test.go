@@ -5,21 +5,16 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/leadline/leadline/internal/clocktest"
-	"github.com/leadline/leadline/internal/e2e"
-
 	"github.com/redis/go-redis/v9"
 
 	"github.com/leadline/leadline/examples"
 	"github.com/leadline/leadline/internal/redistest"
-	"github.com/leadline/leadline/phone"
 	"github.com/leadline/leadline/program"
 	"github.com/leadline/leadline/twiliosim"
 )
@@ -70,42 +65,10 @@ func waitReady(t *testing.T, base string) {
 // run's error, and run's error should it return by itself.
 func serveOn(t *testing.T, rdb redis.UniversalClient, logs io.Writer, settings string) (string, *twiliosim.Server, func() error, <-chan error) {
 	t.Helper()
-	prog, err := program.LoadFS(examples.FS, "program.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	clk := clocktest.New(cmdNow)
-	sim := twiliosim.New(twiliosim.Options{AccountSID: demoSID, AuthToken: demoToken, Clock: clk.Now})
-	t.Cleanup(sim.Close)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := "http://" + l.Addr().String()
-	sim.SetWebhookBase(base)
-	ctx, cancel := context.WithCancel(context.Background())
-	exited := make(chan struct{})
-	var runErr error
-	go func() {
-		defer close(exited)
-		runErr = service{keys: e2e.Keys(), prog: prog, rdb: rdb, publicURL: base, authToken: demoToken, redisSettings: settings, clock: clk.Now,
-			log:    slog.New(slog.NewJSONHandler(logs, nil)),
-			twilio: phone.NewClient(phone.ClientConfig{AccountSID: demoSID, AuthToken: demoToken, APIURL: sim.URL()}),
-		}.run(ctx, l)
-	}()
-	stop := func() error {
-		cancel()
-		select {
-		case <-exited:
-		case <-time.After(20 * time.Second):
-			t.Fatal("the service did not stop")
-		}
-		return runErr
-	}
-	t.Cleanup(func() { _ = stop() })
-	returned := make(chan error, 1)
-	go func() { <-exited; returned <- runErr }()
-	return base, sim, stop, returned
+	s := startServe(t, rdb, func(sv *service, _ *twiliosim.Server) {
+		sv.redisSettings, sv.log = settings, slog.New(slog.NewJSONHandler(logs, nil))
+	})
+	return s.base, s.sim, s.stop, s.returned
 }
 
 // serve starts while Redis is down: /readyz is 503 and says why, the

@@ -5,52 +5,22 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/leadline/leadline/examples"
-	"github.com/leadline/leadline/internal/clocktest"
-	"github.com/leadline/leadline/internal/e2e"
 	"github.com/leadline/leadline/internal/redistest"
-	"github.com/leadline/leadline/phone"
-	"github.com/leadline/leadline/program"
 	"github.com/leadline/leadline/twiliosim"
 )
 
 // The service serves until its context ends, then stops cleanly: this is
 // what SIGTERM does to `leadline serve`.
 func TestServiceStopsGracefully(t *testing.T) {
-	prog, err := program.LoadFS(examples.FS, "program.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
 	rdb, _ := redistest.Start(t)
-	clk := clocktest.New(cmdNow)
-	sim := twiliosim.New(twiliosim.Options{AccountSID: demoSID, AuthToken: demoToken, Clock: clk.Now})
-	defer sim.Close()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ops, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	opsBase := "http://" + ops.Addr().String()
-	base := "http://" + l.Addr().String()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- service{keys: e2e.Keys(), ops: ops, prog: prog, rdb: rdb, publicURL: base, authToken: demoToken, clock: clk.Now,
-			log:    slog.New(slog.NewTextHandler(io.Discard, nil)),
-			twilio: phone.NewClient(phone.ClientConfig{AccountSID: demoSID, AuthToken: demoToken, APIURL: sim.URL()}),
-		}.run(ctx, l)
-	}()
-	sim.SetWebhookBase(base)
+	srv := startServe(t, rdb, func(sv *service, _ *twiliosim.Server) { sv.ops = opsListener(t) })
+	prog, sim, base, opsBase := srv.prog, srv.sim, srv.base, srv.opsBase
 	waitReady(t, base)
 	if _, err := sim.Text(context.Background(), "+14125550121", prog.Phone, "HELP"); err != nil {
 		t.Fatalf("the service did not answer: %v", err)
@@ -78,14 +48,8 @@ func TestServiceStopsGracefully(t *testing.T) {
 		resp.Body.Close()
 	}
 
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("run returned %v after shutdown, want nil", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("the service did not stop")
+	if err := srv.stop(); err != nil {
+		t.Errorf("run returned %v after shutdown, want nil", err)
 	}
 	if _, err := http.Get(base + "/healthz"); err == nil {
 		t.Error("still serving after shutdown")
@@ -106,30 +70,13 @@ func TestServiceStopsGracefully(t *testing.T) {
 // that every text answered is stored, and allows two such client-side
 // failures.
 func TestDrainFinishesRequestsInFlight(t *testing.T) {
-	prog, err := program.LoadFS(examples.FS, "program.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
 	rdb, _ := redistest.Start(t)
-	clk := clocktest.New(cmdNow)
-	sim := twiliosim.New(twiliosim.Options{AccountSID: demoSID, AuthToken: demoToken, Clock: clk.Now})
-	defer sim.Close()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := "http://" + l.Addr().String()
-	ctx, sigterm := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- service{keys: e2e.Keys(), prog: prog, rdb: rdb, publicURL: base, authToken: demoToken, clock: clk.Now,
-			log:         slog.New(slog.NewTextHandler(t.Output(), nil)),
-			twilio:      phone.NewClient(phone.ClientConfig{AccountSID: demoSID, AuthToken: demoToken, APIURL: sim.URL()}),
-			drainPeriod: time.Second,
-		}.run(ctx, l)
-	}()
-	sim.SetWebhookBase(base)
+	srv := startServe(t, rdb, func(sv *service, _ *twiliosim.Server) {
+		sv.log, sv.drainPeriod = slog.New(slog.NewTextHandler(t.Output(), nil)), time.Second
+	})
+	prog, sim, base := srv.prog, srv.sim, srv.base
 	waitReady(t, base)
+	sigterm, done := srv.sigterm, srv.returned
 	const inFlight, during = 40, 10
 	errs := make(chan error, inFlight+during)
 	var sent atomic.Int64

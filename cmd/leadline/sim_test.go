@@ -1,43 +1,24 @@
 package main
 
 import (
-	"context"
-	"net"
 	"strings"
 	"testing"
 
-	"github.com/leadline/leadline/internal/clocktest"
-	"github.com/leadline/leadline/internal/e2e"
-
-	"github.com/leadline/leadline/examples"
 	"github.com/leadline/leadline/internal/redistest"
 	"github.com/leadline/leadline/phone"
-	"github.com/leadline/leadline/program"
+	"github.com/leadline/leadline/twiliosim"
 )
 
 // leadline sim drives a real serve: a text typed as the officer reaches
 // serve as a signed webhook, and the page serve sends through the
 // simulator's REST API is printed as the case manager's phone.
 func TestSimDrivesARealServe(t *testing.T) {
-	prog, err := program.LoadFS(examples.FS, "program.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
 	rdb, _ := redistest.Start(t)
 	simAddr := redistest.FreeAddr(t)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := "http://" + l.Addr().String()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- service{keys: e2e.Keys(), prog: prog, rdb: rdb, publicURL: base, authToken: demoToken, clock: clocktest.New(cmdNow).Now, log: newLogger(&syncLog{}),
-			twilio: phone.NewClient(phone.ClientConfig{AccountSID: demoSID, AuthToken: demoToken, APIURL: "http://" + simAddr}),
-		}.run(ctx, l)
-	}()
-	defer func() { cancel(); <-done }()
+	base := startServe(t, rdb, func(sv *service, _ *twiliosim.Server) {
+		sv.log = newLogger(&syncLog{})
+		sv.twilio = phone.NewClient(phone.ClientConfig{AccountSID: demoSID, AuthToken: demoToken, APIURL: "http://" + simAddr})
+	}).base
 	waitReady(t, base)
 
 	code, out, errOut := runCmd(t, "osmith AD 40.4473,-80.0076 / red jacket\nosmith wait 5m\n", nil,
