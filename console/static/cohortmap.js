@@ -9,7 +9,7 @@
     if (!el || !window.L) { return; }
     var points = JSON.parse(el.dataset.points || "null") || [];
     var areas = JSON.parse(el.dataset.areas || "null") || [];
-    var map = L.map(el, { attributionControl: !!el.dataset.tiles, keyboard: true }).setView([0, 0], 1);
+    var map = L.map(el, { attributionControl: !!el.dataset.tiles, keyboard: true, zoomSnap: 0.25 }).setView([0, 0], 1);
     if (el.dataset.tiles) {
       L.tileLayer(el.dataset.tiles, { maxZoom: 19, attribution: el.dataset.attribution || "" }).addTo(map);
     }
