@@ -111,7 +111,7 @@ func TestBrowserOverrideOnCalendar(t *testing.T) {
 		t.Errorf("an overlapping override: %d", st)
 	}
 	contains(t, "the refusal", tab.Text("#form-error-north"),
-		"Not added: it overlaps another override north-", "(bnguyen, 2026-11-23T09:00 to 2026-11-23T13:00). Remove that one first")
+		"Not added: it overlaps another override north-", "(bnguyen, Mon 23 Nov, 9:00 AM to Mon 23 Nov, 1:00 PM). Remove that one first")
 	overrides, err := store.Overrides(ctx, "north")
 	if err != nil || len(overrides) != 1 || overrides[0].Person != "bnguyen" {
 		t.Fatalf("North's overrides after the refusal: %+v %v", overrides, err)
