@@ -40,6 +40,11 @@ const (
 	// Calendar feed links made and revoked (Entry.Feed says whose).
 	ActionFeedMake   Action = "feed_make"
 	ActionFeedRevoke Action = "feed_revoke"
+	// Caseloads: the list, or one case manager's (Entry.Caseload says
+	// whose), and the map of open referrals (one entry per referral it
+	// located, Entry.Referral; one without a referral when it located none).
+	ActionCaseloadView Action = "caseload_view"
+	ActionMapView      Action = "map_view"
 )
 
 // Entry is one line of the audit log: who, when, which referral, which
@@ -53,6 +58,7 @@ type Entry struct {
 	Referral string // referral code, "" for none
 	Override string // on-call override ID, "" for none
 	Feed     string // calendar feed, "person:<id>" or "cohort:<id>", "" for none
+	Caseload string // the person whose caseload was viewed, "" for none
 	From     string // client IP address
 	Via      string // how the person signed in, for ActionSignIn ("sms", "oidc", "demo")
 }
@@ -109,6 +115,8 @@ func (a *Audit) Record(ctx context.Context, e Entry) error {
 		return fmt.Errorf("console: audit: %q is not an override ID", e.Override)
 	case e.Feed != "" && !feedPattern.MatchString(e.Feed):
 		return fmt.Errorf("console: audit: %q is not a calendar feed", e.Feed)
+	case e.Caseload != "" && !idPattern.MatchString(e.Caseload):
+		return fmt.Errorf("console: audit: %q is not a person ID", e.Caseload)
 	case e.Role != "" && !actionPattern.MatchString(string(e.Role)):
 		return fmt.Errorf("console: audit: %q is not a role", e.Role)
 	case e.Via != "" && e.Via != "sms" && e.Via != "oidc" && e.Via != "demo":
@@ -122,7 +130,7 @@ func (a *Audit) Record(ctx context.Context, e Entry) error {
 	at := e.At.UnixMilli()
 	_, err := appendAudit.Run(ctx, a.rdb, []string{auditKey}, at, at-a.keep.Milliseconds(),
 		"at", at, "person", e.Person, "role", string(e.Role), "action", string(e.Action),
-		"referral", e.Referral, "from", e.From, "via", e.Via, "override", e.Override, "feed", e.Feed).Result()
+		"referral", e.Referral, "from", e.From, "via", e.Via, "override", e.Override, "feed", e.Feed, "caseload", e.Caseload).Result()
 	if err != nil {
 		return fmt.Errorf("console: audit: %w", err)
 	}
@@ -189,5 +197,5 @@ func decodeEntry(m redis.XMessage) Entry {
 	ms, _ := strconv.ParseInt(str("at"), 10, 64)
 	return Entry{ID: m.ID, At: time.UnixMilli(ms), Person: str("person"), Role: program.Role(str("role")),
 		Action: Action(str("action")), Referral: str("referral"), From: str("from"), Via: str("via"),
-		Override: str("override"), Feed: str("feed")}
+		Override: str("override"), Feed: str("feed"), Caseload: str("caseload")}
 }

@@ -15,6 +15,8 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/leadline/leadline/appointment"
+	"github.com/leadline/leadline/followup"
 	"github.com/leadline/leadline/oncall"
 	"github.com/leadline/leadline/program"
 	"github.com/leadline/leadline/referral"
@@ -78,7 +80,9 @@ type Server struct {
 	sending sync.WaitGroup
 
 	referrals       *referral.Store
-	oncall          *oncall.Store // the calendar, its overrides and feeds
+	oncall          *oncall.Store   // the calendar, its overrides and feeds
+	plans           *followup.Plans // read only: the follow-ups each case manager owes
+	appts           Appointments    // read only: appointments and consents awaited; nil without a datakey.Keys
 	feed            *feed
 	actions         Actions
 	tiles           string
@@ -123,6 +127,12 @@ func New(cfg Config) (*Server, error) {
 		actions:   cfg.Actions, tiles: cfg.MapTiles, tileOrigin: origin, tileAttribution: cfg.MapAttribution,
 		demo: cfg.DemoSignIn}
 	s.feed = newFeed(s)
+	// The caseloads read what the service keeps, through the packages that
+	// own it; they send nothing, so no notifier or timer queue.
+	s.plans = followup.New(cfg.Program, cfg.Redis, s.referrals, nil, nil, cfg.Clock, cfg.Log)
+	if k, ok := cfg.Keys.(appointment.Keys); ok {
+		s.appts = appointment.New(cfg.Program, cfg.Redis, s.referrals, nil, nil, k, cfg.Clock, cfg.Log)
+	}
 	if s.pages, err = parsePages(); err != nil {
 		return nil, err
 	}
@@ -153,6 +163,9 @@ func New(cfg Config) (*Server, error) {
 	e.GET("/ical/:file", s.icalFeed)
 	e.POST("/oncall/overrides", s.overrideAdd, s.require(overrideEditors...))
 	e.POST("/oncall/overrides/:id/remove", s.overrideRemove, s.require(overrideEditors...))
+	e.GET("/caseloads", s.caseloads, s.require(caseloadRoles...))
+	e.GET("/caseloads/:person", s.caseloadPerson, s.require(caseloadRoles...))
+	e.GET("/map", s.mapPage, s.require(mapRoles...))
 	e.GET("/dashboard/report.:format", s.reportDownload, s.require(dashboardRoles...), reportFormat)
 	if s.actions != nil {
 		e.GET("/referrals/:code/:action", s.actionForm, s.require(), s.actionAllowed)

@@ -234,6 +234,7 @@ func TestAuditCSVAndRetention(t *testing.T) {
 		{Action: console.ActionReferralView, Person: "Jo Rivera"},
 		{Action: console.ActionOverrideAdd, Override: "north 1a2b (Jo covers)"},
 		{Action: console.ActionFeedMake, Feed: "everything"},
+		{Action: console.ActionCaseloadView, Caseload: "Jo Rivera"},
 	} {
 		if err := a.Record(ctx, bad); err == nil {
 			t.Errorf("recorded %+v", bad)
@@ -250,10 +251,10 @@ func TestAuditCSVAndRetention(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := [][]string{
-		{"at", "person", "role", "action", "referral", "from", "via", "override", "feed"},
-		{"2026-11-23T09:00:00-05:00", "jrivera", "case_manager", "referral_view", "R7K2", "10.0.0.9", "", "", ""},
-		{"2026-11-23T09:00:00-05:00", "pmorgan", "program_manager", "sign_in", "", "127.0.0.1", "sms", "", ""},
-		{"2026-11-23T09:00:00-05:00", "pmorgan", "program_manager", "audit_export", "", "127.0.0.1", "", "", ""},
+		{"at", "person", "role", "action", "referral", "from", "via", "override", "feed", "caseload"},
+		{"2026-11-23T09:00:00-05:00", "jrivera", "case_manager", "referral_view", "R7K2", "10.0.0.9", "", "", "", ""},
+		{"2026-11-23T09:00:00-05:00", "pmorgan", "program_manager", "sign_in", "", "127.0.0.1", "sms", "", "", ""},
+		{"2026-11-23T09:00:00-05:00", "pmorgan", "program_manager", "audit_export", "", "127.0.0.1", "", "", "", ""},
 	}
 	if len(rows) != len(want) {
 		t.Fatalf("audit.csv has %d rows, want %d (the old entry trimmed):\n%s", len(rows), len(want), body)

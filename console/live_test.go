@@ -51,9 +51,14 @@ type instance struct {
 
 func newService(t *testing.T, instances int) *service {
 	t.Helper()
+	return newServiceFor(t, sample(t), instances)
+}
+
+// newServiceFor is newService for a program the test has changed.
+func newServiceFor(t *testing.T, prog *program.Program, instances int) *service {
+	t.Helper()
 	rdb, _ := redistest.Start(t)
 	clk := clocktest.New(start)
-	prog := sample(t)
 	if err := oncall.New(rdb, prog, clk.Now, nil).Seed(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -208,12 +208,12 @@ func (s *Server) auditCSV(c echo.Context) error {
 	h.Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="leadline-audit-%s.csv"`, s.now().In(s.prog.TimeZone).Format("2006-01-02")))
 	c.Response().WriteHeader(http.StatusOK)
 	w := csv.NewWriter(c.Response())
-	if err := w.Write([]string{"at", "person", "role", "action", "referral", "from", "via", "override", "feed"}); err != nil {
+	if err := w.Write([]string{"at", "person", "role", "action", "referral", "from", "via", "override", "feed", "caseload"}); err != nil {
 		return err
 	}
 	err := s.audit.Each(ctx, func(e Entry) error {
 		return w.Write([]string{e.At.In(s.prog.TimeZone).Format(time.RFC3339), e.Person, string(e.Role),
-			string(e.Action), e.Referral, e.From, e.Via, e.Override, e.Feed})
+			string(e.Action), e.Referral, e.From, e.Via, e.Override, e.Feed, e.Caseload})
 	})
 	w.Flush()
 	if err != nil {

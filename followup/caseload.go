@@ -3,6 +3,8 @@ package followup
 import (
 	"context"
 	"fmt"
+
+	"github.com/leadline/leadline/referral"
 )
 
 // Caseload is how many participants case manager id carries in Leadline:
@@ -13,19 +15,26 @@ import (
 // see. The paging order reads it (caseload.target), and so can any page
 // that shows it.
 func (p *Plans) Caseload(ctx context.Context, id string) (int, error) {
+	rs, err := p.Owed(ctx, id)
+	return len(rs), err
+}
+
+// Owed are the referrals Caseload counts for case manager id, earliest
+// due first: the console's caseload page lists them.
+func (p *Plans) Owed(ctx context.Context, id string) ([]*referral.Referral, error) {
 	codes, err := p.rdb.ZRange(ctx, openKey(id), 0, -1).Result()
 	if err != nil {
-		return 0, fmt.Errorf("caseload of %s: %w", id, err)
+		return nil, fmt.Errorf("caseload of %s: %w", id, err)
 	}
 	rs, err := p.refs.LoadMany(ctx, codes)
 	if err != nil {
-		return 0, fmt.Errorf("caseload of %s: %w", id, err)
+		return nil, fmt.Errorf("caseload of %s: %w", id, err)
 	}
-	n := 0
+	var out []*referral.Referral
 	for _, r := range rs {
 		if r != nil && r.AcceptedBy == id && r.OwesFollowUp(p.prog) {
-			n++
+			out = append(out, r)
 		}
 	}
-	return n, nil
+	return out, nil
 }
