@@ -71,7 +71,7 @@ func simCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	go p.ring(ctx)
 
 	fmt.Fprintf(stdout, "Twilio simulator for %s on %s, posting webhooks to %s\n", prog.Name, sim.URL(), *serveURL)
-	fmt.Fprintf(stdout, "Start serve with:\n  LEADLINE_TWILIO_API_URL=%s TWILIO_ACCOUNT_SID=%s TWILIO_AUTH_TOKEN=%s \\\n  LEADLINE_PUBLIC_URL=%s LEADLINE_DATA_KEY=\"$(leadline keys new)\" leadline serve --config %s\n",
+	fmt.Fprintf(stdout, "Start serve (after one leadline keys new > leadline.key, kept while the Redis is) with:\n  LEADLINE_TWILIO_API_URL=%s TWILIO_ACCOUNT_SID=%s TWILIO_AUTH_TOKEN=%s \\\n  LEADLINE_PUBLIC_URL=%s LEADLINE_DATA_KEY_FILE=leadline.key leadline serve --config %s\n",
 		sim.URL(), sid, token, strings.TrimSuffix(*serveURL, "/"), *config)
 	p.people()
 	fmt.Fprintln(stdout, `Type "<person id> <text>", "<person id> answer", "<person id> press 1". Ctrl-D to quit.`)
