@@ -119,7 +119,7 @@ func NewService(c Config) (*Service, error) {
 	}
 	prog, now, log := c.Program, c.Clock, c.Log
 	q := timers.New(c.Redis, referral.TimersBase, timers.Options{Clock: now, Log: log})
-	refs := referral.NewStore(c.Redis, q, now, prog.Retention.Details, c.Keys)
+	refs := referral.NewStore(c.Redis, q, now, prog.Retention.Details, c.Keys).LimitOpen(prog.Retention.Open, prog.Retention.OpenNotice)
 	note := notify.New(prog, box, c.PublicURL, log)
 	resolver := prog.Resolver(c.Geocoder)
 	if prog.NetworkLookups {
@@ -147,7 +147,7 @@ func NewService(c Config) (*Service, error) {
 	sc.Register(s.mux)
 	plans.Register(s.mux)
 	book.Register(s.mux, box)
-	retention.New(prog, refs, book, now, log).Register(s.mux)
+	retention.New(prog, refs, book, note, now, log).Register(s.mux)
 	// A Texter that can also redact (phone.Client can) empties delivered
 	// texts' bodies at Twilio.
 	if rd, ok := c.Texter.(redaction.Redactor); ok {

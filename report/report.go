@@ -21,14 +21,16 @@ type Row struct {
 	Cohort string // cohort display name
 	// Agency is the referring officer's agency, kept in the de-identified
 	// record when the officer is removed; "" for a community referral.
-	Agency     string
-	Received   time.Time
-	Accepted   time.Time
-	Arrived    time.Time // on scene
-	Closed     time.Time // closed, cancelled or unanswered: when it ended
-	Outcome    string    // "engaged", "refused", "gone", "cancelled", "unanswered", or "open"
-	AcceptedBy string    // case manager's name, "" if nobody
-	Steps      int       // escalation steps taken after the first page
+	Agency   string
+	Received time.Time
+	Accepted time.Time
+	Arrived  time.Time // on scene
+	Closed   time.Time // closed, cancelled or unanswered: when it ended
+	// Outcome is "engaged", "refused", "gone", "cancelled", "unanswered",
+	// "expired" (closed at retention.open, never closed by anyone), or "open".
+	Outcome    string
+	AcceptedBy string // case manager's name, "" if nobody
+	Steps      int    // escalation steps taken after the first page
 	// FollowUpDue is when the intake or first follow-up is due; zero when none
 	// is owed (no plan for the type, never accepted, refused, gone or cancelled).
 	FollowUpDue time.Time
@@ -55,9 +57,9 @@ type Summary struct {
 	// those apart: their hand-off is not decided yet). 0 when the denominator is 0.
 	WithinTarget float64
 	Unanswered   int
-	// Open counts rows still open; Cancelled, Engaged, Refused and Gone count
-	// rows by how they ended.
-	Open, Cancelled, Engaged, Refused, Gone int
+	// Open counts rows still open; Cancelled, Engaged, Refused, Gone and
+	// Expired count rows by how they ended.
+	Open, Cancelled, Engaged, Refused, Gone, Expired int
 	// FollowUpsDue counts the follow-ups that can be judged: owed (FollowUpDue
 	// set) and either past due at the report's time or already recorded.
 	// FollowedOnTime counts those recorded no later than FollowUpDue.
@@ -78,6 +80,7 @@ const (
 	outcomeEngaged    = "engaged"
 	outcomeRefused    = "refused"
 	outcomeGone       = "gone"
+	outcomeExpired    = "expired"
 )
 
 // Grouping is what a summary is grouped by besides type.
@@ -209,6 +212,8 @@ func (g *group) countOutcome(outcome string) {
 		g.Refused++
 	case outcomeGone:
 		g.Gone++
+	case outcomeExpired:
+		g.Expired++
 	}
 }
 
