@@ -39,6 +39,22 @@ type Row struct {
 	// follow-up, paging nobody. Accepted is when; it counts in Count and
 	// the follow-up columns, and in no response time or hand-off share.
 	Assigned bool
+	// After the accept: the latest ETA the case manager gave, in minutes (0
+	// for none), and when it said they would be there (zero for none); how
+	// often they were nudged on the way and checked on at the scene, and the
+	// SOS pages they sent.
+	ETA                     int
+	ArriveBy                time.Time
+	Nudges, CheckIns, SOSes int
+}
+
+// Late reports whether the case manager arrived after the ETA they gave;
+// known is false when they gave none or never arrived.
+func (r Row) Late() (late, known bool) {
+	if r.ArriveBy.IsZero() || r.Arrived.IsZero() {
+		return false, false
+	}
+	return r.Arrived.After(r.ArriveBy), true
 }
 
 // Summary is one cohort (or agency) and type.
@@ -67,6 +83,11 @@ type Summary struct {
 	// MedianFollowUp is the median time from Accepted to FollowedUp over rows
 	// with both set; 0 when none.
 	MedianFollowUp time.Duration
+	// ArrivedLate is the share (0..1) of rows whose lateness is known (see
+	// Row.Late) that arrived after their ETA; 0 when none is known.
+	ArrivedLate float64
+	// SOS counts the SOS pages of the group's rows.
+	SOS int
 }
 
 // Target is the warm hand-off LEAD asks for.
@@ -128,6 +149,7 @@ type group struct {
 	Summary
 	eligible int
 	followed int
+	timed    int // rows whose lateness is known: ArrivedLate's denominator
 }
 
 type groupKey struct{ name, typ string }
@@ -172,6 +194,13 @@ func summarizeGroup(by Grouping, k groupKey, rows []Row, now time.Time) group {
 			}
 		}
 		g.countOutcome(r.Outcome)
+		g.SOS += r.SOSes
+		if late, known := r.Late(); known {
+			g.timed++
+			if late {
+				g.ArrivedLate++
+			}
+		}
 		eligible := !r.Assigned && (r.Outcome != outcomeCancelled || !r.Accepted.IsZero()) &&
 			(r.Outcome != outcomeOpen || !r.Arrived.IsZero())
 		if eligible {
@@ -194,6 +223,9 @@ func summarizeGroup(by Grouping, k groupKey, rows []Row, now time.Time) group {
 	g.Arrived, g.MedianArrive, g.P90Arrive = len(arrive), percentile(arrive, 50), percentile(arrive, 90)
 	if g.eligible > 0 {
 		g.WithinTarget = float64(within) / float64(g.eligible)
+	}
+	if g.timed > 0 {
+		g.ArrivedLate /= float64(g.timed)
 	}
 	return g
 }
