@@ -114,6 +114,11 @@ func TestReferralLeftOpenIsToldThenPurged(t *testing.T) {
 	if err != nil || len(rows) != 2 {
 		t.Fatalf("report rows %v, %v", rows, err)
 	}
+	for _, row := range rows {
+		if row.Code == open && (row.Outcome != referral.OutcomeExpired || row.Nudges != 1) {
+			t.Errorf("report row: outcome %q, nudges %d; want expired, 1", row.Outcome, row.Nudges)
+		}
+	}
 	all := report.Summarize(rows, w.Clock.Now(), report.ByCohort)
 	if got := all[len(all)-1]; got.Expired != 1 || got.Engaged != 1 || got.Open != 0 {
 		t.Errorf("summary: expired %d, engaged %d, open %d; want 1, 1, 0", got.Expired, got.Engaged, got.Open)
