@@ -35,7 +35,7 @@ func (p *Purger) limit(ctx context.Context, t timers.Timer, a timers.Args) error
 	}
 	switch n {
 	case 0:
-		return p.notice(ctx, r, raw)
+		return p.notice(ctx, r, raw, due)
 	case 1:
 		return p.expire(ctx, r, raw)
 	}
@@ -43,11 +43,15 @@ func (p *Purger) limit(ctx context.Context, t timers.Timer, a timers.Args) error
 }
 
 // notice tells r's supervisors, and sets the close for when r has been
-// open retention.open. The text names the code and how long, nothing else:
+// open retention.open, or for one limited late, retention.open_notice
+// after the notice was due. The text names the code and how long, nothing else:
 // the supervisor looks it up in the console.
-func (p *Purger) notice(ctx context.Context, r *referral.Referral, raw string) error {
+func (p *Purger) notice(ctx context.Context, r *referral.Referral, raw string, due time.Time) error {
 	now := p.now()
 	end := r.Received.Add(p.prog.Retention.Open)
+	if soon := due.Add(p.prog.Retention.OpenNotice); end.Before(soon) {
+		end = soon // limited late (see LimitOpen): the notice's time still comes first
+	}
 	body := fmt.Sprintf("%s has been open %s. Unless it is closed first, in %s it is closed and its details removed.",
 		r.Code, Span(now.Sub(r.Received)), Span(end.Sub(now)))
 	sups := p.prog.Supervisors(r.Cohort)
@@ -92,4 +96,38 @@ func Span(d time.Duration) string {
 		return fmt.Sprintf("%d minutes", int(d/time.Minute))
 	}
 	return "1 minute"
+}
+
+// LimitOpen gives every open referral with no open limit (stored before
+// there was one) its TimerOpenLimit, due when Insert would have set it, or
+// now if that has passed. Each is set under a guard that the referral
+// still has none, so every instance may run it at start: the first sets
+// each limit, the others change nothing.
+func (p *Purger) LimitOpen(ctx context.Context) error {
+	open, err := p.refs.Open(ctx)
+	if err != nil {
+		return err
+	}
+	now, n := p.now(), 0
+	for _, r := range open {
+		if _, _, _, ok := r.Watched(referral.TimerOpenLimit); ok {
+			continue
+		}
+		at := r.Received.Add(p.prog.Retention.Open - p.prog.Retention.OpenNotice)
+		if at.Before(now) {
+			at = now
+		}
+		c := referral.Change{From: openStates, Guard: referral.Is(referral.FOpenLimit, "")}.Watch(referral.TimerOpenLimit, 0, at)
+		applied, err := p.refs.Apply(ctx, r.Code, c)
+		if err != nil {
+			return err
+		}
+		if applied {
+			n++
+		}
+	}
+	if n > 0 {
+		p.log.Info("open limit set on earlier referrals", "referrals", n)
+	}
+	return nil
 }

@@ -148,3 +148,55 @@ func TestSpan(t *testing.T) {
 		}
 	}
 }
+
+// A referral stored before the open limit existed gets one when an
+// instance starts (every instance runs it; one sets it), and its
+// supervisors still hear a day before it is closed, even if it is past
+// its limit already.
+func TestEarlierReferralGetsItsLimitOnce(t *testing.T) {
+	w := e2e.NewWith(t, e2e.Start, func(p *program.Program) {
+		p.Retention.Open, p.Retention.OpenNotice = 3*24*time.Hour, 24*time.Hour
+	})
+	w2 := e2e.NewInstance(t, w.Prog, w.Redis, w.Sim, w.Clock)
+	ctx := context.Background()
+	code := w.AcceptedReferral("AD", "stored long ago")
+	// As stored before this release: no limit.
+	if !w.TimerSet(referral.TimerOpenLimit, code) {
+		t.Fatal("no open limit set when the referral was stored")
+	}
+	w.Redis.HDel(ctx, "leadline:{dispatch}:referral:"+code, string(referral.FOpenLimit))
+	w.Redis.ZRem(ctx, "leadline:{dispatch}:timers:due", referral.TimerOpenLimit.ID(code))
+	if w.TimerSet(referral.TimerOpenLimit, code) {
+		t.Fatal("the limit is still set")
+	}
+
+	w.Clock.Set(e2e.Start.Add(4 * 24 * time.Hour)) // past its limit
+	var wg sync.WaitGroup
+	for _, x := range []*e2e.World{w, w2} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := x.Svc.LimitOpen(ctx); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	fireBoth(t, w, w2)
+	fireBoth(t, w, w2)
+	n := noticesTo(w, "msup")
+	if len(n) != 1 || n[0] != code+" has been open 4 days. Unless it is closed first, in 24 hours it is closed and its details removed." {
+		t.Fatalf("notices: %q", n)
+	}
+	if r := w.Referral(code); !r.Open() || r.Notes != "stored long ago" {
+		t.Fatalf("closed without the notice's day: state %s", r.State)
+	}
+	w.Clock.Advance(24 * time.Hour)
+	fireBoth(t, w, w2)
+	if r := w.Referral(code); r.State != referral.Closed || r.Outcome != referral.OutcomeExpired || r.Notes != "" {
+		t.Errorf("a day after the notice: state %s, outcome %q, notes %q", r.State, r.Outcome, r.Notes)
+	}
+	if err := w.Svc.LimitOpen(ctx); err != nil || w.TimerSet(referral.TimerOpenLimit, code) {
+		t.Errorf("a closed referral got a limit again (err %v)", err)
+	}
+}
