@@ -153,7 +153,8 @@ return 1
 
 // Insert stores r under a new code, which it sets, with its timers: a
 // rescue that takes over should the caller not carry on (the first page),
-// or the follow-up plan of a referral stored already assigned.
+// or the follow-up plan of a referral stored already assigned; and its
+// open limit (see LimitOpen).
 func (s *Store) Insert(ctx context.Context, r *Referral, ts ...Timer) error {
 	var limit []any
 	if s.openUntil != nil {
