@@ -287,6 +287,17 @@ func (s *Server) eventText(l referral.Line, details bool) string {
 		return "The participant opted out of texts"
 	case referral.EvParticipantForgotten:
 		return "The participant's number was removed"
+	case referral.EvUnreachable:
+		if l.Detail != "" {
+			return "The participant's number cannot receive texts (Twilio error " + l.Detail + ")"
+		}
+		return "The participant's number cannot receive texts"
+	case referral.EvNumberChanged:
+		return "The participant's number was changed by " + who
+	case referral.EvOpenNotice:
+		return "Open a long time: the supervisors were told it will be closed and its details removed"
+	case referral.EvOpenLimit:
+		return "Closed after " + l.Detail + " open; its details removed"
 	}
 	if kind, ok := strings.CutPrefix(string(l.What), string(referral.EvParticipantText)); ok {
 		return "Text to the participant: " + map[string]string{"ask": "the reminders request", "reminder": "a reminder",

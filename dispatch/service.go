@@ -93,6 +93,7 @@ type Service struct {
 	plans   *followup.Plans
 	handoff *handoff.Texts
 	guard   *lockout.Guard
+	purger  *retention.Purger
 	redact  *redaction.Texts // nil when the Texter cannot redact
 }
 
@@ -119,7 +120,7 @@ func NewService(c Config) (*Service, error) {
 	}
 	prog, now, log := c.Program, c.Clock, c.Log
 	q := timers.New(c.Redis, referral.TimersBase, timers.Options{Clock: now, Log: log})
-	refs := referral.NewStore(c.Redis, q, now, prog.Retention.Details, c.Keys)
+	refs := referral.NewStore(c.Redis, q, now, prog.Retention.Details, c.Keys).LimitOpen(prog.Retention.Open, prog.Retention.OpenNotice)
 	note := notify.New(prog, box, c.PublicURL, log)
 	resolver := prog.Resolver(c.Geocoder)
 	if prog.NetworkLookups {
@@ -147,7 +148,8 @@ func NewService(c Config) (*Service, error) {
 	sc.Register(s.mux)
 	plans.Register(s.mux)
 	book.Register(s.mux, box)
-	retention.New(prog, refs, book, now, log).Register(s.mux)
+	s.purger = retention.New(prog, refs, book, note, now, log)
+	s.purger.Register(s.mux)
 	// A Texter that can also redact (phone.Client can) empties delivered
 	// texts' bodies at Twilio.
 	if rd, ok := c.Texter.(redaction.Redactor); ok {
@@ -229,10 +231,18 @@ func (s *Service) FireTimers(ctx context.Context) (int, error) {
 	return s.timers.Fire(ctx, s.mux.Timer)
 }
 
-// RunTimers fires due timers every poll until ctx ends.
+// RunTimers fires due timers every poll until ctx ends. It first gives
+// referrals stored before the open limit existed their limit (see
+// retention.Purger.LimitOpen).
 func (s *Service) RunTimers(ctx context.Context, poll time.Duration) {
+	if err := s.LimitOpen(ctx); err != nil {
+		s.chain.Log.Error("open limit of earlier referrals", "err", err)
+	}
 	s.timers.Run(ctx, poll, s.mux.Timer)
 }
+
+// LimitOpen sets the open limit of every open referral that has none.
+func (s *Service) LimitOpen(ctx context.Context) error { return s.purger.LimitOpen(ctx) }
 
 // RunOutbox sends queued texts until ctx ends.
 func (s *Service) RunOutbox(ctx context.Context) { s.box.Run(ctx) }

@@ -62,9 +62,12 @@ type Retention struct {
 	// Records (code, type, cohort, times, outcome) are deleted this long
 	// after it ends.
 	Records time.Duration
-	// Open is how long a referral may stay open (never closed) before its
-	// details are removed all the same, its supervisors told first.
+	// Open is how long a referral may stay open (never closed) before it
+	// is closed and its details removed all the same.
 	Open time.Duration
+	// OpenNotice is how long before that its cohort's supervisors are
+	// told, so someone can close it with its outcome first.
+	OpenNotice time.Duration
 }
 
 // Kept is how long anything naming a referral's details may be kept: the
@@ -79,6 +82,7 @@ const (
 	DefaultDetailsRetention = 90 * 24 * time.Hour
 	DefaultRecordsRetention = 6 * 365 * 24 * time.Hour
 	DefaultOpenRetention    = 180 * 24 * time.Hour
+	DefaultOpenNotice       = 24 * time.Hour
 )
 
 // parseStep reads "sms on_call" or "call same 2m".

@@ -61,9 +61,10 @@ type fileConfig struct {
 	AfterAccept  safetyConfig              `yaml:"after_accept"`
 	Caseload     caseloadConfig            `yaml:"caseload"`
 	Retention    struct {
-		Details string `yaml:"details"`
-		Records string `yaml:"records"`
-		Open    string `yaml:"open"`
+		Details    string `yaml:"details"`
+		Records    string `yaml:"records"`
+		Open       string `yaml:"open"`
+		OpenNotice string `yaml:"open_notice"`
 	} `yaml:"retention"`
 	Voice struct {
 		RequirePIN bool `yaml:"require_pin"`
@@ -276,12 +277,13 @@ func (v *validator) programSchedule(p *Program, fc *fileConfig) {
 // retention reads how long details and records are kept, defaulting each;
 // records cannot go before the details that are removed from them.
 func (v *validator) retention(p *Program, fc *fileConfig) {
-	p.Retention = Retention{Details: DefaultDetailsRetention, Records: DefaultRecordsRetention, Open: DefaultOpenRetention}
+	p.Retention = Retention{Details: DefaultDetailsRetention, Records: DefaultRecordsRetention, Open: DefaultOpenRetention,
+		OpenNotice: DefaultOpenNotice}
 	for _, r := range []struct {
 		name, text string
 		dst        *time.Duration
 	}{{"retention.details", fc.Retention.Details, &p.Retention.Details}, {"retention.records", fc.Retention.Records, &p.Retention.Records},
-		{"retention.open", fc.Retention.Open, &p.Retention.Open}} {
+		{"retention.open", fc.Retention.Open, &p.Retention.Open}, {"retention.open_notice", fc.Retention.OpenNotice, &p.Retention.OpenNotice}} {
 		if r.text == "" {
 			continue
 		}
@@ -293,6 +295,9 @@ func (v *validator) retention(p *Program, fc *fileConfig) {
 	}
 	if p.Retention.Records < p.Retention.Details {
 		v.add("retention.records", "must be at least retention.details: records outlive the details removed from them")
+	}
+	if p.Retention.OpenNotice >= p.Retention.Open {
+		v.add("retention.open_notice", "must be shorter than retention.open: the supervisors are told before the referral is closed")
 	}
 }
 

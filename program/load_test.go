@@ -179,6 +179,9 @@ func TestLoadReportsEveryError(t *testing.T) {
 		{"bad retention", func(s string) string {
 			return s + "retention: {details: 30 days, records: 10d}\n"
 		}, []string{`retention.details: "30 days" is not a positive duration`, "retention.records: must be at least retention.details"}},
+		{"open notice not before the limit", func(s string) string {
+			return s + "retention: {open: 2d, open_notice: 48h}\n"
+		}, []string{"retention.open_notice: must be shorter than retention.open"}},
 		{"pin_hash not bcrypt", func(s string) string {
 			return strings.Replace(s, `agency: Ross Township PD}`, `agency: Ross Township PD, pin_hash: "2468"}`, 1)
 		}, []string{"people[3] (osmith): pin_hash: is not a bcrypt hash"}},
@@ -316,7 +319,7 @@ func TestEscalationConfig(t *testing.T) {
 	if len(south.Escalation.Steps) != len(DefaultSteps) || south.Escalation.Steps[1] != (Step{Call, Same, DefaultAckTimeout}) || south.Escalation.Steps[4].To != Backup {
 		t.Errorf("south steps %v", south.Escalation.Steps)
 	}
-	if p.Fallback != "Call the crisis line." || p.Retention != (Retention{30 * 24 * time.Hour, 17520 * time.Hour, DefaultOpenRetention}) {
+	if p.Fallback != "Call the crisis line." || p.Retention != (Retention{30 * 24 * time.Hour, 17520 * time.Hour, DefaultOpenRetention, DefaultOpenNotice}) {
 		t.Errorf("fallback %q, retention %+v", p.Fallback, p.Retention)
 	}
 	if got := p.Supervisors("north"); len(got) != 1 || got[0] != "msup" {

@@ -98,4 +98,32 @@ const (
 	TimerStep timers.Kind = "step"
 	// TimerPurge: the details retention of an ended referral has run out.
 	TimerPurge timers.Kind = "purge"
+	// TimerOpenLimit: a referral has been open a long time (package
+	// retention). A watch like the safety watch's, set when the referral is
+	// stored and kept through its end (it may be reopened): stage 0 tells
+	// the supervisors, stage 1 closes it and removes its details.
+	TimerOpenLimit timers.Kind = "openlimit"
 )
+
+// FOpenLimit is "<stage>/<due ms>" of TimerOpenLimit (see Watched).
+const FOpenLimit Field = "open_limit"
+
+// OutcomeExpired is the outcome of a referral closed because it stayed
+// open longer than the program's retention.open; its details go at once.
+const OutcomeExpired = "expired"
+
+// History events of the open limit.
+const (
+	EvOpenNotice Event = "open_notice" // who: the supervisors told
+	EvOpenLimit  Event = "open_limit"  // closed and its details removed; detail: how long it was open
+)
+
+// has reports whether c sets or removes a timer of kind.
+func (c Change) has(kind timers.Kind) bool {
+	for _, t := range c.Timers {
+		if t.Kind == kind {
+			return true
+		}
+	}
+	return false
+}

@@ -55,7 +55,7 @@ const (
 	EvSOS          Event = "sos"
 )
 
-var watchFields = map[timers.Kind]Field{TimerNudge: FNudge, TimerCheckIn: FCheckIn, TimerSOS: FSOSWatch}
+var watchFields = map[timers.Kind]Field{TimerNudge: FNudge, TimerCheckIn: FCheckIn, TimerSOS: FSOSWatch, TimerOpenLimit: FOpenLimit}
 
 // Watch sets r's kind timer to stage, due at; a zero at records the stage
 // with no timer left (the watch has done all it does).

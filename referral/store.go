@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -54,6 +55,9 @@ type Store struct {
 	// change that ends a referral sets its purge timer.
 	details time.Duration
 	keys    Sealer
+	// openUntil is when a referral received at t reaches its open-limit
+	// notice (TimerOpenLimit); nil sets no such timer.
+	openUntil func(t time.Time) time.Time
 }
 
 // NewStore returns the store on rdb, with the referral timer queue q
@@ -61,6 +65,14 @@ type Store struct {
 // seal the details (SealedFields).
 func NewStore(rdb redis.UniversalClient, q *timers.Queue, clock func() time.Time, details time.Duration, keys Sealer) *Store {
 	return &Store{rdb: rdb, timers: q, now: clock, details: details, keys: keys}
+}
+
+// LimitOpen has every referral Insert stores from now on carry its open
+// limit: a TimerOpenLimit due notice before open after it was received.
+// It returns s.
+func (s *Store) LimitOpen(open, notice time.Duration) *Store {
+	s.openUntil = func(t time.Time) time.Time { return t.Add(open - notice) }
+	return s
 }
 
 // Keys are what the store seals details with, for packages that keep
@@ -141,8 +153,15 @@ return 1
 
 // Insert stores r under a new code, which it sets, with its timers: a
 // rescue that takes over should the caller not carry on (the first page),
-// or the follow-up plan of a referral stored already assigned.
+// or the follow-up plan of a referral stored already assigned; and its
+// open limit (see LimitOpen).
 func (s *Store) Insert(ctx context.Context, r *Referral, ts ...Timer) error {
+	var limit []any
+	if s.openUntil != nil {
+		c := Change{}.Watch(TimerOpenLimit, 0, s.openUntil(r.Received))
+		ts = append(slices.Clip(ts), c.Timers...)
+		limit = []any{string(c.Set[0].Field), c.Set[0].Value}
+	}
 	for range 20 {
 		r.Code = NewCode()
 		keys := []string{hashKey(r.Code), eventsKey(r.Code), referralsKey, officerLastKey(r.Officer), s.timers.DueKey(), ChangesKey, openKey}
@@ -154,7 +173,7 @@ func (s *Store) Insert(ctx context.Context, r *Referral, ts ...Timer) error {
 		if err != nil {
 			return fmt.Errorf("store referral: %w", err)
 		}
-		args = append(args, fields...)
+		args = append(append(args, fields...), limit...)
 		ok, err := create.Run(ctx, s.rdb, keys, args...).Int()
 		if err != nil {
 			return fmt.Errorf("store referral: %w", err)
@@ -234,7 +253,9 @@ func (s *Store) Apply(ctx context.Context, code string, c Change) (applied bool,
 		from[i] = string(st)
 	}
 	if c.ends {
-		c.Timers = append(c.Timers, Timer{Kind: TimerPurge, At: s.now().Add(s.details)})
+		if !c.has(TimerPurge) { // a change may purge sooner (the open limit)
+			c.Timers = append(c.Timers, Timer{Kind: TimerPurge, At: s.now().Add(s.details)})
+		}
 		// An ended referral needs no one watched over.
 		for _, k := range safetyTimers {
 			c.Timers = append(c.Timers, Timer{Kind: k, How: TimerRemove})
@@ -336,7 +357,8 @@ func ReportRecords(ctx context.Context, rdb redis.UniversalClient, keys Sealer, 
 // the agency of a referral stored before FAgency was).
 var recordFields = func() []string {
 	f := []string{string(FCode), string(FType), string(FCohort), string(FState), string(FOfficer), string(FAgency),
-		string(FEscalations), string(FAcceptedBy), string(FOutcome), string(FFollowedAt)}
+		string(FEscalations), string(FAcceptedBy), string(FOutcome), string(FFollowedAt),
+		string(FETA), string(FArriveBy), string(FNudges), string(FCheckIns), string(FSOSes)}
 	for _, name := range timeFields {
 		f = append(f, string(name))
 	}

@@ -37,8 +37,9 @@ type Options struct {
 // The table rounds durations to the minute, or to the second under a
 // minute, and shows the WithinTarget share as a whole percentage; csv and
 // json give durations in whole seconds. A value with nothing to measure (no
-// accepted rows, no arrivals, no hand-offs to count, no follow-up recorded)
-// and a zero time are "-" in the table, empty in csv and null in json. In
+// accepted rows, no arrivals, no hand-offs to count, no follow-up recorded,
+// no ETA given, lateness unknown) and a zero time are "-" in the table, empty
+// in csv and null in json; LATE is yes or no, true or false in json. In
 // csv, a text cell starting with =, +, -, @, a tab or a carriage return gets
 // a leading apostrophe, so a spreadsheet shows it rather than runs it.
 func Write(w io.Writer, rows []Row, opt Options) error {
@@ -73,13 +74,13 @@ func Write(w io.Writer, rows []Row, opt Options) error {
 // cells; the table shows them upper case. The summary's first column is
 // the grouping's name.
 var referralColumns = []string{"code", "type", "cohort", "received", "accepted", "arrived", "closed", "outcome",
-	"accepted_by", "steps", "follow_up_due", "followed_up", "agency"}
+	"accepted_by", "steps", "follow_up_due", "followed_up", "agency", "eta_min", "late", "nudges", "check_ins", "sos"}
 
 func summaryColumns(by Grouping) []string {
 	return []string{string(by), "type", "count", "accepted", "median_accept_s", "p90_accept_s",
 		"arrived", "median_arrive_s", "p90_arrive_s", "within_30m", "unanswered",
 		"follow_ups_due", "followed_on_time", "median_follow_up_s",
-		"open", "cancelled", "engaged", "refused", "gone"}
+		"open", "cancelled", "engaged", "refused", "gone", "expired", "arrived_late", "sos"}
 }
 
 // cellStyle is how one text format renders each kind of value.
@@ -88,7 +89,7 @@ type cellStyle struct {
 	time  func(time.Time) string // a time that is set
 	dur   func(time.Duration) string
 	share func(float64) string
-	none  string // a time, duration or share that is absent
+	none  string // a time, duration, share, ETA or lateness that is absent
 }
 
 func (st cellStyle) referral(r Row) []string {
@@ -98,11 +99,19 @@ func (st cellStyle) referral(r Row) []string {
 		}
 		return st.time(t)
 	}
+	eta, late := st.none, st.none
+	if r.ETA > 0 {
+		eta = strconv.Itoa(r.ETA)
+	}
+	if l, known := r.Late(); known {
+		late = map[bool]string{true: "yes", false: "no"}[l]
+	}
 	return []string{
 		st.text(r.Code), st.text(r.Type), st.text(r.Cohort),
 		at(r.Received), at(r.Accepted), at(r.Arrived), at(r.Closed),
 		st.text(r.Outcome), st.text(r.AcceptedBy), strconv.Itoa(r.Steps),
 		at(r.FollowUpDue), at(r.FollowedUp), st.text(r.Agency),
+		eta, late, strconv.Itoa(r.Nudges), strconv.Itoa(r.CheckIns), strconv.Itoa(r.SOSes),
 	}
 }
 
@@ -113,9 +122,12 @@ func (st cellStyle) summary(g group) []string {
 		}
 		return st.dur(d)
 	}
-	share := st.none
+	share, late := st.none, st.none
 	if g.eligible > 0 {
 		share = st.share(g.WithinTarget)
+	}
+	if g.timed > 0 {
+		late = st.share(g.ArrivedLate)
 	}
 	return []string{
 		st.text(cmp.Or(g.Cohort, g.Agency)), st.text(g.Type), strconv.Itoa(g.Count),
@@ -124,6 +136,7 @@ func (st cellStyle) summary(g group) []string {
 		share, strconv.Itoa(g.Unanswered),
 		strconv.Itoa(g.FollowUpsDue), strconv.Itoa(g.FollowedOnTime), dur(g.followed, g.MedianFollowUp),
 		strconv.Itoa(g.Open), strconv.Itoa(g.Cancelled), strconv.Itoa(g.Engaged), strconv.Itoa(g.Refused), strconv.Itoa(g.Gone),
+		strconv.Itoa(g.Expired), late, strconv.Itoa(g.SOS),
 	}
 }
 
@@ -267,6 +280,11 @@ type jsonReferral struct {
 	FollowUpDue *string `json:"follow_up_due"`
 	FollowedUp  *string `json:"followed_up"`
 	Agency      string  `json:"agency"`
+	ETAMin      *int    `json:"eta_min"` // null: no ETA given
+	Late        *bool   `json:"late"`    // null: no ETA, or never arrived
+	Nudges      int     `json:"nudges"`
+	CheckIns    int     `json:"check_ins"`
+	SOS         int     `json:"sos"`
 }
 
 // jsonSummary has "cohort" or "agency", whichever it is grouped by.
@@ -291,6 +309,9 @@ type jsonSummary struct {
 	Engaged         int      `json:"engaged"`
 	Refused         int      `json:"refused"`
 	Gone            int      `json:"gone"`
+	Expired         int      `json:"expired"`
+	ArrivedLate     *float64 `json:"arrived_late"`
+	SOS             int      `json:"sos"`
 }
 
 func writeJSON(w io.Writer, rows []Row, groups []group, opt Options) error {
@@ -312,11 +333,20 @@ func writeJSON(w io.Writer, rows []Row, groups []group, opt Options) error {
 	if !opt.Summary {
 		refs := make([]jsonReferral, 0, len(rows))
 		for _, r := range rows {
+			var eta *int
+			if r.ETA > 0 {
+				eta = &r.ETA
+			}
+			var late *bool
+			if l, known := r.Late(); known {
+				late = &l
+			}
 			refs = append(refs, jsonReferral{
 				Code: r.Code, Type: r.Type, Cohort: r.Cohort,
 				Received: at(r.Received), Accepted: at(r.Accepted), Arrived: at(r.Arrived), Closed: at(r.Closed),
 				Outcome: r.Outcome, AcceptedBy: r.AcceptedBy, Steps: r.Steps,
 				FollowUpDue: at(r.FollowUpDue), FollowedUp: at(r.FollowedUp), Agency: r.Agency,
+				ETAMin: eta, Late: late, Nudges: r.Nudges, CheckIns: r.CheckIns, SOS: r.SOSes,
 			})
 		}
 		rep.Referrals = &refs
@@ -329,6 +359,7 @@ func writeJSON(w io.Writer, rows []Row, groups []group, opt Options) error {
 			Unanswered:   g.Unanswered,
 			FollowUpsDue: g.FollowUpsDue, FollowedOnTime: g.FollowedOnTime, MedianFollowUpS: secs(g.followed, g.MedianFollowUp),
 			Open: g.Open, Cancelled: g.Cancelled, Engaged: g.Engaged, Refused: g.Refused, Gone: g.Gone,
+			Expired: g.Expired, SOS: g.SOS,
 		}
 		name := cmp.Or(g.Cohort, g.Agency)
 		if opt.By == ByAgency {
@@ -339,6 +370,10 @@ func writeJSON(w io.Writer, rows []Row, groups []group, opt Options) error {
 		if g.eligible > 0 {
 			share := g.WithinTarget
 			s.Within30m = &share
+		}
+		if g.timed > 0 {
+			late := g.ArrivedLate
+			s.ArrivedLate = &late
 		}
 		rep.Summary = append(rep.Summary, s)
 	}

@@ -31,7 +31,8 @@ func Load(ctx context.Context, rdb redis.UniversalClient, keys referral.Sealer, 
 func FromReferral(prog *program.Program, r *referral.Referral) Row {
 	row := Row{Code: r.Code, Type: string(r.Type), Cohort: prog.CohortName(r.Cohort), Agency: r.Agency,
 		Received: r.Received, Accepted: r.AcceptedAt, Arrived: r.OnSceneAt, Closed: r.Ended(),
-		Steps: r.Escalations, Outcome: outcomeOpen, Assigned: r.AssignedBy != ""}
+		Steps: r.Escalations, Outcome: outcomeOpen, Assigned: r.AssignedBy != "",
+		ETA: r.ETAMinutes, ArriveBy: r.ArriveBy, Nudges: r.Nudges, CheckIns: r.CheckIns, SOSes: r.SOSes}
 	switch r.State {
 	case referral.Closed:
 		row.Outcome = r.Outcome

@@ -21,14 +21,16 @@ type Row struct {
 	Cohort string // cohort display name
 	// Agency is the referring officer's agency, kept in the de-identified
 	// record when the officer is removed; "" for a community referral.
-	Agency     string
-	Received   time.Time
-	Accepted   time.Time
-	Arrived    time.Time // on scene
-	Closed     time.Time // closed, cancelled or unanswered: when it ended
-	Outcome    string    // "engaged", "refused", "gone", "cancelled", "unanswered", or "open"
-	AcceptedBy string    // case manager's name, "" if nobody
-	Steps      int       // escalation steps taken after the first page
+	Agency   string
+	Received time.Time
+	Accepted time.Time
+	Arrived  time.Time // on scene
+	Closed   time.Time // closed, cancelled or unanswered: when it ended
+	// Outcome is "engaged", "refused", "gone", "cancelled", "unanswered",
+	// "expired" (closed at retention.open, never closed by anyone), or "open".
+	Outcome    string
+	AcceptedBy string // case manager's name, "" if nobody
+	Steps      int    // escalation steps taken after the first page
 	// FollowUpDue is when the intake or first follow-up is due; zero when none
 	// is owed (no plan for the type, never accepted, refused, gone or cancelled).
 	FollowUpDue time.Time
@@ -37,6 +39,22 @@ type Row struct {
 	// follow-up, paging nobody. Accepted is when; it counts in Count and
 	// the follow-up columns, and in no response time or hand-off share.
 	Assigned bool
+	// After the accept: the latest ETA the case manager gave, in minutes (0
+	// for none), and when it said they would be there (zero for none); how
+	// often they were nudged on the way and checked on at the scene, and the
+	// SOS pages they sent.
+	ETA                     int
+	ArriveBy                time.Time
+	Nudges, CheckIns, SOSes int
+}
+
+// Late reports whether the case manager arrived after the ETA they gave;
+// known is false when they gave none or never arrived.
+func (r Row) Late() (late, known bool) {
+	if r.ArriveBy.IsZero() || r.Arrived.IsZero() {
+		return false, false
+	}
+	return r.Arrived.After(r.ArriveBy), true
 }
 
 // Summary is one cohort (or agency) and type.
@@ -55,9 +73,9 @@ type Summary struct {
 	// those apart: their hand-off is not decided yet). 0 when the denominator is 0.
 	WithinTarget float64
 	Unanswered   int
-	// Open counts rows still open; Cancelled, Engaged, Refused and Gone count
-	// rows by how they ended.
-	Open, Cancelled, Engaged, Refused, Gone int
+	// Open counts rows still open; Cancelled, Engaged, Refused, Gone and
+	// Expired count rows by how they ended.
+	Open, Cancelled, Engaged, Refused, Gone, Expired int
 	// FollowUpsDue counts the follow-ups that can be judged: owed (FollowUpDue
 	// set) and either past due at the report's time or already recorded.
 	// FollowedOnTime counts those recorded no later than FollowUpDue.
@@ -65,6 +83,11 @@ type Summary struct {
 	// MedianFollowUp is the median time from Accepted to FollowedUp over rows
 	// with both set; 0 when none.
 	MedianFollowUp time.Duration
+	// ArrivedLate is the share (0..1) of rows whose lateness is known (see
+	// Row.Late) that arrived after their ETA; 0 when none is known.
+	ArrivedLate float64
+	// SOS counts the SOS pages of the group's rows.
+	SOS int
 }
 
 // Target is the warm hand-off LEAD asks for.
@@ -78,6 +101,7 @@ const (
 	outcomeEngaged    = "engaged"
 	outcomeRefused    = "refused"
 	outcomeGone       = "gone"
+	outcomeExpired    = "expired"
 )
 
 // Grouping is what a summary is grouped by besides type.
@@ -125,6 +149,7 @@ type group struct {
 	Summary
 	eligible int
 	followed int
+	timed    int // rows whose lateness is known: ArrivedLate's denominator
 }
 
 type groupKey struct{ name, typ string }
@@ -169,6 +194,13 @@ func summarizeGroup(by Grouping, k groupKey, rows []Row, now time.Time) group {
 			}
 		}
 		g.countOutcome(r.Outcome)
+		g.SOS += r.SOSes
+		if late, known := r.Late(); known {
+			g.timed++
+			if late {
+				g.ArrivedLate++
+			}
+		}
 		eligible := !r.Assigned && (r.Outcome != outcomeCancelled || !r.Accepted.IsZero()) &&
 			(r.Outcome != outcomeOpen || !r.Arrived.IsZero())
 		if eligible {
@@ -192,6 +224,9 @@ func summarizeGroup(by Grouping, k groupKey, rows []Row, now time.Time) group {
 	if g.eligible > 0 {
 		g.WithinTarget = float64(within) / float64(g.eligible)
 	}
+	if g.timed > 0 {
+		g.ArrivedLate /= float64(g.timed)
+	}
 	return g
 }
 
@@ -209,6 +244,8 @@ func (g *group) countOutcome(outcome string) {
 		g.Refused++
 	case outcomeGone:
 		g.Gone++
+	case outcomeExpired:
+		g.Expired++
 	}
 }
 

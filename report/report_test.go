@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -28,11 +29,11 @@ func fixture() []report.Row {
 	return []report.Row{
 		// Accepted 5, arrived 20: within target. Intake 3 days after the accept: on time.
 		{Code: "A1", Type: "arrest", Cohort: "Eastside", Received: t0, Accepted: at(t0, 5), Arrived: at(t0, 20),
-			Closed: at(t0, 60), Outcome: "engaged", AcceptedBy: "Jordan Rivera",
+			Closed: at(t0, 60), Outcome: "engaged", AcceptedBy: "Jordan Rivera", ETA: 15, ArriveBy: at(t0, 20),
 			FollowUpDue: at(t0, 5).Add(30 * day), FollowedUp: at(t0, 5).Add(3 * day)},
 		// Accepted 12, arrived 45: late.
 		{Code: "A2", Type: "arrest", Cohort: "Eastside", Received: at(t0, 60), Accepted: at(t0, 72), Arrived: at(t0, 105),
-			Closed: at(t0, 150), Outcome: "refused", AcceptedBy: "Sam Lee", Steps: 1},
+			Closed: at(t0, 150), Outcome: "refused", AcceptedBy: "Sam Lee", Steps: 1, ETA: 20, ArriveBy: at(t0, 92), Nudges: 1},
 		// Accepted 8, cancelled before arriving: counts against the target.
 		{Code: "A3", Type: "arrest", Cohort: "Eastside", Received: at(t0, 120), Accepted: at(t0, 128),
 			Closed: at(t0, 170), Outcome: "cancelled", AcceptedBy: "Jordan Rivera"},
@@ -41,21 +42,21 @@ func fixture() []report.Row {
 			Closed: at(t0, 210), Outcome: "unanswered", Steps: 3},
 		// Accepted 3, arrived 25. Followed up 80 hours after the accept: late.
 		{Code: "A5", Type: "social", Cohort: "Eastside", Received: at(t0, 240), Accepted: at(t0, 243), Arrived: at(t0, 265),
-			Closed: at(t0, 300), Outcome: "engaged", AcceptedBy: "Sam Lee",
+			Closed: at(t0, 300), Outcome: "engaged", AcceptedBy: "Sam Lee", CheckIns: 2,
 			FollowUpDue: at(t0, 243).Add(72 * time.Hour), FollowedUp: at(t0, 243).Add(80 * time.Hour)},
 		// Cancelled before anyone accepted: left out of the target's denominator.
 		{Code: "A6", Type: "arrest", Cohort: "Westside", Received: at(t0, 30),
 			Closed: at(t0, 40), Outcome: "cancelled"},
 		// Accepted 2, arrived exactly at 30: within target. Intake not due yet at fixtureNow.
 		{Code: "A7", Type: "arrest", Cohort: "Westside", Received: at(t0, 90), Accepted: at(t0, 92), Arrived: at(t0, 120),
-			Closed: at(t0, 165), Outcome: "engaged", AcceptedBy: "Ana Cruz", Steps: 2,
+			Closed: at(t0, 165), Outcome: "engaged", AcceptedBy: "Ana Cruz", Steps: 2, ETA: 30, ArriveBy: at(t0, 122), SOSes: 1,
 			FollowUpDue: at(t0, 92).Add(30 * day)},
 		// In winter: accepted 20, arrived 70.
 		{Code: "A8", Type: "social", Cohort: "Westside", Received: winter, Accepted: at(winter, 20), Arrived: at(winter, 70),
 			Closed: at(winter, 120), Outcome: "gone", AcceptedBy: "Ana Cruz", Steps: 1},
 		// Still open: accepted 4, not arrived, not closed. Follow-up overdue at fixtureNow.
 		{Code: "A9", Type: "social", Cohort: "Westside", Received: at(t0, 300), Accepted: at(t0, 304),
-			Outcome: "open", AcceptedBy: "Ana Cruz", FollowUpDue: at(t0, 304).Add(72 * time.Hour)},
+			Outcome: "open", AcceptedBy: "Ana Cruz", ETA: 10, ArriveBy: at(t0, 314), Nudges: 1, FollowUpDue: at(t0, 304).Add(72 * time.Hour)},
 		// The cohort's only referral, cancelled before anyone accepted: no share.
 		{Code: "A10", Type: "social", Cohort: "Northside", Received: at(t0, 360),
 			Closed: at(t0, 365), Outcome: "cancelled"},
@@ -70,7 +71,8 @@ var fixtureSummary = []report.Summary{
 	// A1's intake was on time; A2 refused and A3 was cancelled, so they owe none.
 	{Cohort: "Eastside", Type: "arrest", Count: 3, Accepted: 3, MedianAccept: 8 * m, P90Accept: 12 * m,
 		Arrived: 2, MedianArrive: 20 * m, P90Arrive: 45 * m, WithinTarget: 1.0 / 3,
-		FollowUpsDue: 1, FollowedOnTime: 1, MedianFollowUp: 3 * day, Cancelled: 1, Engaged: 1, Refused: 1},
+		FollowUpsDue: 1, FollowedOnTime: 1, MedianFollowUp: 3 * day, Cancelled: 1, Engaged: 1, Refused: 1,
+		ArrivedLate: 0.5}, // A1 on its ETA, A2 after it; A3 gave none
 	// A5 followed up late.
 	{Cohort: "Eastside", Type: "social", Count: 2, Accepted: 1, MedianAccept: 3 * m, P90Accept: 3 * m,
 		Arrived: 1, MedianArrive: 25 * m, P90Arrive: 25 * m, WithinTarget: 0.5, Unanswered: 1,
@@ -78,7 +80,8 @@ var fixtureSummary = []report.Summary{
 	{Cohort: "Northside", Type: "social", Count: 1, Cancelled: 1},
 	// A6 is out of the denominator, so 1 of 1. A7's intake is not due yet.
 	{Cohort: "Westside", Type: "arrest", Count: 2, Accepted: 1, MedianAccept: 2 * m, P90Accept: 2 * m,
-		Arrived: 1, MedianArrive: 30 * m, P90Arrive: 30 * m, WithinTarget: 1, Cancelled: 1, Engaged: 1},
+		Arrived: 1, MedianArrive: 30 * m, P90Arrive: 30 * m, WithinTarget: 1, Cancelled: 1, Engaged: 1,
+		SOS: 1}, // A7 arrived before its ETA: 0 of 1 late
 	// A8 is gone; A9's follow-up is overdue. A9 is still open and not on
 	// scene: counted apart, not as a missed hand-off, so 0 of 1.
 	{Cohort: "Westside", Type: "social", Count: 2, Accepted: 2, MedianAccept: 4 * m, P90Accept: 20 * m,
@@ -91,7 +94,8 @@ var fixtureSummary = []report.Summary{
 	{Cohort: "All", Type: "all", Count: 10, Accepted: 7, MedianAccept: 5 * m, P90Accept: 20 * m,
 		Arrived: 5, MedianArrive: 30 * m, P90Arrive: 70 * m, WithinTarget: 3.0 / 7, Unanswered: 1,
 		FollowUpsDue: 3, FollowedOnTime: 1, MedianFollowUp: 3 * day,
-		Open: 1, Cancelled: 3, Engaged: 3, Refused: 1, Gone: 1},
+		Open: 1, Cancelled: 3, Engaged: 3, Refused: 1, Gone: 1,
+		ArrivedLate: 1.0 / 3, SOS: 1}, // late: A2 of A1, A2, A7 (A9 has not arrived)
 }
 
 // followUpNow is when followUpRows are judged: 31 days after t0.
@@ -244,5 +248,47 @@ func TestSummarizeCommunity(t *testing.T) {
 			s.FollowUpsDue != 1 || s.FollowedOnTime != 1 || s.MedianFollowUp != 2*day {
 			t.Errorf("%s %s: %+v", s.Cohort, s.Type, s)
 		}
+	}
+}
+
+// LATE is known only when an ETA was given and the case manager arrived;
+// arriving at the ETA is on time.
+func TestLate(t *testing.T) {
+	for _, tt := range []struct {
+		name            string
+		arriveBy, there time.Time
+		late, known     bool
+		csv             string
+	}{
+		{"no ETA", time.Time{}, at(t0, 20), false, false, ""},
+		{"not arrived", at(t0, 20), time.Time{}, false, false, ""},
+		{"before", at(t0, 20), at(t0, 19), false, true, "no"},
+		{"at the ETA", at(t0, 20), at(t0, 20), false, true, "no"},
+		{"a second after", at(t0, 20), at(t0, 20).Add(time.Second), true, true, "yes"},
+	} {
+		r := report.Row{Code: "L1", Type: "arrest", Cohort: "Eastside", Received: t0, Accepted: at(t0, 1),
+			Arrived: tt.there, ArriveBy: tt.arriveBy, Outcome: "open"}
+		if late, known := r.Late(); late != tt.late || known != tt.known {
+			t.Errorf("%s: Late() = %v, %v; want %v, %v", tt.name, late, known, tt.late, tt.known)
+		}
+		cells := strings.Split(strings.Split(write(t, "csv", []report.Row{r}, time.UTC), "\n")[1], ",")
+		if got := cells[14]; got != tt.csv {
+			t.Errorf("%s: csv late = %q, want %q", tt.name, got, tt.csv)
+		}
+	}
+}
+
+// A referral closed at the open limit is counted as expired, and SOS
+// pages add up over the group.
+func TestSummaryCountsExpiredAndSOS(t *testing.T) {
+	rows := []report.Row{
+		{Code: "E1", Type: "arrest", Cohort: "Eastside", Received: t0, Accepted: at(t0, 2), Closed: t0.Add(180 * day),
+			Outcome: "expired", SOSes: 2},
+		{Code: "E2", Type: "arrest", Cohort: "Eastside", Received: at(t0, 5), Accepted: at(t0, 6), Arrived: at(t0, 30),
+			ArriveBy: at(t0, 26), Closed: at(t0, 60), Outcome: "engaged", SOSes: 1},
+	}
+	all := report.Summarize(rows, t0.Add(200*day), report.ByCohort)[1]
+	if all.Expired != 1 || all.Engaged != 1 || all.SOS != 3 || all.ArrivedLate != 1 {
+		t.Errorf("expired %d, engaged %d, sos %d, arrived late %v; want 1, 1, 3, 1", all.Expired, all.Engaged, all.SOS, all.ArrivedLate)
 	}
 }

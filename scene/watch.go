@@ -90,25 +90,50 @@ func (s *Scene) fire(ctx context.Context, r *referral.Referral, kind timers.Kind
 		return err
 	}
 	for _, id := range st.calls {
-		s.call(ctx, r.Code, id, st.voice)
+		if err := s.call(ctx, id, st.voice); err != nil {
+			s.chain.Log.Error("safety call not placed", "code", r.Code, "kind", kind, "err", err)
+			s.callFailed(ctx, r, kind, raw, id, st.voice)
+		}
 	}
 	return nil
 }
 
-// call rings id and plays the watch's step voice. A call that cannot be
-// placed is logged: the texts of the same stage went already.
-func (s *Scene) call(ctx context.Context, code, id, voice string) {
+// call rings id and plays the watch's step voice.
+func (s *Scene) call(ctx context.Context, id, voice string) error {
 	p, ok := s.prog().Person(id)
 	ch := s.chain
 	if !ok || ch.Caller == nil {
-		return
+		return nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, ch.SendTimeout)
 	defer cancel()
 	_, err := ch.Caller.Call(ctx, phone.Call{From: ch.Program.Phone, To: p.Phone, Ring: ringTime,
 		URL: ch.PublicURL + "/twilio/voice/scene/" + voice})
-	if err != nil {
-		ch.Log.Error("safety call not placed", "code", code, "to", phone.Mask(p.Phone), "err", err)
+	return err
+}
+
+// callFailed tells r's supervisors that the watch's call to id could not
+// be placed, so a person does what the call would have: a check-in call
+// to the case manager, with where and whom to phone; an SOS call to a
+// supervisor, to say the alert rang nobody. The texts' IDs are the stage's,
+// so a stage retried tells them once.
+func (s *Scene) callFailed(ctx context.Context, r *referral.Referral, kind timers.Kind, raw, id, voice string) {
+	var texts map[string]string
+	if voice == VoiceCheckIn {
+		texts = s.toSupervisors(r, fmt.Sprintf("%s (%s): the check-in call to %s, on scene since %s, could not be placed. Please check on them.",
+			r.Code, s.prog().CohortName(r.Cohort), s.note.ShortName(id), s.note.When(r.OnSceneAt)))
+	} else {
+		texts = map[string]string{}
+		for _, sup := range s.prog().Supervisors(r.Cohort) {
+			texts[sup] = fmt.Sprintf("SOS %s: the alert call to %s could not be placed. The SOS text has the place and phones.",
+				r.Code, s.note.ShortName(id))
+		}
+	}
+	for to, body := range texts {
+		if p, ok := s.prog().Person(to); ok {
+			s.note.Text(ctx, outbox.Message{ID: fmt.Sprintf("%s:%s:%s:callfail:%s:%s", kind, r.Code, raw, id, to), To: p.Phone,
+				Body: body, Priority: outbox.Page, Kind: notify.KindTell})
+		}
 	}
 }
 

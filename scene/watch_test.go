@@ -249,3 +249,26 @@ func countOf(es []referral.Event, e referral.Event) int {
 	}
 	return n
 }
+
+// A check-in call that cannot be placed reaches a person all the same: the
+// supervisors are texted at once, with the place and whom to phone.
+func TestFailedCheckInCallTellsTheSupervisors(t *testing.T) {
+	w := e2e.New(t, e2e.Start)
+	code := w.AcceptedReferral("SC")
+	w.Text("jrivera", "ARRIVED")
+	w.Expect("jrivera", "On scene noted")
+	w.Expect("osmith", "has arrived")
+	w.After(60 * time.Minute)
+	w.Expect("jrivera", code+": all OK?")
+
+	w.Sim.FailSends(w.PhoneOf("jrivera"), 1, 400, 21211) // the call is refused
+	w.After(10 * time.Minute)
+	w.Expect("msup", code+" (North): the check-in call to Jo R., on scene since", "could not be placed. Please check on them.",
+		e2e.NorthPoint, "Jo R.: +14125550111", "Officer Sam S.")
+	w.NoCalls("jrivera")
+	w.Quiet("msup", "jrivera")
+
+	w.After(10 * time.Minute) // and the watch goes on
+	w.Expect("msup", code+" (North): Jo Rivera, on scene since", "does not answer a check-in or a call")
+	w.Quiet("msup", "jrivera")
+}

@@ -138,8 +138,16 @@ func TestReport(t *testing.T) {
 	engaged := w.refer(north)
 	w.at("2026-11-03 10:04")
 	w.text("jrivera", "1 "+engaged) // the referral of 31 Oct is still paged to jrivera: no timers run here
-	w.at("2026-11-03 10:25")
+	w.at("2026-11-03 10:05")
+	if reply := w.text("jrivera", "ETA 15"); !strings.Contains(reply, "ETA sent") {
+		t.Fatalf("ETA: reply %q", reply)
+	}
+	w.at("2026-11-03 10:25") // five minutes after the ETA
 	w.text("jrivera", "ARRIVED")
+	w.at("2026-11-03 10:40")
+	if reply := w.text("jrivera", "SOS"); !strings.HasPrefix(reply, "SOS "+engaged) {
+		t.Fatalf("SOS: reply %q", reply)
+	}
 	w.at("2026-11-03 11:00")
 	w.text("jrivera", "DONE ENGAGED")
 	w.at("2026-11-06 09:30") // the intake, within its 30 days
@@ -172,12 +180,15 @@ func TestReport(t *testing.T) {
 	}
 	want := [][]string{
 		{"code", "type", "cohort", "received", "accepted", "arrived", "closed", "outcome", "accepted_by", "steps",
-			"follow_up_due", "followed_up", "agency"},
+			"follow_up_due", "followed_up", "agency", "eta_min", "late", "nudges", "check_ins", "sos"},
 		{engaged, "arrest", "North", "2026-11-03T10:00:00-05:00", "2026-11-03T10:04:00-05:00", "2026-11-03T10:25:00-05:00", "2026-11-03T11:00:00-05:00", "engaged", "Jo Rivera", "0",
-			"2026-12-03T10:04:00-05:00", "2026-11-06T09:30:00-05:00", "Pittsburgh Bureau of Police"},
-		{unanswered, "social", "West", "2026-11-10T09:00:00-05:00", "", "", "2026-11-10T09:00:00-05:00", "unanswered", "", "2", "", "", "Pittsburgh Bureau of Police"},
-		{cancelled, "arrest", "North", "2026-11-20T16:30:00-05:00", "", "", "2026-11-20T16:35:00-05:00", "cancelled", "", "0", "", "", "Pittsburgh Bureau of Police"},
-		{open, "arrest", "North", "2026-11-30T23:59:00-05:00", "", "", "", "open", "", "0", "", "", "Pittsburgh Bureau of Police"},
+			"2026-12-03T10:04:00-05:00", "2026-11-06T09:30:00-05:00", "Pittsburgh Bureau of Police", "15", "yes", "0", "0", "1"},
+		{unanswered, "social", "West", "2026-11-10T09:00:00-05:00", "", "", "2026-11-10T09:00:00-05:00", "unanswered", "", "2", "", "", "Pittsburgh Bureau of Police",
+			"", "", "0", "0", "0"},
+		{cancelled, "arrest", "North", "2026-11-20T16:30:00-05:00", "", "", "2026-11-20T16:35:00-05:00", "cancelled", "", "0", "", "", "Pittsburgh Bureau of Police",
+			"", "", "0", "0", "0"},
+		{open, "arrest", "North", "2026-11-30T23:59:00-05:00", "", "", "", "open", "", "0", "", "", "Pittsburgh Bureau of Police",
+			"", "", "0", "0", "0"},
 	}
 	if len(recs) != len(want) {
 		t.Fatalf("report has %d lines:\n%q", len(recs), recs)
@@ -206,11 +217,11 @@ func TestReport(t *testing.T) {
 		}
 	}
 	if !slices.Equal(north3, []string{"North", "arrest", "3", "1", "240", "240", "1", "1500", "1500", "1.000", "0", "1", "1", "257160",
-		"1", "1", "1", "0", "0"}) {
+		"1", "1", "1", "0", "0", "0", "1.000", "1"}) {
 		t.Errorf("North arrest summary: %q", north3)
 	}
 	if !slices.Equal(west1, []string{"West", "social", "1", "0", "", "", "0", "", "", "0.000", "1", "0", "0", "",
-		"0", "0", "0", "0", "0"}) {
+		"0", "0", "0", "0", "0", "0", "", "0"}) {
 		t.Errorf("West social summary: %q", west1)
 	}
 
