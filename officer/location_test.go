@@ -141,7 +141,7 @@ func TestGeocoderAfterLocalData(t *testing.T) {
 	}))
 	defer nominatim.Close()
 	base := e2e.New(t, e2e.Start)
-	gc := geocode.New(geocode.Config{URL: nominatim.URL, Kind: "nominatim", Bound: base.Prog.Areas.Bound(), Redis: base.Redis})
+	gc := geocode.New(geocode.Config{URL: nominatim.URL, Kind: "nominatim", Bound: base.Prog.Areas.Bound(), Redis: base.Redis, Keys: e2e.Keys()})
 	w := e2e.NewInstance(t, base.Prog, base.Redis, base.Sim, base.Clock, func(c *dispatch.Config) { c.Geocoder = gc })
 
 	w.Text("osmith", "SC Heinz Hall / lobby")

@@ -147,12 +147,30 @@ func (s *Sentinel) Failover(tb testing.TB) string {
 		now, err := s.MasterAddr(ctx)
 		if err == nil && now != old && s.role(ctx, now) == "master" {
 			s.demote(ctx, tb, old, now)
+			s.writable(ctx, tb)
 			return now
 		}
 		select {
 		case <-ctx.Done():
 			tb.Fatalf("redistest: failover from %s did not finish (master now %s, %v)", old, now, err)
 		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// writable waits until the client writes to the new master: until it has
+// heard of the switch it may still send a write down a pooled connection to
+// the old one (READONLY), the moment a real instance's loops retry over.
+func (s *Sentinel) writable(ctx context.Context, tb testing.TB) {
+	for {
+		err := s.Client.Set(ctx, "redistest:failover", "1", time.Minute).Err()
+		if err == nil {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			tb.Fatalf("redistest: the client still cannot write after the failover: %v", err)
+		case <-time.After(20 * time.Millisecond):
 		}
 	}
 }
