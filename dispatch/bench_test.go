@@ -125,7 +125,7 @@ func BenchmarkEscalationLag(b *testing.B) {
 		const referrals = 200
 		codes := make([]string, 0, referrals)
 		for range referrals {
-			w.Text("osmith", "AD "+e2e.NorthPoint)
+			w.Text("osmith", "AD "+e2e.NorthPoint+" / lag "+strconv.Itoa(len(codes))) // not a resend of the last
 			codes = append(codes, e2e.CodeIn(b, w.Expect("osmith", "Paging")))
 			time.Sleep(10 * time.Millisecond)
 		}

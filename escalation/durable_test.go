@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/leadline/leadline/dispatch"
 	"github.com/leadline/leadline/escalation"
 	"github.com/leadline/leadline/internal/clocktest"
@@ -13,6 +15,7 @@ import (
 	"github.com/leadline/leadline/internal/redistest"
 	"github.com/leadline/leadline/phone"
 	"github.com/leadline/leadline/referral"
+	"github.com/leadline/leadline/twiliosim"
 )
 
 // dying is an instance's phone client that dies while placing a call:
@@ -38,9 +41,12 @@ func (d *dying) Call(ctx context.Context, c phone.Call) (string, error) {
 }
 
 // An instance dies between taking a call step and Twilio's answer to the
-// call: another instance places the call, and the call, answered, works.
-// The figures: calls lost (must be 0) and calls placed twice (1 when the
-// dead instance's call reached Twilio: the at-least-once bound).
+// call: another instance places the call within a lease (2 s of the
+// program's clock, not the 20 s a call may take to place), and the call,
+// answered, works. The dead instance's connections to Redis close, as a
+// killed process's do, so it renews nothing. The figures: calls lost (must
+// be 0), calls placed twice (1 when the dead instance's call reached
+// Twilio: the at-least-once bound) and seconds until the call is placed.
 func TestPageCallSurvivesItsInstance(t *testing.T) {
 	for _, c := range []struct {
 		name    string
@@ -49,14 +55,19 @@ func TestPageCallSurvivesItsInstance(t *testing.T) {
 	}{{"died before Twilio took the call", false, 1}, {"died after Twilio took the call", true, 2}} {
 		t.Run(c.name, func(t *testing.T) {
 			ctx := context.Background()
-			rdb, _ := redistest.Start(t)
+			rdb, addr := redistest.Start(t)
+			deadRedis := redis.NewClient(&redis.Options{Addr: addr})
 			d := &dying{reached: c.reached, entered: make(chan struct{}), end: make(chan struct{})}
-			dead := e2e.NewOnRedis(t, rdb, clocktest.New(e2e.Start), nil, func(cfg *dispatch.Config) {
+			live := e2e.NewOnRedis(t, rdb, clocktest.New(e2e.Start), nil)
+			// Twilio's callbacks for the dead instance's call reach the
+			// survivor, as behind a load balancer.
+			dead := e2e.NewInstance(t, live.Prog, deadRedis, live.Sim, live.Clock, func(cfg *dispatch.Config) {
 				d.Caller = cfg.Caller
 				cfg.Caller = d
+				cfg.PublicURL = live.URL
 			})
 			t.Cleanup(func() { close(d.end) }) // runs before the instance's own cleanup
-			live := e2e.NewInstance(t, dead.Prog, dead.Redis, dead.Sim, dead.Clock)
+			live.Sim.SetWebhookBase(live.URL)
 			live.Text("osmith", "SC "+e2e.NorthPoint)
 			code := e2e.CodeIn(t, live.Expect("osmith", "Paging"))
 			live.Expect("jrivera", "LEAD page "+code)
@@ -67,21 +78,27 @@ func TestPageCallSurvivesItsInstance(t *testing.T) {
 				t.Fatal(err)
 			}
 			<-d.entered
+			_ = deadRedis.Close()
 			if r := live.Referral(code); r.Step != 1 {
 				t.Fatalf("the dead instance did not take the call step: %+v", r)
 			}
 			// The survivor polls on; the call's intent comes due.
-			for range 25 {
+			late := 0
+			var calls []twiliosim.Call
+			for ; late < 25 && len(calls) < c.calls; late++ {
 				live.After(time.Second)
+				calls = live.Sim.UnreadCalls(live.PhoneOf("jrivera"))
 			}
-			calls := live.Sim.UnreadCalls(live.PhoneOf("jrivera"))
 			lost := 0
 			if len(calls) == 0 {
 				lost = 1
 			}
-			t.Logf("figures: %d calls lost, %d placed for one page", lost, len(calls))
+			t.Logf("figures: %d calls lost, %d placed for one page, placed %d s after the step", lost, len(calls), late)
 			if len(calls) != c.calls {
 				t.Fatalf("%d calls to Jo, want %d", len(calls), c.calls)
+			}
+			if late > 2 {
+				t.Errorf("the call was placed %d s after its step, want at most a 2 s lease", late)
 			}
 			// The first call rung (the dead instance's, if it reached
 			// Twilio) is answered and accepted.
@@ -101,6 +118,59 @@ func TestPageCallSurvivesItsInstance(t *testing.T) {
 				t.Errorf("after accepting the recovered call: %+v", r)
 			}
 		})
+	}
+}
+
+// slow is a phone client whose calls Twilio answers only when the test
+// says so, after the call's lease has been renewed many times.
+type slow struct {
+	escalation.Caller
+	entered, answer chan struct{}
+}
+
+func (s *slow) Call(ctx context.Context, c phone.Call) (string, error) {
+	close(s.entered)
+	<-s.answer
+	return s.Caller.Call(ctx, c)
+}
+
+// An instance that is slow to place a page call (Twilio takes seconds to
+// answer) but alive keeps its claim: the other instance, whose timer for
+// the call comes due meanwhile, does not place it again. The figure: calls
+// placed for one page (must be 1).
+func TestSlowPageCallIsPlacedOnce(t *testing.T) {
+	ctx := context.Background()
+	rdb, _ := redistest.Start(t)
+	s := &slow{entered: make(chan struct{}), answer: make(chan struct{})}
+	first := e2e.NewOnRedis(t, rdb, clocktest.New(e2e.Start), nil, func(cfg *dispatch.Config) {
+		s.Caller = cfg.Caller
+		cfg.Caller = s
+	})
+	other := e2e.NewInstance(t, first.Prog, rdb, first.Sim, first.Clock)
+	other.Text("osmith", "SC "+e2e.NorthPoint)
+	code := e2e.CodeIn(t, other.Expect("osmith", "Paging"))
+	other.Expect("jrivera", "LEAD page "+code)
+	other.Clock.Advance(5 * time.Minute)
+	if _, err := first.Svc.FireTimers(ctx); err != nil {
+		t.Fatal(err)
+	}
+	<-s.entered
+	// Five seconds of the program's clock, each followed by time for the
+	// slow instance to renew its claim (a third of the 2 s lease).
+	for range 5 {
+		other.After(time.Second)
+		time.Sleep(800 * time.Millisecond)
+	}
+	if calls := other.Sim.UnreadCalls(other.PhoneOf("jrivera")); len(calls) != 0 {
+		t.Fatalf("the other instance placed the slow instance's call: %d calls", len(calls))
+	}
+	close(s.answer)
+	first.Svc.Wait()
+	other.After(time.Second)
+	calls := other.Sim.UnreadCalls(other.PhoneOf("jrivera"))
+	t.Logf("figure: %d calls placed for one page", len(calls))
+	if len(calls) != 1 {
+		t.Errorf("%d calls to Jo, want 1", len(calls))
 	}
 }
 

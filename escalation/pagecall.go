@@ -11,6 +11,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/leadline/leadline/internal/lease"
 	"github.com/leadline/leadline/phone"
 	"github.com/leadline/leadline/program"
 	"github.com/leadline/leadline/referral"
@@ -22,13 +23,30 @@ import (
 // same script as the step, so the intent to call is stored before anyone
 // waits on Twilio; the instance that took the step places the call at
 // once, and the timer, due a lease later, finds it placed and does nothing,
-// or places it if that instance died first.
+// finds it still being placed and looks again when the lease ends, or
+// places it if that instance died first.
 const TimerCall timers.Kind = "call"
 
-// callLease is how long one instance may take to place a page call
-// (Twilio's answer, with the phone client's own retries) before another
-// may place it instead.
-const callLease = 20 * time.Second
+// callLease is the claim of the instance placing a page call: renewed
+// every third of it while Twilio has not answered (callDial, with the
+// phone client's own retries, may take far longer), so a call whose
+// instance died is placed by another within a lease, and one whose
+// instance is merely slow is not placed twice.
+const (
+	callLease = 2 * time.Second
+	callDial  = 20 * time.Second
+)
+
+// renewCall extends the claim of attempt ARGV[1] to ARGV[2] while it is
+// still that attempt's and no call is placed.
+//
+// KEYS: intent. ARGV: attempt, until ms.
+var renewCall = redis.NewScript(`
+local c = redis.call('HMGET', KEYS[1], 'attempts', 'sid')
+if c[1] ~= ARGV[1] or (c[2] and c[2] ~= '') then return 0 end
+redis.call('HSET', KEYS[1], 'until', ARGV[2])
+return 1
+`)
 
 // callRetries are the waits between tries of a page call that failed
 // transiently (429, 5xx, network); later tries wait the last.
@@ -121,8 +139,16 @@ func (ch *Chain) placeCall(ctx context.Context, code string, step, i int) error 
 	}
 	attempt, _ := strconv.Atoi(f[1])
 	deadline, _ := strconv.ParseInt(f[2], 10, 64)
-	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), callLease)
+	// Renewed until Twilio answers, even while this instance shuts down
+	// (its timer loop's ctx ended): only a dead instance lets it lapse.
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), callDial)
+	intent := intentKey(code, step, p.ID)
+	stop := lease.Renew(cctx, callLease, func(ctx context.Context) bool {
+		n, err := renewCall.Run(ctx, ch.Redis, []string{intent}, attempt, ch.Clock().Add(callLease).UnixMilli()).Int()
+		return err == nil && n == 1
+	})
 	sid, err := ch.dial(cctx, p)
+	stop()
 	cancel()
 	if err == nil {
 		ch.paged(ctx, code, r.Cohort, step, p, program.Call, outcome{sid: sid})

@@ -28,6 +28,7 @@ import (
 	"github.com/leadline/leadline/escalation"
 	"github.com/leadline/leadline/followup"
 	"github.com/leadline/leadline/handoff"
+	"github.com/leadline/leadline/internal/lease"
 	"github.com/leadline/leadline/notify"
 	"github.com/leadline/leadline/officer"
 	"github.com/leadline/leadline/outbox"
@@ -46,16 +47,30 @@ func strangerKey(hash string, hour int64) string {
 func strangersKey(hour int64) string { return prefix + "strangers:" + strconv.FormatInt(hour, 10) }
 
 // pending marks a MessageSid whose text is being handled right now, with
-// the claiming request's own token after it. It lapses after pendingTTL,
-// so a request that died mid-way does not block Twilio's retry for a day.
+// the claiming request's own token after it. The claim is a short lease,
+// renewed while the text is handled (lease.Renew), so one that nobody works
+// on any more lapses in seconds: a request that died mid-way, or whose
+// claim reached a stalled Redis after it gave up, does not block Twilio's
+// retry. A retry that finds a claim waits for it to be done or to lapse.
 const (
-	pending    = "pending:"
-	pendingTTL = 2 * time.Minute
+	pending      = "pending:"
+	claimLease   = 3 * time.Second
+	claimRecheck = 100 * time.Millisecond
 )
+
+// claimWait is how long a retry waits on another request's claim: two
+// leases, under Twilio's 15 s webhook timeout. A variable for a test.
+var claimWait = 2 * claimLease
 
 // release deletes a claim only if it is still the caller's.
 var release = redis.NewScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`)
+
+// renew extends a claim only if it is still the caller's.
+var renew = redis.NewScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 0
 `)
 
@@ -109,11 +124,17 @@ func (in *Inbox) Receive(ctx context.Context, from, body, messageSID string) (st
 			return in.notRecorded(from), fmt.Errorf("claim %s: %w", messageSID, err)
 		}
 		if !ours {
-			// Handled, or being handled by another request: either way
-			// its reply is that request's to send.
+			// Handled, or being handled by a request that is still
+			// working on it: either way its reply is that request's to send.
 			log.Info("retried text ignored")
 			return "", nil
 		}
+		key := inboundKey(messageSID)
+		stop := lease.Renew(ctx, claimLease, func(ctx context.Context) bool {
+			n, err := renew.Run(ctx, in.Redis, []string{key}, claim, claimLease.Milliseconds()).Int()
+			return err == nil && n == 1
+		})
+		defer stop()
 	}
 	reply, kind, err := in.handle(ctx, from, body)
 	if err == nil && reply != "" {
@@ -140,17 +161,36 @@ func (in *Inbox) Receive(ctx context.Context, from, body, messageSID string) (st
 // claim takes messageSID for this request. A claim is known by its token:
 // when Redis stalls, the client may send SET NX twice and Redis run both,
 // and the second's "taken" is then this request's own first, not another
-// request's.
+// request's. A claim of another request is waited on, for up to claimWait:
+// done, it is refused; lapsed or released, this request takes it.
 func (in *Inbox) claim(ctx context.Context, messageSID, token string) (bool, error) {
-	ok, err := in.Redis.SetNX(ctx, inboundKey(messageSID), token, pendingTTL).Result()
-	if err != nil || ok {
-		return ok, err
+	key := inboundKey(messageSID)
+	wait := time.NewTimer(claimWait)
+	defer wait.Stop()
+	for {
+		ok, err := in.Redis.SetNX(ctx, key, token, claimLease).Result()
+		if err != nil || ok {
+			return ok, err
+		}
+		v, err := in.Redis.Get(ctx, key).Result()
+		switch {
+		case errors.Is(err, redis.Nil):
+			continue // it ended (lapsed or released) since: try again
+		case err != nil:
+			return false, err
+		case v == token:
+			return true, nil
+		case !strings.HasPrefix(v, pending):
+			return false, nil // handled
+		}
+		select {
+		case <-ctx.Done():
+			return false, ctx.Err()
+		case <-wait.C:
+			return false, nil // its holder is still at work
+		case <-time.After(claimRecheck):
+		}
 	}
-	v, err := in.Redis.Get(ctx, inboundKey(messageSID)).Result()
-	if errors.Is(err, redis.Nil) {
-		return false, nil // it ended (lapsed or released) since: let Twilio's retry have it
-	}
-	return v == token, err
 }
 
 // handle acts on one inbound text and returns the reply to its sender and

@@ -179,25 +179,39 @@ func fromHash(h map[string]string, keys Sealer) (*Referral, error) {
 		ApptState: g(FApptState), ApptBy: g(FApptBy), Agency: g(FAgency),
 		EnteredBy: g(FEnteredBy), Referrer: g(FReferrer), AssignedBy: g(FAssignedBy),
 	}
-	r.watch = map[Field]string{}
 	for _, f := range watchFields {
-		r.watch[f] = g(f)
+		if v := g(f); v != "" {
+			if r.watch == nil {
+				r.watch = map[Field]string{}
+			}
+			r.watch[f] = v
+		}
 	}
+	// Slices, not map literals: this runs for every referral a report reads.
 	var err error
-	for f, dst := range map[Field]*float64{FLat: &r.Lat, FLon: &r.Lon, FOutsideM: &r.OutsideMetres} {
-		if v := g(f); v != "" && err == nil {
-			*dst, err = strconv.ParseFloat(v, 64)
+	for _, p := range [...]struct {
+		f   Field
+		dst *float64
+	}{{FLat, &r.Lat}, {FLon, &r.Lon}, {FOutsideM, &r.OutsideMetres}} {
+		if v := g(p.f); v != "" && err == nil {
+			*p.dst, err = strconv.ParseFloat(v, 64)
 		}
 	}
-	for f, dst := range map[Field]*int{FETA: &r.ETAMinutes, FStep: &r.Step, FEscalations: &r.Escalations,
-		FApptVer: &r.ApptVer, FApptTold: &r.ApptTold, FNudges: &r.Nudges, FCheckIns: &r.CheckIns, FSOSes: &r.SOSes} {
-		if v := g(f); v != "" && err == nil {
-			*dst, err = strconv.Atoi(v)
+	for _, p := range [...]struct {
+		f   Field
+		dst *int
+	}{{FETA, &r.ETAMinutes}, {FStep, &r.Step}, {FEscalations, &r.Escalations}, {FApptVer, &r.ApptVer},
+		{FApptTold, &r.ApptTold}, {FNudges, &r.Nudges}, {FCheckIns, &r.CheckIns}, {FSOSes, &r.SOSes}} {
+		if v := g(p.f); v != "" && err == nil {
+			*p.dst, err = strconv.Atoi(v)
 		}
 	}
-	for f, dst := range map[Field]*time.Time{FFollowedAt: &r.FollowedAt, FOverdueAt: &r.OverdueAt, FApptAt: &r.Appt, FArriveBy: &r.ArriveBy} {
-		if v := g(f); v != "" && err == nil {
-			*dst, err = time.Parse(time.RFC3339Nano, v)
+	for _, p := range [...]struct {
+		f   Field
+		dst *time.Time
+	}{{FFollowedAt, &r.FollowedAt}, {FOverdueAt, &r.OverdueAt}, {FApptAt, &r.Appt}, {FArriveBy, &r.ArriveBy}} {
+		if v := g(p.f); v != "" && err == nil {
+			*p.dst, err = time.Parse(time.RFC3339Nano, v)
 		}
 	}
 	for s, name := range timeFields {

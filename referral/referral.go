@@ -12,6 +12,8 @@
 //	leadline:{dispatch}:referrals               zset: codes scored by received time (ms)
 //	leadline:{dispatch}:officer:<id>:last       string: the officer's latest code (STATUS without a code)
 //	leadline:{dispatch}:changes                 stream: every change to any referral (code, line); see ChangesKey
+//	leadline:{dispatch}:records                 hash: code -> the report's fields of that referral, packed (a cache:
+//	                                             dropped by every change, rebuilt by the next report; see records.go)
 //	leadline:{dispatch}:timers:due|leased       the referral timer queue (package timers); each kind
 //	                                             is registered by the package that handles it
 package referral

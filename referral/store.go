@@ -235,6 +235,7 @@ for i = 7 + 3 * n, #ARGV, 2 do
 end
 if ARGV[5] ~= '' then redis.call('RPUSH', KEYS[2], ARGV[5]) end
 local code = redis.call('HGET', KEYS[1], 'code')
+redis.call('HDEL', KEYS[6], code)
 redis.call('XADD', KEYS[4], 'MAXLEN', '~', 10000, '*', 'code', code, 'line', ARGV[5])
 local now = redis.call('HGET', KEYS[1], 'state')
 if now == 'closed' or now == 'cancelled' or now == 'unanswered' then
@@ -278,7 +279,7 @@ func (s *Store) Apply(ctx context.Context, code string, c Change) (applied bool,
 		}
 		args = append(args, w.op+string(w.Field), v)
 	}
-	keys := []string{hashKey(code), eventsKey(code), s.timers.DueKey(), ChangesKey, openKey}
+	keys := []string{hashKey(code), eventsKey(code), s.timers.DueKey(), ChangesKey, openKey, recordsKey}
 	res, err := transition.Run(ctx, s.rdb, keys, args...).Slice()
 	if err != nil {
 		return false, fmt.Errorf("update referral %s: %w", code, err)
@@ -323,7 +324,13 @@ func (s *Store) PurgeDetails(ctx context.Context, code, agency string, now, expi
 	for i, f := range DetailFields {
 		fields[i] = string(f)
 	}
-	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+	// The packed records of the codes leaving the index go with them.
+	gone, err := s.rdb.ZRangeByScore(ctx, referralsKey, &redis.ZRangeBy{Min: "-inf", Max: "(" + strconv.FormatInt(cutoff.UnixMilli(), 10)}).Result()
+	if err != nil {
+		return fmt.Errorf("purge details of %s: %w", code, err)
+	}
+	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.HDel(ctx, recordsKey, append(gone, code)...)
 		p.HDel(ctx, hashKey(code), fields...)
 		p.HSet(ctx, hashKey(code), string(FPurgedAt), FormatTime(now))
 		if agency != "" {
@@ -350,7 +357,7 @@ func Records(ctx context.Context, rdb redis.UniversalClient, keys Sealer, from, 
 // ReportRecords are Records holding only what a report reads (RecordFields),
 // which is what a year's dashboard needs read quickly.
 func ReportRecords(ctx context.Context, rdb redis.UniversalClient, keys Sealer, from, to time.Time) ([]*Referral, error) {
-	return records(ctx, rdb, keys, from, to, recordFields)
+	return reportRecords(ctx, rdb, keys, from, to)
 }
 
 // recordFields are the de-identified record's fields, and the officer (for

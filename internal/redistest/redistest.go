@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -65,6 +66,49 @@ func StartWith(tb testing.TB, extra ...string) (*redis.Client, string) {
 	}
 	tb.Cleanup(srv.stop)
 	return srv.client, srv.addr
+}
+
+// Frozen is a running redis-server a test can stall, as a Redis stalled by
+// the kernel, a slow disk or a fork is: Freeze stops the process (SIGSTOP),
+// and while it is stopped the kernel still accepts connections and keeps
+// what clients send in the sockets, to be run, in order, when Wake resumes
+// it (SIGCONT). A client that timed out and sent a command again finds both
+// copies run. CLIENT PAUSE is not the same: Redis drops a paused client's
+// command when the client hangs up.
+type Frozen struct {
+	Client *redis.Client
+	Addr   string
+	srv    *server
+}
+
+// StartFreezable is Start with the server's process in the test's hands
+// (see Frozen). It is woken before it is killed when the test ends.
+func StartFreezable(tb testing.TB) *Frozen {
+	tb.Helper()
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		tb.Fatal(notFound)
+	}
+	srv, err := startServer(bin, tb.TempDir(), nil, nil)
+	if err != nil {
+		tb.Fatalf("redistest: %v", err)
+	}
+	f := &Frozen{Client: srv.client, Addr: srv.addr, srv: srv}
+	tb.Cleanup(func() { f.signal(tb, syscall.SIGCONT); srv.stop() })
+	return f
+}
+
+// Freeze stops the server's process.
+func (f *Frozen) Freeze(tb testing.TB) { tb.Helper(); f.signal(tb, syscall.SIGSTOP) }
+
+// Wake resumes it.
+func (f *Frozen) Wake(tb testing.TB) { tb.Helper(); f.signal(tb, syscall.SIGCONT) }
+
+func (f *Frozen) signal(tb testing.TB, sig syscall.Signal) {
+	tb.Helper()
+	if err := f.srv.cmd.Process.Signal(sig); err != nil {
+		tb.Errorf("redistest: %v to redis-server: %v", sig, err)
+	}
 }
 
 // StartAt is Start on a given loopback address, for a test that points a
