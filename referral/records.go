@@ -215,8 +215,18 @@ func (r *Referral) setRecordField(f Field, v string) error {
 		r.Outcome = v
 	case FEscalations:
 		r.Escalations, err = strconv.Atoi(v)
+	case FETA:
+		r.ETAMinutes, err = strconv.Atoi(v)
+	case FNudges:
+		r.Nudges, err = strconv.Atoi(v)
+	case FCheckIns:
+		r.CheckIns, err = strconv.Atoi(v)
+	case FSOSes:
+		r.SOSes, err = strconv.Atoi(v)
 	case FFollowedAt:
 		r.FollowedAt, err = time.Parse(time.RFC3339Nano, v)
+	case FArriveBy:
+		r.ArriveBy, err = time.Parse(time.RFC3339Nano, v)
 	default:
 		for s, name := range timeFields {
 			if name == f {

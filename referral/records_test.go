@@ -50,12 +50,19 @@ func TestReportRecordsFollowEveryChange(t *testing.T) {
 	}
 
 	accept := referral.Change{From: []referral.State{referral.Paging},
-		Set: []referral.Write{referral.Set(referral.FAcceptedBy, "jrivera")}}.To(referral.Accepted, at.Add(90*time.Second))
+		Set: []referral.Write{referral.Set(referral.FAcceptedBy, "jrivera"), referral.Set(referral.FAssignedBy, "msup"),
+			referral.Set(referral.FETA, 15), referral.Set(referral.FNudges, 1), referral.Set(referral.FCheckIns, 2),
+			referral.Set(referral.FSOSes, 1), referral.Set(referral.FArriveBy, referral.FormatTime(at.Add(20*time.Minute)))}}.To(referral.Accepted, at.Add(90*time.Second))
 	if ok, err := st.Apply(ctx, r.Code, accept); err != nil || !ok {
 		t.Fatalf("accept: %v %v", ok, err)
 	}
-	if got := report(); got.State != referral.Accepted || got.AcceptedBy != "jrivera" || got.AcceptedAt.Sub(got.Received) != 90*time.Second {
-		t.Fatalf("report after the accept: %+v", got)
+	// Every field a report reads comes back, from the hash and from the packed copy.
+	for range 2 {
+		if got := report(); got.State != referral.Accepted || got.AcceptedBy != "jrivera" || got.AcceptedAt.Sub(got.Received) != 90*time.Second ||
+			got.AssignedBy != "msup" || got.ETAMinutes != 15 || got.Nudges != 1 || got.CheckIns != 2 || got.SOSes != 1 ||
+			!got.ArriveBy.Equal(at.Add(20*time.Minute)) {
+			t.Fatalf("report after the accept: %+v", got)
+		}
 	}
 	closed := referral.Change{Set: []referral.Write{referral.Set(referral.FOutcome, "engaged")}}.To(referral.Closed, at.Add(time.Hour))
 	if ok, err := st.Apply(ctx, r.Code, closed); err != nil || !ok {

@@ -364,7 +364,7 @@ func ReportRecords(ctx context.Context, rdb redis.UniversalClient, keys Sealer, 
 // the agency of a referral stored before FAgency was).
 var recordFields = func() []string {
 	f := []string{string(FCode), string(FType), string(FCohort), string(FState), string(FOfficer), string(FAgency),
-		string(FEscalations), string(FAcceptedBy), string(FOutcome), string(FFollowedAt),
+		string(FEscalations), string(FAcceptedBy), string(FAssignedBy), string(FOutcome), string(FFollowedAt),
 		string(FETA), string(FArriveBy), string(FNudges), string(FCheckIns), string(FSOSes)}
 	for _, name := range timeFields {
 		f = append(f, string(name))
