@@ -199,13 +199,7 @@ func (b *Book) afterSet(ctx context.Context, r *referral.Referral, hash, number 
 	case rec.Consent == consentNo:
 		return head + " saved. They declined reminders: none will go.", nil
 	case rec.Consent == "":
-		if err := b.rdb.HSetNX(ctx, participantKey(hash), "consent", consentAsked).Err(); err != nil {
-			return "", fmt.Errorf("ask consent: %w", err)
-		}
-		if err := b.rdb.SAdd(ctx, askedKey, hash).Err(); err != nil {
-			return "", fmt.Errorf("ask consent: %w", err)
-		}
-		if err := b.fire(ctx, TimerAsk.ID(r.Code, hash)); err != nil {
+		if err := b.askConsent(ctx, r.Code, hash); err != nil {
 			return "", err
 		}
 		return head + " saved. Asked " + phone.Mask(number) + " to agree to reminders; you will hear their answer.", nil
@@ -280,4 +274,16 @@ func (b *Book) Setting(ctx context.Context, r *referral.Referral, lang bool, val
 
 func usage(code string) string {
 	return "Send APPT " + code + " <phone> <date> <time> [@ place], e.g. APPT " + code + " 412-555-0177 11/25 2:30pm @ 123 Center Ave"
+}
+
+// askConsent marks the number as asked and sends the consent request now
+// (its timer fired at once, so the request goes through the same caps).
+func (b *Book) askConsent(ctx context.Context, code, hash string) error {
+	if err := b.rdb.HSetNX(ctx, participantKey(hash), "consent", consentAsked).Err(); err != nil {
+		return fmt.Errorf("ask consent: %w", err)
+	}
+	if err := b.rdb.SAdd(ctx, askedKey, hash).Err(); err != nil {
+		return fmt.Errorf("ask consent: %w", err)
+	}
+	return b.fire(ctx, TimerAsk.ID(code, hash))
 }

@@ -144,13 +144,7 @@ func (b *Book) renumber(ctx context.Context, p *program.Person, r *referral.Refe
 	case rec.Consent == consentAsked:
 		return head + " Waiting for it to agree to reminders.", nil
 	}
-	if err := b.rdb.HSetNX(ctx, participantKey(hash), "consent", consentAsked).Err(); err != nil {
-		return "", fmt.Errorf("ask consent: %w", err)
-	}
-	if err := b.rdb.SAdd(ctx, askedKey, hash).Err(); err != nil {
-		return "", fmt.Errorf("ask consent: %w", err)
-	}
-	if err := b.fire(ctx, TimerAsk.ID(r.Code, hash)); err != nil {
+	if err := b.askConsent(ctx, r.Code, hash); err != nil {
 		return "", err
 	}
 	return head + " Asked it to agree to reminders; you will hear their answer.", nil

@@ -27,27 +27,6 @@ func noticesTo(w *e2e.World, id string) []string {
 	return out
 }
 
-// fireBoth has two instances take due timers at once, as two serve
-// processes polling one Redis do.
-func fireBoth(t *testing.T, a, b *e2e.World) {
-	t.Helper()
-	var wg sync.WaitGroup
-	for _, x := range []*e2e.World{a, b} {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for range 3 {
-				if _, err := x.Svc.FireTimers(context.Background()); err != nil {
-					t.Error(err)
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	a.Svc.Wait()
-	b.Svc.Wait()
-}
-
 // A referral nobody closes is closed at retention.open and loses its
 // details then, its supervisors told once a day before; one closed in time
 // keeps its details for retention.details, as any other.
@@ -64,13 +43,13 @@ func TestReferralLeftOpenIsToldThenPurged(t *testing.T) {
 	w.After(30 * time.Minute) // the nudge and its alarm come and go
 	w.After(10 * time.Minute)
 	w.Clock.Set(e2e.Start.Add(2*24*time.Hour - time.Minute))
-	fireBoth(t, w, w2)
+	e2e.FireTogether(t, w, w2)
 	if n := noticesTo(w, "msup"); len(n) != 0 {
 		t.Fatalf("supervisors told early: %q", n)
 	}
 	w.Clock.Set(e2e.Start.Add(2 * 24 * time.Hour).Add(time.Minute))
-	fireBoth(t, w, w2)
-	fireBoth(t, w, w2)
+	e2e.FireTogether(t, w, w2)
+	e2e.FireTogether(t, w, w2)
 	n := noticesTo(w, "msup")
 	if len(n) != 1 {
 		t.Fatalf("supervisors told %d times, want once: %q", len(n), n)
@@ -89,12 +68,12 @@ func TestReferralLeftOpenIsToldThenPurged(t *testing.T) {
 	}
 
 	w.Clock.Set(e2e.Start.Add(3*24*time.Hour - 2*time.Minute))
-	fireBoth(t, w, w2)
+	e2e.FireTogether(t, w, w2)
 	if r := w.Referral(open); !r.Open() || r.Notes != "never closed" {
 		t.Fatalf("closed before its limit: state %s, notes %q", r.State, r.Notes)
 	}
 	w.Clock.Set(e2e.Start.Add(3 * 24 * time.Hour))
-	fireBoth(t, w, w2)
+	e2e.FireTogether(t, w, w2)
 	r := w.Referral(open)
 	if r.State != referral.Closed || r.Outcome != referral.OutcomeExpired || r.ClosedAt.IsZero() {
 		t.Errorf("at the limit: state %s, outcome %q", r.State, r.Outcome)
@@ -182,8 +161,8 @@ func TestEarlierReferralGetsItsLimitOnce(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	fireBoth(t, w, w2)
-	fireBoth(t, w, w2)
+	e2e.FireTogether(t, w, w2)
+	e2e.FireTogether(t, w, w2)
 	n := noticesTo(w, "msup")
 	if len(n) != 1 || n[0] != code+" has been open 4 days. Unless it is closed first, in 24 hours it is closed and its details removed." {
 		t.Fatalf("notices: %q", n)
@@ -192,7 +171,7 @@ func TestEarlierReferralGetsItsLimitOnce(t *testing.T) {
 		t.Fatalf("closed without the notice's day: state %s", r.State)
 	}
 	w.Clock.Advance(24 * time.Hour)
-	fireBoth(t, w, w2)
+	e2e.FireTogether(t, w, w2)
 	if r := w.Referral(code); r.State != referral.Closed || r.Outcome != referral.OutcomeExpired || r.Notes != "" {
 		t.Errorf("a day after the notice: state %s, outcome %q, notes %q", r.State, r.Outcome, r.Notes)
 	}

@@ -3,7 +3,6 @@ package scene_test
 import (
 	"context"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -215,21 +214,7 @@ func TestTwoInstancesSendEachNudgeOnce(t *testing.T) {
 	code := w.AcceptedReferral("AD")
 	for _, step := range []time.Duration{30 * time.Minute, 10 * time.Minute} {
 		w.Clock.Advance(step)
-		var wg sync.WaitGroup
-		for _, x := range []*e2e.World{w, w2} {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for range 5 {
-					if _, err := x.Svc.FireTimers(context.Background()); err != nil {
-						t.Error(err)
-					}
-				}
-			}()
-		}
-		wg.Wait()
-		w.Svc.Wait()
-		w2.Svc.Wait()
+		e2e.FireTogether(t, w, w2)
 	}
 	w.Expect("jrivera", code+": are you on your way?")
 	w.Expect("msup", "has not arrived")

@@ -309,6 +309,27 @@ func (w *World) Fire() {
 	w.Svc.Wait()
 }
 
+// FireTogether has several instances take the timers due now at the same
+// moment, each polling a few times, as serve processes on one Redis do;
+// it returns when every text and call they sent has gone.
+func FireTogether(t testing.TB, worlds ...*World) {
+	t.Helper()
+	var wg sync.WaitGroup
+	for _, x := range worlds {
+		wg.Go(func() {
+			for range 5 {
+				if _, err := x.Svc.FireTimers(context.Background()); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, x := range worlds {
+		x.Svc.Wait()
+	}
+}
+
 // Handoffs tells the on-call handoffs that are due, as serve's poll would.
 func (w *World) Handoffs() {
 	w.T.Helper()
