@@ -14,6 +14,7 @@
 //	leadline:{dispatch}:changes                 stream: every change to any referral (code, line); see ChangesKey
 //	leadline:{dispatch}:records                 hash: code -> the report's fields of that referral, packed (a cache:
 //	                                             dropped by every change, rebuilt by the next report; see records.go)
+//	leadline:{dispatch}:upgraded:datakey        string: serve has sealed what versions before the data key stored
 //	leadline:{dispatch}:timers:due|leased       the referral timer queue (package timers); each kind
 //	                                             is registered by the package that handles it
 package referral

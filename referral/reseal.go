@@ -10,6 +10,28 @@ import (
 	"github.com/leadline/leadline/internal/reseal"
 )
 
+// upgradedKey is set once serve has sealed, at a start, what versions
+// before the data key stored (referrals and participants alike), so later
+// starts skip the scan; `leadline keys reseal` scans whatever it says.
+const upgradedKey = prefix + "upgraded:datakey"
+
+// Upgraded reports whether a start has sealed what older versions stored.
+func Upgraded(ctx context.Context, rdb redis.UniversalClient) (bool, error) {
+	n, err := rdb.Exists(ctx, upgradedKey).Result()
+	if err != nil {
+		return false, fmt.Errorf("upgrade mark: %w", err)
+	}
+	return n == 1, nil
+}
+
+// MarkUpgraded records that a start has sealed what older versions stored.
+func MarkUpgraded(ctx context.Context, rdb redis.UniversalClient) error {
+	if err := rdb.Set(ctx, upgradedKey, "1", 0).Err(); err != nil {
+		return fmt.Errorf("upgrade mark: %w", err)
+	}
+	return nil
+}
+
 // Reseal seals anew, under the newest key, every referral detail that is
 // not: stored in the clear by a version before the data key, or sealed
 // under a key since rotated. Instances may run meanwhile: a field changed

@@ -13,6 +13,7 @@ import (
 	"github.com/tink-crypto/tink-go/v2/prf"
 
 	"github.com/leadline/leadline/datakey"
+	"github.com/leadline/leadline/internal/e2e"
 	"github.com/leadline/leadline/internal/redistest"
 	"github.com/leadline/leadline/referral"
 )
@@ -175,4 +176,27 @@ func mapValues(m map[string]string) []string {
 		out = append(out, v)
 	}
 	return out
+}
+
+// serve does at its first start what `keys reseal` does, once: a Redis an
+// older version wrote is sealed and its participants renamed before serve
+// is ready.
+func TestServeSealsWhatAnOlderVersionStoredAtStart(t *testing.T) {
+	rdb, _ := redistest.Start(t)
+	ctx := context.Background()
+	const p = "leadline:{dispatch}:"
+	old := legacyName("+14125550177")
+	rdb.HSet(ctx, p+"referral:R7K2", "code", "R7K2", "type", "arrest", "cohort", "north", "state", "closed",
+		"notes", "green parka", "received_at", "2026-11-23T14:00:00Z")
+	rdb.HSet(ctx, p+"participant:"+old, "phone", "+14125550177", "consent", "yes")
+	waitReady(t, startServe(t, rdb, nil).base)
+	if v := rdb.HGet(ctx, p+"referral:R7K2", "notes").Val(); !datakey.Sealed(v) {
+		t.Errorf("notes after serve started: %q", v)
+	}
+	if rdb.HGet(ctx, p+"participant:"+e2e.Keys().Name("+14125550177"), "consent").Val() != "yes" {
+		t.Error("the participant was not renamed with their consent")
+	}
+	if rdb.Exists(ctx, p+"upgraded:datakey").Val() != 1 {
+		t.Error("the upgrade is not marked done")
+	}
 }

@@ -414,11 +414,14 @@ func (in *instance) drain(draining bool, stopBackground func(), background, moni
 // start checks Redis's durability settings and seeds the on-call
 // schedules, retrying the seed while Redis comes and goes.
 // reseal brings what an older version stored up to the data key before
-// anything is served: participants named by the old unkeyed hash are
+// anything is served, once (later starts skip the scan): participants named by the old unkeyed hash are
 // renamed (or their consent and opt-outs would be lost), and details
 // stored in the clear are sealed. Instances starting together do the same
 // work harmlessly: every change is a compare-and-swap.
 func (sv service) reseal(ctx context.Context) error {
+	if done, err := referral.Upgraded(ctx, sv.rdb); err != nil || done {
+		return err
+	}
 	renamed, parts, err := appointment.Reseal(ctx, sv.rdb, sv.keys)
 	if err != nil {
 		return err
@@ -430,7 +433,7 @@ func (sv service) reseal(ctx context.Context) error {
 	if renamed+parts+fields > 0 {
 		sv.log.Info("sealed what an older version stored", "referral_fields", fields, "participant_fields", parts, "renamed", renamed)
 	}
-	return nil
+	return referral.MarkUpgraded(ctx, sv.rdb)
 }
 
 func (sv service) start(ctx context.Context, store *oncall.Store) error {
